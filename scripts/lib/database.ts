@@ -1,0 +1,62 @@
+// Where scripts get their database: DATABASE_URL when set, otherwise the embedded server in .data/pg.
+import { readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import postgres from 'postgres';
+import type { MigrationFile } from '../../src/lib/server/migrate.ts';
+import { startEmbeddedPostgres, type RunningPostgres } from './embedded-pg.ts';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const EMBEDDED_DIR = resolve(ROOT, '.data', 'pg');
+const EMBEDDED_DB = 'huiying';
+
+export interface Database {
+	url: string;
+	embedded: boolean;
+	server: RunningPostgres | null;
+	/** stops the embedded server if this process started it */
+	close(): Promise<void>;
+}
+
+export async function createDatabaseIfMissing(maintenanceUrl: string, name: string, template?: string): Promise<void> {
+	const admin = postgres(maintenanceUrl, { max: 1, onnotice: () => {} });
+	try {
+		const [row] = await admin`select 1 from pg_database where datname = ${name}`;
+		if (!row) await admin.unsafe(`create database "${name}"${template ? ` template "${template}"` : ''}`);
+	} finally {
+		await admin.end();
+	}
+}
+
+export async function openDatabase(opts: { quiet?: boolean } = {}): Promise<Database> {
+	if (process.env.DATABASE_URL) {
+		return { url: process.env.DATABASE_URL, embedded: false, server: null, close: async () => {} };
+	}
+	const server = await startEmbeddedPostgres({ dir: EMBEDDED_DIR, quiet: opts.quiet });
+	await createDatabaseIfMissing(server.url, EMBEDDED_DB);
+	const url = server.url.replace(/\/postgres$/, `/${EMBEDDED_DB}`);
+	return { url, embedded: true, server, close: () => server.stop() };
+}
+
+/** The migration files as the runner wants them, read from db/migrations. */
+export function readMigrationFiles(dir = resolve(ROOT, 'db', 'migrations')): MigrationFile[] {
+	return readdirSync(dir)
+		.filter((f) => f.endsWith('.sql'))
+		.map((name) => ({ name, text: readFileSync(resolve(dir, name), 'utf8') }));
+}
+
+/** Runs `fn` once on SIGINT/SIGTERM/normal exit, then exits with `code`. */
+export function onShutdown(fn: () => Promise<void>): void {
+	let done = false;
+	const run = async (code: number) => {
+		if (done) return;
+		done = true;
+		try {
+			await fn();
+		} finally {
+			process.exit(code);
+		}
+	};
+	process.on('SIGINT', () => void run(130));
+	process.on('SIGTERM', () => void run(143));
+	process.on('SIGHUP', () => void run(129));
+}

@@ -1,0 +1,67 @@
+// Runs the production build (adapter-node) as a child process and waits until it answers.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ROOT } from './database.ts';
+
+export interface AppServer {
+	url: string;
+	child: ChildProcess;
+	stop(): Promise<void>;
+}
+
+export async function buildApp(): Promise<void> {
+	await run(process.execPath, [resolve(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn']);
+}
+
+export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+	return new Promise((ok, fail) => {
+		const child = spawn(cmd, args, { cwd: ROOT, stdio: 'inherit', env });
+		child.on('error', fail);
+		child.on('exit', (code, signal) => (code === 0 ? ok() : fail(new Error(`${cmd} ${args.join(' ')} exited with ${code ?? signal}`))));
+	});
+}
+
+export async function serveApp(opts: {
+	databaseUrl: string;
+	port: number;
+	host?: string;
+	origin?: string;
+	buildDir?: string;
+	env?: NodeJS.ProcessEnv;
+	quiet?: boolean;
+}): Promise<AppServer> {
+	const buildDir = opts.buildDir ?? resolve(ROOT, 'build');
+	if (!existsSync(resolve(buildDir, 'index.js'))) throw new Error(`no production build in ${buildDir}: run \`npm run build\``);
+	const host = opts.host ?? '127.0.0.1';
+	const url = opts.origin ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${opts.port}`;
+	const child = spawn(process.execPath, [resolve(buildDir, 'index.js')], {
+		cwd: ROOT,
+		stdio: opts.quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit',
+		env: { ...process.env, ...opts.env, DATABASE_URL: opts.databaseUrl, PORT: String(opts.port), HOST: host, ORIGIN: url }
+	});
+	const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
+	const stop = async () => {
+		if (child.exitCode !== null || child.signalCode !== null) return;
+		child.kill('SIGTERM');
+		const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+		await exited;
+		clearTimeout(timer);
+	};
+	const deadline = Date.now() + 30_000;
+	for (;;) {
+		if (child.exitCode !== null) throw new Error(`the app exited with code ${child.exitCode} before it answered`);
+		try {
+			const res = await fetch(`${url}/login`, { redirect: 'manual' });
+			if (res.status < 500) break;
+		} catch {
+			// not listening yet
+		}
+		if (Date.now() > deadline) {
+			await stop();
+			throw new Error(`the app did not answer on ${url} within 30 s`);
+		}
+		await new Promise((r) => setTimeout(r, 150));
+	}
+	return { url, child, stop };
+}

@@ -1,0 +1,65 @@
+// npm start: database (embedded unless DATABASE_URL is set), migrations, demo data, build, serve.
+import { createConnection } from 'node:net';
+import { openDatabase, readMigrationFiles, onShutdown } from './lib/database.ts';
+import { buildApp, serveApp, type AppServer } from './lib/serve.ts';
+
+const args = new Set(process.argv.slice(2));
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? '0.0.0.0';
+
+function portTaken(p: number): Promise<boolean> {
+	return new Promise((ok) => {
+		const s = createConnection({ port: p, host: '127.0.0.1' });
+		s.once('connect', () => (s.destroy(), ok(true)));
+		s.once('error', () => ok(false));
+	});
+}
+
+if (await portTaken(port)) {
+	console.error(`端口 ${port} 已被占用。请先停止占用它的程序，或用 PORT=3001 npm start 换一个端口。`);
+	console.error(`Port ${port} is in use: stop whatever holds it, or run PORT=3001 npm start.`);
+	process.exit(1);
+}
+
+const db = await openDatabase();
+let app: AppServer | null = null;
+onShutdown(async () => {
+	await app?.stop();
+	await db.close();
+});
+
+process.env.DATABASE_URL = db.url;
+const { sql } = await import('../src/lib/server/db.ts');
+const { migrate } = await import('../src/lib/server/migrate.ts');
+const { applied } = await migrate(sql, readMigrationFiles());
+if (applied.length) console.log(`[migrate] applied ${applied.join(', ')}`);
+
+let signIns: { username: string; name: string; unit: string; title: string }[] = [];
+let demoPassword = '';
+if (db.embedded || args.has('--demo')) {
+	const { seedDemo, DEMO_PASSWORD } = await import('../db/seed/demo.ts');
+	const seeded = await seedDemo();
+	if (seeded.created) console.log('[seed] demo organisation created');
+	signIns = seeded.signIns;
+	demoPassword = DEMO_PASSWORD;
+}
+await sql.end();
+
+if (!args.has('--no-build')) {
+	console.log('[build] building the production app…');
+	await buildApp();
+}
+
+app = await serveApp({ databaseUrl: db.url, port, host, origin: process.env.ORIGIN });
+app.child.on('exit', (code) => {
+	console.error(`[app] exited with ${code}`);
+	void db.close().then(() => process.exit(code ?? 1));
+});
+
+console.log(`\n回应 Huiying is running: ${app.url}\n`);
+if (signIns.length) {
+	console.log(`Demo sign-ins (演示账号), password 密码 for all: ${demoPassword}`);
+	for (const s of signIns) console.log(`  ${s.username.padEnd(14)} ${s.name}  ${s.unit} · ${s.title}`);
+	console.log('');
+}
+console.log('Press Ctrl+C to stop.');

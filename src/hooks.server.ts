@@ -1,0 +1,44 @@
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { deleteSessionCookie } from '$lib/server/auth/cookie.ts';
+import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session.ts';
+import { sql } from '$lib/server/db.ts';
+import { migrate } from '$lib/server/migrate.ts';
+import { migrationFiles } from '$lib/server/migrations.ts';
+import { t } from '$lib/i18n/index.ts';
+
+export const init: ServerInit = async () => {
+	const { applied } = await migrate(sql, migrationFiles);
+	if (applied.length) console.log(`[migrate] applied ${applied.join(', ')}`);
+};
+
+const session: Handle = async ({ event, resolve }) => {
+	const token = event.cookies.get(SESSION_COOKIE);
+	event.locals.user = null;
+	event.locals.session = null;
+	if (token) {
+		const { session, user } = await validateSessionToken(token);
+		if (session) {
+			event.locals.user = user;
+			event.locals.session = session;
+		} else {
+			deleteSessionCookie(event.cookies, event.url);
+		}
+	}
+	return resolve(event);
+};
+
+const headers: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	response.headers.set('X-Content-Type-Options', 'nosniff');
+	response.headers.set('Referrer-Policy', 'same-origin');
+	if (event.url.pathname.startsWith('/api/')) response.headers.set('Cache-Control', 'no-store');
+	return response;
+};
+
+export const handle = sequence(headers, session);
+
+export const handleError: HandleServerError = ({ error, status }) => {
+	if (status !== 404) console.error(error);
+	return { message: status === 404 ? t('error.not_found') : t('error.server') };
+};

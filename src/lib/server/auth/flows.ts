@@ -1,0 +1,81 @@
+import { audit, type Actor } from '../audit/log.ts';
+import { sql } from '../db.ts';
+import { burnVerifyTime, verifyPassword } from './password.ts';
+import { createSession, generateSessionToken, invalidateSession, type Session } from './session.ts';
+import {
+	ACCOUNT_MAX_FAILURES,
+	addressKey,
+	addressOverLimit,
+	clearFailures,
+	isLocked,
+	loginKey,
+	recordFailure
+} from './throttle.ts';
+
+export type SignInError = 'invalid' | 'locked' | 'address_limited';
+export type SignInResult = { ok: true; token: string; session: Session } | { ok: false; error: SignInError };
+
+/** A phone number, or a username in lower case. */
+export function normaliseLogin(login: string): string {
+	const t = login.trim();
+	return /^\+?86?1[3-9]\d{9}$/.test(t.replace(/[\s-]/g, '')) ? t.replace(/[\s-]/g, '').slice(-11) : t.toLowerCase();
+}
+
+/**
+ * Checks a password and opens a session. Whether the account exists never shows: an unknown name
+ * costs the same hashing time, counts failures and locks exactly like a real one.
+ */
+export async function signIn(login: string, password: string, actor: Actor): Promise<SignInResult> {
+	const name = normaliseLogin(login);
+	const key = loginKey(name);
+	const attempt = { login: name };
+	const ip = actor.ip ?? 'unknown';
+
+	if (await addressOverLimit(sql, ip)) {
+		await audit(sql, actor, { action: 'sign_in.refused', entity: 'session', after: { ...attempt, reason: 'address_limited' } });
+		return { ok: false, error: 'address_limited' };
+	}
+	if (await isLocked(sql, key)) {
+		await audit(sql, actor, { action: 'sign_in.refused', entity: 'session', after: { ...attempt, reason: 'locked' } });
+		return { ok: false, error: 'locked' };
+	}
+
+	const [person] = await sql<{ id: string; passwordHash: string; active: boolean }[]>`
+		select id, password_hash, active from people where username = ${name} or phone = ${name} limit 1`;
+	const good = person ? await verifyPassword(person.passwordHash, password) : (await burnVerifyTime(password), false);
+
+	if (!person || !good || !person.active) {
+		const locked = await sql.begin(async (tx) => {
+			const locks = await recordFailure(tx, key, ACCOUNT_MAX_FAILURES);
+			await recordFailure(tx, addressKey(ip), null);
+			await audit(tx, { ...actor, personId: person?.id ?? null }, {
+				action: 'sign_in.failed',
+				entity: 'session',
+				after: { ...attempt, reason: !person ? 'unknown_login' : !good ? 'wrong_password' : 'deactivated', locked: locks }
+			});
+			return locks;
+		});
+		return { ok: false, error: locked ? 'locked' : 'invalid' };
+	}
+
+	const token = generateSessionToken();
+	const session = await sql.begin(async (tx) => {
+		await clearFailures(tx, key);
+		const s = await createSession(tx, token, person.id, { ip: actor.ip, userAgent: actor.userAgent });
+		await audit(tx, { ...actor, personId: person.id }, {
+			action: 'sign_in.succeeded',
+			entity: 'session',
+			entityId: s.id.slice(0, 12),
+			after: attempt
+		});
+		return s;
+	});
+	return { ok: true, token, session };
+}
+
+export async function signOut(sessionId: string, actor: Actor): Promise<void> {
+	await sql.begin(async (tx) => {
+		await invalidateSession(tx, sessionId);
+		await audit(tx, actor, { action: 'sign_out', entity: 'session', entityId: sessionId.slice(0, 12) });
+	});
+}

@@ -1,0 +1,113 @@
+import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import type { Role } from '../../roles.ts';
+import { sql, type Tx } from '../db.ts';
+
+export const SESSION_COOKIE = 'huiying_session';
+
+export interface SessionUser {
+	id: string;
+	name: string;
+	unitId: string;
+	unitName: string;
+	/** The root of the units this person may see: their own unit, or for an office the government it serves. */
+	scopeUnitId: string;
+	roles: Role[];
+}
+
+export interface Session {
+	id: string;
+	personId: string;
+	expiresAt: Date;
+}
+
+/** 20 random bytes, base32: the only copy of the token is the cookie. */
+export function generateSessionToken(): string {
+	const bytes = new Uint8Array(20);
+	crypto.getRandomValues(bytes);
+	return encodeBase32LowerCaseNoPadding(bytes);
+}
+
+export function sessionIdFromToken(token: string): string {
+	return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+}
+
+export interface SessionMeta {
+	ip: string | null;
+	userAgent: string | null;
+}
+
+export async function createSession(db: Tx, token: string, personId: string, meta: SessionMeta): Promise<Session> {
+	const id = sessionIdFromToken(token);
+	const [row] = await db<{ expiresAt: Date }[]>`
+		insert into sessions (id, person_id, expires_at, ip, user_agent)
+		values (
+			${id}, ${personId},
+			now() + make_interval(days => (select value::int from settings where key = 'session.absolute_days')),
+			${meta.ip}, ${meta.userAgent}
+		)
+		returning expires_at`;
+	return { id, personId, expiresAt: row!.expiresAt };
+}
+
+// Sliding "last seen" is written at most once a minute, not on every request.
+const TOUCH_AFTER_MS = 60_000;
+
+export async function validateSessionToken(
+	token: string
+): Promise<{ session: Session; user: SessionUser } | { session: null; user: null }> {
+	const id = sessionIdFromToken(token);
+	const [row] = await sql<
+		{
+			id: string;
+			personId: string;
+			expiresAt: Date;
+			lastSeenAt: Date;
+			now: Date;
+			idleHours: number;
+			active: boolean;
+			name: string;
+			unitId: string;
+			unitName: string;
+			scopeUnitId: string;
+			roles: Role[];
+		}[]
+	>`
+		select s.id, s.person_id, s.expires_at, s.last_seen_at, now() as now,
+			(select value::int from settings where key = 'session.idle_hours') as idle_hours,
+			p.active, p.name, p.unit_id, u.name as unit_name, p.roles,
+			case when u.kind = 'office' and u.parent_id is not null then u.parent_id else u.id end as scope_unit_id
+		from sessions s
+		join people p on p.id = s.person_id
+		join units u on u.id = p.unit_id
+		where s.id = ${id}`;
+	if (!row) return { session: null, user: null };
+	const now = row.now.getTime();
+	const idleLimit = row.lastSeenAt.getTime() + row.idleHours * 3_600_000;
+	if (!row.active || now >= row.expiresAt.getTime() || now >= idleLimit) {
+		await sql`delete from sessions where id = ${id}`;
+		return { session: null, user: null };
+	}
+	if (now - row.lastSeenAt.getTime() >= TOUCH_AFTER_MS) {
+		await sql`update sessions set last_seen_at = now() where id = ${id}`;
+	}
+	return {
+		session: { id: row.id, personId: row.personId, expiresAt: row.expiresAt },
+		user: {
+			id: row.personId,
+			name: row.name,
+			unitId: row.unitId,
+			unitName: row.unitName,
+			scopeUnitId: row.scopeUnitId,
+			roles: row.roles
+		}
+	};
+}
+
+export async function invalidateSession(db: Tx, sessionId: string): Promise<void> {
+	await db`delete from sessions where id = ${sessionId}`;
+}
+
+export async function invalidatePersonSessions(db: Tx, personId: string): Promise<void> {
+	await db`delete from sessions where person_id = ${personId}`;
+}

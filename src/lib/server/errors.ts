@@ -1,0 +1,25 @@
+import { TRPCError } from '@trpc/server';
+import { t, type MessageKey } from '../i18n/index.ts';
+
+/** A rejected input: which field, and why, in the interface language. */
+export class FieldError extends TRPCError {
+	readonly field: string;
+	constructor(field: string, key: MessageKey, params?: Record<string, string | number>) {
+		super({ code: 'BAD_REQUEST', message: t(key, { field: fieldLabel(field), ...params }) });
+		this.field = field;
+	}
+}
+
+export function notFound(): TRPCError {
+	return new TRPCError({ code: 'NOT_FOUND', message: t('error.not_found') });
+}
+
+export function forbidden(): TRPCError {
+	return new TRPCError({ code: 'FORBIDDEN', message: t('error.forbidden') });
+}
+
+export function fieldLabel(field: string): string {
+	const key = `field.${field}` as MessageKey;
+	const label = t(key);
+	return label === key ? field : label;
+}

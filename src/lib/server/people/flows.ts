@@ -1,0 +1,125 @@
+import type { Role } from '../../roles.ts';
+import { audit, type Actor } from '../audit/log.ts';
+import { hashPassword, passwordProblem, verifyPassword } from '../auth/password.ts';
+import { invalidatePersonSessions } from '../auth/session.ts';
+import { sql, type Tx } from '../db.ts';
+import { FieldError, forbidden, notFound } from '../errors.ts';
+import { getUnit } from '../units/queries.ts';
+import {
+	getPasswordHash,
+	getPerson,
+	insertPerson,
+	setPasswordHash,
+	setPersonActive,
+	takenLogins,
+	updatePerson,
+	type PersonInput,
+	type PersonRow
+} from './queries.ts';
+
+export interface Granter {
+	roles: readonly Role[];
+	scope: string | null;
+}
+
+function checkPassword(field: string, password: string) {
+	const problem = passwordProblem(password);
+	if (problem) throw new FieldError(field, problem);
+}
+
+async function checkPersonInput(tx: Tx, p: PersonInput, granter: Granter, exceptId: string | null) {
+	if (!p.username && !p.phone) throw new FieldError('username', 'people.login_required');
+	if (p.roles.length === 0) throw new FieldError('roles', 'people.no_roles');
+	if (p.roles.includes('sysadmin') && !granter.roles.includes('sysadmin')) throw new FieldError('roles', 'people.sysadmin_only');
+	const unit = await getUnit(tx, p.unitId, granter.scope);
+	if (!unit || !unit.active) throw new FieldError('unitId', 'error.invalid_choice');
+	const taken = await takenLogins(tx, p.username, p.phone, exceptId);
+	if (taken.username) throw new FieldError('username', 'people.username_taken');
+	if (taken.phone) throw new FieldError('phone', 'people.phone_taken');
+}
+
+/** Audited copy of a person: never the password hash. */
+function snapshot(p: PersonRow) {
+	const { createdAt: _c, updatedAt: _u, ...rest } = p;
+	return rest;
+}
+
+export async function createPerson(p: PersonInput, password: string, granter: Granter, actor: Actor): Promise<PersonRow> {
+	checkPassword('password', password);
+	const passwordHash = await hashPassword(password);
+	return sql.begin(async (tx) => {
+		await checkPersonInput(tx, p, granter, null);
+		const id = await insertPerson(tx, p, passwordHash);
+		const row = (await getPerson(tx, id, null))!;
+		await audit(tx, actor, { action: 'person.created', entity: 'person', entityId: id, after: snapshot(row) });
+		return row;
+	});
+}
+
+export async function editPerson(id: string, p: PersonInput, granter: Granter, actor: Actor): Promise<PersonRow> {
+	return sql.begin(async (tx) => {
+		const before = await getPerson(tx, id, granter.scope);
+		if (!before) throw notFound();
+		// Only a system administrator can take the role away from, or give it to, anyone.
+		if (before.roles.includes('sysadmin') !== p.roles.includes('sysadmin') && !granter.roles.includes('sysadmin'))
+			throw new FieldError('roles', 'people.sysadmin_only');
+		await checkPersonInput(tx, p, { ...granter, roles: before.roles.includes('sysadmin') ? ['sysadmin'] : granter.roles }, id);
+		await updatePerson(tx, id, p);
+		const after = (await getPerson(tx, id, null))!;
+		await audit(tx, actor, { action: 'person.updated', entity: 'person', entityId: id, before: snapshot(before), after: snapshot(after) });
+		return after;
+	});
+}
+
+/** Deactivation ends every session of that person at once. */
+export async function setPersonActivity(id: string, active: boolean, granter: Granter, actor: Actor): Promise<PersonRow> {
+	if (!active && id === actor.personId) throw new FieldError('id', 'people.self_deactivate');
+	return sql.begin(async (tx) => {
+		const before = await getPerson(tx, id, granter.scope);
+		if (!before) throw notFound();
+		if (before.roles.includes('sysadmin') && !granter.roles.includes('sysadmin')) throw forbidden();
+		await setPersonActive(tx, id, active);
+		if (!active) await invalidatePersonSessions(tx, id);
+		const after = (await getPerson(tx, id, null))!;
+		await audit(tx, actor, {
+			action: active ? 'person.reactivated' : 'person.deactivated',
+			entity: 'person',
+			entityId: id,
+			before: snapshot(before),
+			after: snapshot(after)
+		});
+		return after;
+	});
+}
+
+export async function resetPassword(id: string, password: string, granter: Granter, actor: Actor): Promise<void> {
+	checkPassword('password', password);
+	const passwordHash = await hashPassword(password);
+	await sql.begin(async (tx) => {
+		const person = await getPerson(tx, id, granter.scope);
+		if (!person) throw notFound();
+		if (person.roles.includes('sysadmin') && !granter.roles.includes('sysadmin')) throw forbidden();
+		await setPasswordHash(tx, id, passwordHash);
+		await invalidatePersonSessions(tx, id);
+		await audit(tx, actor, { action: 'person.password_reset', entity: 'person', entityId: id });
+	});
+}
+
+/** The person's own change: every other session ends, this one stays. */
+export async function changeOwnPassword(
+	personId: string,
+	sessionId: string,
+	current: string,
+	next: string,
+	actor: Actor
+): Promise<void> {
+	const hash = await getPasswordHash(sql, personId);
+	if (!hash || !(await verifyPassword(hash, current))) throw new FieldError('currentPassword', 'password.current_wrong');
+	checkPassword('newPassword', next);
+	const passwordHash = await hashPassword(next);
+	await sql.begin(async (tx) => {
+		await setPasswordHash(tx, personId, passwordHash);
+		await tx`delete from sessions where person_id = ${personId} and id <> ${sessionId}`;
+		await audit(tx, actor, { action: 'person.password_changed', entity: 'person', entityId: personId });
+	});
+}

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { ROLES } from '../../roles.ts';
+import { toIso } from '../../time.ts';
+import { sql } from '../db.ts';
+import { notFound } from '../errors.ts';
+import { authedProcedure, roleProcedure, router } from '../trpc/init.ts';
+import { scopeRoot } from '../units/scope.ts';
+import { changeOwnPassword, createPerson, editPerson, resetPassword, setPersonActivity, type Granter } from './flows.ts';
+import { getPerson, listPeople, type PersonRow } from './queries.ts';
+import type { SessionUser } from '../auth/session.ts';
+
+const optionalText = (schema: z.ZodString) =>
+	z
+		.union([schema, z.literal(''), z.null()])
+		.optional()
+		.transform((v) => (v ? v : null));
+
+export const personFields = z.object({
+	name: z.string().trim().min(1).max(50),
+	username: optionalText(z.string().trim().toLowerCase().regex(/^[a-z][a-z0-9_.-]{2,31}$/)),
+	phone: optionalText(z.string().trim().regex(/^1[3-9]\d{9}$/)),
+	unitId: z.uuid(),
+	roles: z.array(z.enum(ROLES)).min(1).transform((r) => [...new Set(r)])
+});
+
+const password = z.string().min(1).max(1024);
+
+export function personOut(p: PersonRow) {
+	return { ...p, createdAt: toIso(p.createdAt), updatedAt: toIso(p.updatedAt) };
+}
+export type PersonOut = ReturnType<typeof personOut>;
+
+const granter = (user: SessionUser): Granter => ({ roles: user.roles, scope: scopeRoot(user) });
+const adminProcedure = roleProcedure('office_admin', 'sysadmin');
+
+export const personRouter = router({
+	list: authedProcedure
+		.input(z.object({ unitId: z.uuid().nullable().default(null) }).default({ unitId: null }))
+		.query(async ({ ctx, input }) => (await listPeople(sql, scopeRoot(ctx.user), input.unitId)).map(personOut)),
+	byId: authedProcedure.input(z.object({ id: z.uuid() })).query(async ({ ctx, input }) => {
+		const row = await getPerson(sql, input.id, scopeRoot(ctx.user));
+		if (!row) throw notFound();
+		return personOut(row);
+	}),
+	create: adminProcedure.input(personFields.extend({ password })).mutation(async ({ ctx, input }) => {
+		const { password: pw, ...p } = input;
+		return personOut(await createPerson(p, pw, granter(ctx.user), ctx.actor));
+	}),
+	update: adminProcedure.input(personFields.extend({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
+		const { id, ...p } = input;
+		return personOut(await editPerson(id, p, granter(ctx.user), ctx.actor));
+	}),
+	setActive: adminProcedure.input(z.object({ id: z.uuid(), active: z.boolean() })).mutation(async ({ ctx, input }) =>
+		personOut(await setPersonActivity(input.id, input.active, granter(ctx.user), ctx.actor))
+	),
+	resetPassword: adminProcedure.input(z.object({ id: z.uuid(), password })).mutation(async ({ ctx, input }) => {
+		await resetPassword(input.id, input.password, granter(ctx.user), ctx.actor);
+		return { ok: true as const };
+	}),
+	changeOwnPassword: authedProcedure
+		.input(z.object({ currentPassword: password, newPassword: password }))
+		.mutation(async ({ ctx, input }) => {
+			await changeOwnPassword(ctx.user.id, ctx.session.id, input.currentPassword, input.newPassword, ctx.actor);
+			return { ok: true as const };
+		})
+});

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { audit } from '../audit/log.ts';
+import { sql } from '../db.ts';
+import { authedProcedure, roleProcedure, router } from '../trpc/init.ts';
+import { getSessionSettings, putSetting } from './queries.ts';
+
+export const settingsRouter = router({
+	session: authedProcedure.query(() => getSessionSettings(sql)),
+	updateSession: roleProcedure('office_admin', 'sysadmin')
+		.input(
+			z.object({
+				idleHours: z.number().int().min(1).max(72),
+				absoluteDays: z.number().int().min(1).max(90)
+			})
+		)
+		.mutation(async ({ ctx, input }) =>
+			sql.begin(async (tx) => {
+				const before = await getSessionSettings(tx);
+				await putSetting(tx, 'session.idle_hours', input.idleHours, ctx.user.id);
+				await putSetting(tx, 'session.absolute_days', input.absoluteDays, ctx.user.id);
+				await audit(tx, ctx.actor, { action: 'settings.session_updated', entity: 'settings', entityId: 'session', before, after: input });
+				return input;
+			})
+		)
+});

@@ -1,0 +1,14 @@
+import type { RequestEvent } from '@sveltejs/kit';
+import type { Actor } from '../audit/log.ts';
+import type { Session, SessionUser } from '../auth/session.ts';
+import { actorOf } from '../request.ts';
+
+export interface Context {
+	user: SessionUser | null;
+	session: Session | null;
+	actor: Actor;
+}
+
+export function createContext(event: Pick<RequestEvent, 'request' | 'getClientAddress'> & { locals: App.Locals }): Context {
+	return { user: event.locals.user, session: event.locals.session, actor: actorOf(event) };
+}

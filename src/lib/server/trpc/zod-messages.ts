@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { t } from '../../i18n/index.ts';
+import { fieldLabel } from '../errors.ts';
+
+/** Zod issues in Chinese, each naming the field by its label. */
+export function zodMessage(issue: z.core.$ZodRawIssue): string | undefined {
+	const path = issue.path ?? [];
+	const last = [...path].reverse().find((p) => typeof p === 'string') as string | undefined;
+	const field = fieldLabel(last ?? 'id');
+	switch (issue.code) {
+		case 'invalid_type':
+			return issue.input === undefined || issue.input === null
+				? t('error.required', { field })
+				: t('error.invalid_format', { field });
+		case 'too_small':
+			if (issue.origin === 'string')
+				return Number(issue.minimum) <= 1 ? t('error.required', { field }) : t('error.too_short', { field, min: Number(issue.minimum) });
+			if (issue.origin === 'array') return t('error.required', { field });
+			return t('error.too_small_number', { field, min: Number(issue.minimum) });
+		case 'too_big':
+			if (issue.origin === 'string') return t('error.too_long', { field, max: Number(issue.maximum) });
+			return t('error.too_big_number', { field, max: Number(issue.maximum) });
+		case 'invalid_format':
+			return t('error.invalid_format', { field });
+		case 'invalid_value':
+			return t('error.invalid_choice', { field });
+		default:
+			return undefined;
+	}
+}
+
+z.config({ customError: zodMessage });

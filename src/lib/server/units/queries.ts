@@ -1,0 +1,96 @@
+import type { UnitKind } from '../../roles.ts';
+import type { Tx } from '../db.ts';
+
+export interface UnitRow {
+	id: string;
+	name: string;
+	parentId: string | null;
+	kind: UnitKind;
+	isKeyDepartment: boolean;
+	principalId: string | null;
+	leaderInChargeId: string | null;
+	active: boolean;
+	createdAt: Date;
+	updatedAt: Date;
+}
+
+const columns = (db: Tx) =>
+	db`id, name, parent_id, kind, is_key_department, principal_id, leader_in_charge_id, active, created_at, updated_at`;
+
+/** The units a person may see: the subtree of their own unit, or every unit for null. */
+export async function listUnits(db: Tx, scopeRoot: string | null): Promise<UnitRow[]> {
+	return db<UnitRow[]>`
+		select ${columns(db)} from units
+		where ${scopeRoot === null ? db`true` : db`id in (select unit_subtree(${scopeRoot}))`}
+		order by parent_id nulls first, kind, name`;
+}
+
+export async function getUnit(db: Tx, id: string, scopeRoot: string | null): Promise<UnitRow | undefined> {
+	const [row] = await db<UnitRow[]>`
+		select ${columns(db)} from units
+		where id = ${id} and ${scopeRoot === null ? db`true` : db`id in (select unit_subtree(${scopeRoot}))`}`;
+	return row;
+}
+
+export async function getRootUnit(db: Tx): Promise<UnitRow | undefined> {
+	const [row] = await db<UnitRow[]>`select ${columns(db)} from units where parent_id is null order by created_at limit 1`;
+	return row;
+}
+
+export async function findUnitByName(db: Tx, name: string): Promise<UnitRow | undefined> {
+	const [row] = await db<UnitRow[]>`select ${columns(db)} from units where name = ${name} order by created_at limit 1`;
+	return row;
+}
+
+export async function isInSubtree(db: Tx, root: string, id: string): Promise<boolean> {
+	const [row] = await db<{ inside: boolean }[]>`select ${id}::uuid in (select unit_subtree(${root})) as inside`;
+	return row?.inside ?? false;
+}
+
+export interface UnitInput {
+	name: string;
+	parentId: string | null;
+	kind: UnitKind;
+	isKeyDepartment: boolean;
+	principalId: string | null;
+	leaderInChargeId: string | null;
+}
+
+export async function insertUnit(db: Tx, u: UnitInput): Promise<UnitRow> {
+	const [row] = await db<UnitRow[]>`
+		insert into units (name, parent_id, kind, is_key_department, principal_id, leader_in_charge_id)
+		values (${u.name}, ${u.parentId}, ${u.kind}, ${u.isKeyDepartment}, ${u.principalId}, ${u.leaderInChargeId})
+		returning ${columns(db)}`;
+	return row!;
+}
+
+export async function updateUnit(db: Tx, id: string, u: UnitInput): Promise<UnitRow> {
+	const [row] = await db<UnitRow[]>`
+		update units set name = ${u.name}, parent_id = ${u.parentId}, kind = ${u.kind},
+			is_key_department = ${u.isKeyDepartment}, principal_id = ${u.principalId},
+			leader_in_charge_id = ${u.leaderInChargeId}, updated_at = now()
+		where id = ${id}
+		returning ${columns(db)}`;
+	return row!;
+}
+
+export async function setUnitActive(db: Tx, id: string, active: boolean): Promise<UnitRow> {
+	const [row] = await db<UnitRow[]>`
+		update units set active = ${active}, updated_at = now() where id = ${id} returning ${columns(db)}`;
+	return row!;
+}
+
+export async function countActivePeople(db: Tx, unitId: string): Promise<number> {
+	const [row] = await db<{ n: number }[]>`select count(*)::int as n from people where unit_id = ${unitId} and active`;
+	return row?.n ?? 0;
+}
+
+export async function siblingNameTaken(db: Tx, parentId: string | null, name: string, exceptId: string | null): Promise<boolean> {
+	const [row] = await db<{ taken: boolean }[]>`
+		select exists (
+			select 1 from units
+			where parent_id is not distinct from ${parentId} and name = ${name}
+				and (${exceptId}::uuid is null or id <> ${exceptId}::uuid)
+		) as taken`;
+	return row?.taken ?? false;
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { UNIT_KINDS } from '../../roles.ts';
+import { toIso } from '../../time.ts';
+import { sql } from '../db.ts';
+import { notFound } from '../errors.ts';
+import { authedProcedure, roleProcedure, router } from '../trpc/init.ts';
+import { createUnit, editUnit, setUnitActivity } from './flows.ts';
+import { getUnit, listUnits, type UnitRow } from './queries.ts';
+import { scopeRoot } from './scope.ts';
+
+const unitInput = z.object({
+	name: z.string().trim().min(1).max(100),
+	parentId: z.uuid().nullable().default(null),
+	kind: z.enum(UNIT_KINDS).default('department'),
+	isKeyDepartment: z.boolean().default(false),
+	principalId: z.uuid().nullable().default(null),
+	leaderInChargeId: z.uuid().nullable().default(null)
+});
+
+export function unitOut(u: UnitRow) {
+	return { ...u, createdAt: toIso(u.createdAt), updatedAt: toIso(u.updatedAt) };
+}
+export type UnitOut = ReturnType<typeof unitOut>;
+
+const adminProcedure = roleProcedure('office_admin', 'sysadmin');
+
+export const unitRouter = router({
+	list: authedProcedure
+		.input(z.object({ includeInactive: z.boolean().default(false) }).default({ includeInactive: false }))
+		.query(async ({ ctx, input }) => {
+			const rows = await listUnits(sql, scopeRoot(ctx.user));
+			return rows.filter((u) => input.includeInactive || u.active).map(unitOut);
+		}),
+	byId: authedProcedure.input(z.object({ id: z.uuid() })).query(async ({ ctx, input }) => {
+		const row = await getUnit(sql, input.id, scopeRoot(ctx.user));
+		if (!row) throw notFound();
+		return unitOut(row);
+	}),
+	create: adminProcedure.input(unitInput).mutation(async ({ ctx, input }) =>
+		unitOut(await createUnit(input, scopeRoot(ctx.user), ctx.actor))
+	),
+	update: adminProcedure.input(unitInput.extend({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
+		const { id, ...rest } = input;
+		return unitOut(await editUnit(id, rest, scopeRoot(ctx.user), ctx.actor));
+	}),
+	setActive: adminProcedure.input(z.object({ id: z.uuid(), active: z.boolean() })).mutation(async ({ ctx, input }) =>
+		unitOut(await setUnitActivity(input.id, input.active, scopeRoot(ctx.user), ctx.actor))
+	)
+});

@@ -1,0 +1,42 @@
+// Every time is shown in China Standard Time, whatever the device's own zone.
+const TZ = 'Asia/Shanghai';
+
+const parts = new Intl.DateTimeFormat('zh-CN', {
+	timeZone: TZ,
+	year: 'numeric',
+	month: 'numeric',
+	day: 'numeric',
+	hour: '2-digit',
+	minute: '2-digit',
+	second: '2-digit',
+	hourCycle: 'h23'
+});
+
+function cst(d: Date) {
+	const p = Object.fromEntries(parts.formatToParts(d).map((x) => [x.type, x.value]));
+	return { y: p.year!, mo: p.month!, d: p.day!, h: p.hour!, mi: p.minute!, s: p.second! };
+}
+
+/** `2026年11月22日 14:05` */
+export function formatDateTime(value: Date | string): string {
+	const c = cst(new Date(value));
+	return `${c.y}年${c.mo}月${c.d}日 ${c.h}:${c.mi}`;
+}
+
+/** `2026年11月22日` */
+export function formatDate(value: Date | string): string {
+	const c = cst(new Date(value));
+	return `${c.y}年${c.mo}月${c.d}日`;
+}
+
+/** The hour of day in China, for greetings. */
+export function cstHour(value: Date): number {
+	return Number(cst(value).h);
+}
+
+/** ISO 8601 with the +08:00 offset: `2026-11-22T14:05:00+08:00`. */
+export function toIso(value: Date): string {
+	const c = cst(value);
+	const pad = (x: string) => x.padStart(2, '0');
+	return `${c.y}-${pad(c.mo)}-${pad(c.d)}T${c.h}:${c.mi}:${c.s}+08:00`;
+}

@@ -1,0 +1,23 @@
+import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import type { AppRouter } from '$lib/server/trpc/root.ts';
+import { t } from '$lib/i18n/index.ts';
+
+/** The typed client for the browser; server code calls routers through createCaller instead. */
+export const trpc = createTRPCClient<AppRouter>({
+	links: [httpBatchLink({ url: '/api/trpc' })]
+});
+
+export interface FormProblem {
+	message: string;
+	fieldErrors: Record<string, string>;
+}
+
+/** Turns a failed call into a message for the form and one per field, in the interface language. */
+export function formProblem(error: unknown): FormProblem {
+	if (error instanceof TRPCClientError) {
+		const data = error.data as { fieldErrors?: Record<string, string> } | undefined;
+		if (!error.data && !error.shape) return { message: t('error.network'), fieldErrors: {} };
+		return { message: error.message, fieldErrors: data?.fieldErrors ?? {} };
+	}
+	return { message: t('error.network'), fieldErrors: {} };
+}

@@ -1,0 +1,26 @@
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import type { RequestHandler } from './$types';
+import { t } from '$lib/i18n/index.ts';
+import { createContext } from '$lib/server/trpc/context.ts';
+import { appRouter } from '$lib/server/trpc/root.ts';
+import { mutationRefusal } from '$lib/server/trpc/guard.ts';
+
+const handler: RequestHandler = async (event) => {
+	const refusal = mutationRefusal(event.request, event.url);
+	if (refusal) {
+		const message = t(refusal === 415 ? 'error.content_type' : 'error.origin');
+		return new Response(JSON.stringify({ error: { message, code: refusal } }), {
+			status: refusal,
+			headers: { 'content-type': 'application/json; charset=utf-8' }
+		});
+	}
+	return fetchRequestHandler({
+		endpoint: '/api/trpc',
+		req: event.request,
+		router: appRouter,
+		createContext: () => createContext(event)
+	});
+};
+
+export const GET = handler;
+export const POST = handler;
