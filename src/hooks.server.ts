@@ -1,5 +1,6 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
+import { building } from '$app/environment';
 import { deleteSessionCookie } from '$lib/server/auth/cookie.ts';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session.ts';
 import { sql } from '$lib/server/db.ts';
@@ -8,6 +9,8 @@ import { migrationFiles } from '$lib/server/migrations.ts';
 import { t } from '$lib/i18n/index.ts';
 
 export const init: ServerInit = async () => {
+	// Prerendering (the offline page) runs this too: a build must not need a database.
+	if (building) return;
 	const { applied } = await migrate(sql, migrationFiles);
 	if (applied.length) console.log(`[migrate] applied ${applied.join(', ')}`);
 };

@@ -18,7 +18,7 @@ export type SignInResult = { ok: true; token: string; session: Session } | { ok:
 /** A phone number, or a username in lower case. */
 export function normaliseLogin(login: string): string {
 	const t = login.trim();
-	return /^\+?86?1[3-9]\d{9}$/.test(t.replace(/[\s-]/g, '')) ? t.replace(/[\s-]/g, '').slice(-11) : t.toLowerCase();
+	return /^(?:\+?86)?1[3-9]\d{9}$/.test(t.replace(/[\s-]/g, '')) ? t.replace(/[\s-]/g, '').slice(-11) : t.toLowerCase();
 }
 
 /**

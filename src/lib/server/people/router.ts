@@ -4,6 +4,7 @@ import { toIso } from '../../time.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
 import { authedProcedure, roleProcedure, router } from '../trpc/init.ts';
+import { labelledAs } from '../trpc/zod-messages.ts';
 import { scopeRoot } from '../units/scope.ts';
 import { changeOwnPassword, createPerson, editPerson, resetPassword, setPersonActivity, type Granter } from './flows.ts';
 import { getPerson, listPeople, type PersonRow } from './queries.ts';
@@ -16,7 +17,7 @@ const optionalText = (schema: z.ZodString) =>
 		.transform((v) => (v ? v : null));
 
 export const personFields = z.object({
-	name: z.string().trim().min(1).max(50),
+	name: z.string({ error: labelledAs('personName') }).trim().min(1).max(50),
 	username: optionalText(z.string().trim().toLowerCase().regex(/^[a-z][a-z0-9_.-]{2,31}$/)),
 	phone: optionalText(z.string().trim().regex(/^1[3-9]\d{9}$/)),
 	unitId: z.uuid(),

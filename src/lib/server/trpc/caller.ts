@@ -1,8 +1,24 @@
-import type { RequestEvent } from '@sveltejs/kit';
+import { error, type RequestEvent } from '@sveltejs/kit';
+import type { TRPCError } from '@trpc/server';
+import { t } from '../../i18n/index.ts';
 import { createContext } from './context.ts';
 import { createCaller } from './root.ts';
 
+// A load that asks for a record out of reach (or a malformed id in the URL) shows the 404 page, not a 500.
+const PAGE_FOR: Partial<Record<TRPCError['code'], [status: number, message: () => string]>> = {
+	NOT_FOUND: [404, () => t('error.not_found')],
+	BAD_REQUEST: [404, () => t('error.not_found')],
+	FORBIDDEN: [403, () => t('error.forbidden')],
+	UNAUTHORIZED: [401, () => t('error.unauthorized')]
+};
+
 /** Server-side loads call the same procedures the browser does, with the same checks. */
 export function callerFor(event: RequestEvent) {
-	return createCaller(createContext(event));
+	return createCaller(createContext(event), {
+		onError: ({ error: e }) => {
+			const page = PAGE_FOR[e.code];
+			// Throwing here replaces the TRPCError, which SvelteKit would otherwise turn into a 500.
+			if (page) error(page[0], page[1]());
+		}
+	});
 }

@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { t } from '../../i18n/index.ts';
 import { fieldLabel } from '../errors.ts';
 
-/** Zod issues in Chinese, each naming the field by its label. */
-export function zodMessage(issue: z.core.$ZodRawIssue): string | undefined {
+/** Zod issues in Chinese, each naming the field by its label (looked up under `labelKey` when given). */
+export function zodMessage(issue: z.core.$ZodRawIssue, labelKey?: string): string | undefined {
 	const path = issue.path ?? [];
 	const last = [...path].reverse().find((p) => typeof p === 'string') as string | undefined;
-	const field = fieldLabel(last ?? 'id');
+	const field = fieldLabel(labelKey ?? last ?? 'id');
 	switch (issue.code) {
 		case 'invalid_type':
 			return issue.input === undefined || issue.input === null
@@ -29,4 +29,7 @@ export function zodMessage(issue: z.core.$ZodRawIssue): string | undefined {
 	}
 }
 
-z.config({ customError: zodMessage });
+/** For a field whose label is not its key, e.g. `z.string({ error: labelledAs('personName') })`: a person's name is 「姓名」. */
+export const labelledAs = (labelKey: string) => (issue: z.core.$ZodRawIssue) => zodMessage(issue, labelKey);
+
+z.config({ customError: (issue) => zodMessage(issue) });

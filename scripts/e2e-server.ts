@@ -1,0 +1,55 @@
+// Playwright's webServer: a fresh embedded PostgreSQL with the demo organisation, and the production
+// build (made beforehand by `vite build`) on E2E_PORT. Stops both on SIGTERM/SIGINT or on any failure.
+import { resolve } from 'node:path';
+import { ROOT, createDatabaseIfMissing, onShutdown, readMigrationFiles } from './lib/database.ts';
+import { writeE2eState } from './lib/e2e-state.ts';
+import { startEmbeddedPostgres, type RunningPostgres } from './lib/embedded-pg.ts';
+import { serveApp, type AppServer } from './lib/serve.ts';
+
+const PG_DIR = resolve(ROOT, '.data', 'pg-e2e');
+const DATABASE = 'huiying_e2e';
+const port = Number(process.env.E2E_PORT ?? 4173);
+
+let pg: RunningPostgres | null = null;
+let app: AppServer | null = null;
+let stopping = false;
+
+async function stopAll(): Promise<void> {
+	stopping = true;
+	await app?.stop();
+	await pg?.stop();
+}
+
+onShutdown(stopAll);
+
+try {
+	pg = await startEmbeddedPostgres({ dir: PG_DIR, fresh: true, fast: true, quiet: true });
+	await createDatabaseIfMissing(pg.url, DATABASE);
+	const databaseUrl = pg.url.replace(/\/postgres$/, `/${DATABASE}`);
+
+	// Server modules read DATABASE_URL when first imported.
+	process.env.DATABASE_URL = databaseUrl;
+	const { sql } = await import('../src/lib/server/db.ts');
+	const { migrate } = await import('../src/lib/server/migrate.ts');
+	const { seedDemo } = await import('../db/seed/demo.ts');
+	try {
+		await migrate(sql, readMigrationFiles());
+		await seedDemo();
+	} finally {
+		await sql.end();
+	}
+	writeE2eState({ databaseUrl });
+
+	// A short SHUTDOWN_TIMEOUT: the browser's keep-alive connections must not hold up the end of the run.
+	app = await serveApp({ databaseUrl, port, quiet: true, env: { SHUTDOWN_TIMEOUT: '2' } });
+	app.child.once('exit', (code, signal) => {
+		if (stopping) return;
+		console.error(`[e2e] the app exited unexpectedly (${code ?? signal})`);
+		void stopAll().finally(() => process.exit(1));
+	});
+	console.log(`[e2e] demo organisation served on ${app.url}`);
+} catch (error) {
+	console.error('[e2e] the test server did not start:', error);
+	await stopAll().catch(() => {});
+	process.exit(1);
+}

@@ -1,0 +1,93 @@
+// Builders for specs that touch the database: units and people are made through the real flows, and
+// a caller is built from a real sign-in, so a test sees exactly what a signed-in person would.
+import type { Role, UnitKind } from '../roles.ts';
+import { SYSTEM_ACTOR, type Actor } from './audit/log.ts';
+import { signIn } from './auth/flows.ts';
+import { validateSessionToken, type Session, type SessionUser } from './auth/session.ts';
+import { createPerson } from './people/flows.ts';
+import type { PersonRow } from './people/queries.ts';
+import { createCaller } from './trpc/root.ts';
+import { createUnit } from './units/flows.ts';
+import type { UnitRow } from './units/queries.ts';
+
+export const TEST_PASSWORD = 'harbour-lantern-42';
+export const TEST_ACTOR: Actor = { personId: null, ip: '203.0.113.7', userAgent: 'vitest' };
+
+const EVERYTHING = { roles: ['sysadmin'] as Role[], scope: null };
+let serial = 0;
+
+export function makeUnit(name: string, parentId: string | null, kind: UnitKind = 'department'): Promise<UnitRow> {
+	return createUnit(
+		{ name, parentId, kind, isKeyDepartment: false, principalId: null, leaderInChargeId: null },
+		null,
+		SYSTEM_ACTOR
+	);
+}
+
+export function makePerson(
+	unitId: string,
+	roles: Role[],
+	opts: { username?: string; phone?: string | null; name?: string; password?: string } = {}
+): Promise<PersonRow> {
+	serial += 1;
+	return createPerson(
+		{
+			name: opts.name ?? `测试人员${serial}`,
+			username: opts.username ?? `tester${serial}`,
+			phone: opts.phone ?? null,
+			unitId,
+			roles
+		},
+		opts.password ?? TEST_PASSWORD,
+		EVERYTHING,
+		SYSTEM_ACTOR
+	);
+}
+
+export interface SignedIn {
+	token: string;
+	session: Session;
+	user: SessionUser;
+	actor: Actor;
+	caller: ReturnType<typeof createCaller>;
+}
+
+/** Signs in through the real flow and validates the token, as the session hook does on each request. */
+export async function signInAs(login: string, password = TEST_PASSWORD, actor: Actor = TEST_ACTOR): Promise<SignedIn> {
+	const result = await signIn(login, password, actor);
+	if (!result.ok) throw new Error(`sign-in as ${login} failed: ${result.error}`);
+	const { session, user } = await validateSessionToken(result.token);
+	if (!session) throw new Error(`session of ${login} did not validate`);
+	const ctxActor = { ...actor, personId: user.id };
+	return {
+		token: result.token,
+		session,
+		user,
+		actor: ctxActor,
+		caller: createCaller({ user, session, actor: ctxActor })
+	};
+}
+
+/** A caller with nobody signed in. */
+export function anonymousCaller() {
+	return createCaller({ user: null, session: null, actor: TEST_ACTOR });
+}
+
+/**
+ * A small city: the government at the root, its office, and two departments, with an office
+ * administrator, a sysadmin, a department administrator and a member of staff in each department.
+ */
+export async function makeCity() {
+	const government = await makeUnit('江城市人民政府', null, 'government');
+	const office = await makeUnit('江城市人民政府办公室', government.id, 'office');
+	const deptA = await makeUnit('江城市应急管理局', government.id);
+	const deptB = await makeUnit('江城市卫生健康委员会', government.id);
+	const [officeAdmin, sysadmin, adminA, staffA, staffB] = await Promise.all([
+		makePerson(office.id, ['office_admin'], { username: 'office-admin' }),
+		makePerson(office.id, ['sysadmin'], { username: 'root-admin' }),
+		makePerson(deptA.id, ['office_admin', 'press_officer'], { username: 'admin-a' }),
+		makePerson(deptA.id, ['press_officer'], { username: 'staff-a', phone: '13800000001' }),
+		makePerson(deptB.id, ['press_officer'], { username: 'staff-b', phone: '13800000002' })
+	]);
+	return { government, office, deptA, deptB, officeAdmin, sysadmin, adminA, staffA, staffB };
+}

@@ -1,0 +1,80 @@
+// The office admin sets up a department and an officer on a phone; the officer can then sign in.
+import { expect, test } from '@playwright/test';
+import { DEMO_PASSWORD, signIn } from './support.ts';
+
+// Unique per run, so a retry on CI does not trip over the first attempt's records.
+const suffix = Date.now().toString(36).slice(-5);
+
+test('an admin creates a department and an officer, who then signs in and sees it', async ({ page }) => {
+	const unitName = `江城市文化旅游局${suffix}`;
+	const officer = { name: '林晓', phone: `138${String(Date.now()).slice(-8)}`, username: `lin-${suffix}`, password: 'Wenlv-kaishi-2026' };
+
+	await signIn(page, 'admin', DEMO_PASSWORD);
+	await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+	const tabs = page.getByRole('navigation', { name: '主导航' });
+	await expect(tabs.getByRole('link', { name: '工作台' })).toBeVisible();
+	await expect(page.getByRole('heading', { level: 1 })).toContainText('王敏');
+
+	await tabs.getByRole('link', { name: '我的' }).tap();
+	await page.getByRole('link', { name: '单位管理' }).tap();
+	await expect(page.getByRole('heading', { name: '单位管理' })).toBeVisible();
+	await page.getByRole('link', { name: '新建单位' }).tap();
+	await page.getByLabel('名称').fill(unitName);
+	await page.getByLabel('上级单位').selectOption({ label: '江城市人民政府' });
+	await page.getByLabel('单位类型').selectOption({ label: '部门' });
+	await page.getByRole('button', { name: '创建' }).tap();
+	await expect(page.getByRole('heading', { name: '单位管理' })).toBeVisible();
+	await expect(page.getByRole('link', { name: unitName })).toBeVisible();
+
+	await page.goto('/me');
+	await page.getByRole('link', { name: '人员管理' }).tap();
+	await page.getByRole('link', { name: '新增人员' }).tap();
+	await page.getByLabel('姓名').fill(officer.name);
+	await page.getByLabel('手机号').fill(officer.phone);
+	await page.getByLabel('用户名').fill(officer.username);
+	// Options are indented by depth with full-width spaces; match the name itself.
+	const unitOption = page.getByLabel('所属单位').locator('option', { hasText: unitName });
+	await page.getByLabel('所属单位').selectOption(await unitOption.getAttribute('value'));
+	await expect(page.getByRole('checkbox', { name: '宣传干事' })).toBeChecked();
+	await page.getByLabel('初始密码').fill(officer.password);
+	await page.getByRole('button', { name: '创建' }).tap();
+	await expect(page.getByRole('heading', { name: '人员管理' })).toBeVisible();
+	await expect(page.getByRole('link', { name: new RegExp(officer.name) })).toContainText(unitName);
+
+	await tabs.getByRole('link', { name: '我的' }).tap();
+	await page.getByRole('button', { name: '退出登录' }).tap();
+	await expect(page.getByRole('button', { name: '登录' })).toBeVisible();
+
+	await signIn(page, officer.username, officer.password);
+	await expect(page.getByRole('heading', { level: 1 })).toContainText(officer.name);
+	await expect(page.getByText(`所在单位：${unitName}`)).toBeVisible();
+	await expect(page.getByText('角色：宣传干事')).toBeVisible();
+});
+
+test('a wrong password is refused in Chinese and the typed login stays', async ({ page }) => {
+	await page.goto('/login');
+	await page.getByLabel('手机号或用户名').fill('duty');
+	await page.getByLabel('密码').fill('not-the-password');
+	await page.getByRole('button', { name: '登录' }).tap();
+	await expect(page.getByRole('alert')).toHaveText('手机号/用户名或密码不正确');
+	await expect(page.getByLabel('手机号或用户名')).toHaveValue('duty');
+	await expect(page).toHaveURL(/\/login$/);
+});
+
+test('a unit without a name is refused next to the field, keeping what was chosen', async ({ page }) => {
+	await signIn(page, 'admin', DEMO_PASSWORD);
+	await page.goto('/admin/units/new');
+	await page.getByLabel('名称').fill('   ');
+	await page.getByLabel('上级单位').selectOption({ label: '江城市人民政府' });
+	await page.getByLabel('单位类型').selectOption({ label: '办公厅（室）' });
+	await page.getByRole('checkbox', { name: '重点部门' }).check();
+	await page.getByRole('button', { name: '创建' }).tap();
+
+	const nameField = page.locator('.field', { has: page.getByLabel('名称') });
+	await expect(nameField.getByRole('alert')).toHaveText('「名称」必须填写');
+	await expect(page.getByLabel('名称')).toHaveAttribute('aria-invalid', 'true');
+	await expect(page.getByLabel('上级单位').locator('option:checked')).toHaveText(/江城市人民政府/);
+	await expect(page.getByLabel('单位类型')).toHaveValue('office');
+	await expect(page.getByRole('checkbox', { name: '重点部门' })).toBeChecked();
+	await expect(page).toHaveURL(/\/admin\/units\/new$/);
+});

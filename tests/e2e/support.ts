@@ -1,0 +1,57 @@
+// Shared steps for the end-to-end tests: signing in, the service worker, app servers a test owns.
+import { expect, type Page } from '@playwright/test';
+import { readE2eState } from '../../scripts/lib/e2e-state.ts';
+import { freePort } from '../../scripts/lib/embedded-pg.ts';
+import { serveApp, type AppServer } from '../../scripts/lib/serve.ts';
+
+export { DEMO_PASSWORD } from '../../db/seed/demo.ts';
+
+/** Signs in through the form, as a person would; `origin` for a server other than baseURL. */
+export async function signIn(page: Page, login: string, password: string, origin = ''): Promise<void> {
+	await page.goto(`${origin}/login`);
+	await page.getByLabel('手机号或用户名').fill(login);
+	await page.getByLabel('密码').fill(password);
+	await page.getByRole('button', { name: '登录' }).tap();
+	await expect(page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '工作台' })).toBeVisible();
+}
+
+/**
+ * An app server over the e2e database that the test can stop (offline, a new release). Its stop()
+ * must run on every path: collect servers with `servers.push` and stop them in afterEach.
+ */
+export async function startOwnServer(opts: { port?: number; buildDir?: string } = {}): Promise<AppServer> {
+	return serveApp({
+		databaseUrl: readE2eState().databaseUrl,
+		port: opts.port ?? (await freePort()),
+		buildDir: opts.buildDir,
+		quiet: true,
+		env: { SHUTDOWN_TIMEOUT: '1' }
+	});
+}
+
+/** Waits until a service worker controls the page, as it does after the first visit. */
+export async function waitForServiceWorkerControl(page: Page): Promise<void> {
+	await page.evaluate(() => navigator.serviceWorker.ready);
+	const controlled = () => page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 5_000 });
+	try {
+		await controlled();
+	} catch {
+		// clients.claim() normally takes over the open page; a reload is the browser's own fallback.
+		await page.reload();
+		await controlled();
+	}
+}
+
+/** The build version of the service worker in control, as it answers GET_VERSION. */
+export function workerVersion(page: Page): Promise<string> {
+	return page.evaluate(
+		() =>
+			new Promise<string>((resolve, reject) => {
+				const worker = navigator.serviceWorker.controller;
+				if (!worker) return reject(new Error('no service worker controls the page'));
+				const channel = new MessageChannel();
+				channel.port1.onmessage = (e: MessageEvent<{ version: string }>) => resolve(e.data.version);
+				worker.postMessage({ type: 'GET_VERSION' }, [channel.port2]);
+			})
+	);
+}
