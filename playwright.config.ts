@@ -23,7 +23,6 @@ export default defineConfig({
 		baseURL,
 		// A phone first: the people who answer the clock do it on one.
 		viewport: { width: 390, height: 844 },
-		deviceScaleFactor: 3,
 		isMobile: true,
 		hasTouch: true,
 		locale: 'zh-CN',

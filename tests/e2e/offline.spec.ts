@@ -3,7 +3,9 @@ import { expect, test } from '@playwright/test';
 import type { AppServer } from '../../scripts/lib/serve.ts';
 import { DEMO_PASSWORD, signIn, startOwnServer, waitForServiceWorkerControl } from './support.ts';
 
-// This test stops its server to go offline, so it runs one of its own.
+// Going offline means stopping the server, so the test runs one of its own. The app holds its
+// database pool open on SIGTERM, so each stop waits for serveApp's 5 s SIGKILL.
+test.setTimeout(60_000);
 const servers: AppServer[] = [];
 test.afterEach(async () => {
 	for (const server of servers.splice(0)) await server.stop();
@@ -15,7 +17,7 @@ test('the app shell stays on screen without the server, and new screens say they
 
 	await signIn(page, 'em-press', DEMO_PASSWORD, server.url);
 	await waitForServiceWorkerControl(page);
-	// The first screen after signing in was drawn in the page; opening it is what keeps a copy.
+	// Signing in draws 工作台 in the page; a copy is kept when the worker sees it opened as a document.
 	await page.reload();
 	const greeting = page.getByRole('heading', { level: 1 });
 	await expect(greeting).toContainText('陈静');

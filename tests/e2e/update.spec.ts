@@ -3,12 +3,14 @@
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
-import { expect, test } from '@playwright/test';
+import { expect, test, type TestInfo } from '@playwright/test';
 import { ROOT } from '../../scripts/lib/database.ts';
 import type { AppServer } from '../../scripts/lib/serve.ts';
 import { DEMO_PASSWORD, signIn, startOwnServer, waitForServiceWorkerControl, workerVersion } from './support.ts';
 
 const BUILD = resolve(ROOT, 'build');
+// One copy per parallel worker, so repeated runs side by side do not share it.
+const nextBuildDir = (testInfo: TestInfo) => resolve(ROOT, '.data', 'build-next', String(testInfo.parallelIndex));
 
 /**
  * The same app with a service worker that differs byte for byte, as after a rebuild: a copy of
@@ -32,14 +34,16 @@ function makeNextBuild(dir: string): { current: string; next: string } {
 	return { current, next };
 }
 
+// Two servers come and go; each stop waits up to 5 s (the app keeps its database pool open on SIGTERM).
+test.setTimeout(60_000);
 const servers: AppServer[] = [];
-test.afterEach(async () => {
+test.afterEach(async ({}, testInfo) => {
 	for (const server of servers.splice(0)) await server.stop();
+	rmSync(nextBuildDir(testInfo), { recursive: true, force: true });
 });
 
 test('a new release shows 新版本可用 and one tap brings it in', async ({ page }, testInfo) => {
-	// One copy per parallel worker, so repeated runs side by side do not share it.
-	const nextBuild = resolve(ROOT, '.data', 'build-next', String(testInfo.parallelIndex));
+	const nextBuild = nextBuildDir(testInfo);
 	const { current, next } = makeNextBuild(nextBuild);
 
 	const first = await startOwnServer();

@@ -67,6 +67,7 @@ export const zhCN = {
 	'password.too_long': '「{field}」最多 128 个字符',
 	'password.too_common': '「{field}」过于常见，容易被猜到，请换一个',
 	'password.current_wrong': '「当前密码」不正确',
+	'password.change_locked': '「当前密码」错误次数过多，请 15 分钟后再试',
 
 	'signin.title': '登录',
 	'signin.submit': '登录',

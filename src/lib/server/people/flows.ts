@@ -2,6 +2,7 @@ import type { Role } from '../../roles.ts';
 import { audit, type Actor } from '../audit/log.ts';
 import { hashPassword, passwordProblem, verifyPassword } from '../auth/password.ts';
 import { invalidatePersonSessions } from '../auth/session.ts';
+import { ACCOUNT_MAX_FAILURES, clearFailures, isLocked, recordFailure } from '../auth/throttle.ts';
 import { sql, type Tx } from '../db.ts';
 import { FieldError, forbidden, notFound } from '../errors.ts';
 import { getUnit } from '../units/queries.ts';
@@ -60,10 +61,9 @@ export async function editPerson(id: string, p: PersonInput, granter: Granter, a
 	return sql.begin(async (tx) => {
 		const before = await getPerson(tx, id, granter.scope);
 		if (!before) throw notFound();
-		// Only a system administrator can take the role away from, or give it to, anyone.
-		if (before.roles.includes('sysadmin') !== p.roles.includes('sysadmin') && !granter.roles.includes('sysadmin'))
-			throw new FieldError('roles', 'people.sysadmin_only');
-		await checkPersonInput(tx, p, { ...granter, roles: before.roles.includes('sysadmin') ? ['sysadmin'] : granter.roles }, id);
+		// A system administrator's account is changed only by a system administrator.
+		if (before.roles.includes('sysadmin') && !granter.roles.includes('sysadmin')) throw forbidden();
+		await checkPersonInput(tx, p, granter, id);
 		await updatePerson(tx, id, p);
 		const after = (await getPerson(tx, id, null))!;
 		await audit(tx, actor, { action: 'person.updated', entity: 'person', entityId: id, before: snapshot(before), after: snapshot(after) });
@@ -113,12 +113,19 @@ export async function changeOwnPassword(
 	next: string,
 	actor: Actor
 ): Promise<void> {
+	// Guessing the current password from a stolen session is throttled like signing in.
+	const key = `password_change:${personId}`;
+	if (await isLocked(sql, key)) throw new FieldError('currentPassword', 'password.change_locked');
 	const hash = await getPasswordHash(sql, personId);
-	if (!hash || !(await verifyPassword(hash, current))) throw new FieldError('currentPassword', 'password.current_wrong');
+	if (!hash || !(await verifyPassword(hash, current))) {
+		const locked = await recordFailure(sql, key, ACCOUNT_MAX_FAILURES);
+		throw new FieldError('currentPassword', locked ? 'password.change_locked' : 'password.current_wrong');
+	}
 	checkPassword('newPassword', next);
 	const passwordHash = await hashPassword(next);
 	await sql.begin(async (tx) => {
 		await setPasswordHash(tx, personId, passwordHash);
+		await clearFailures(tx, key);
 		await tx`delete from sessions where person_id = ${personId} and id <> ${sessionId}`;
 		await audit(tx, actor, { action: 'person.password_changed', entity: 'person', entityId: personId });
 	});

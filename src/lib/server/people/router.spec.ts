@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from '../auth/flows.ts';
 import { sql } from '../db.ts';
 import type { PersonRow } from './queries.ts';
-import { makeCity, signInAs, TEST_ACTOR, TEST_PASSWORD, type SignedIn } from '../test-helpers.ts';
+import { makeCity, makePerson, signInAs, TEST_ACTOR, TEST_PASSWORD, type SignedIn } from '../test-helpers.ts';
 
 let city: Awaited<ReturnType<typeof makeCity>>;
 let officeAdmin: SignedIn, sysadmin: SignedIn, adminA: SignedIn, staffA: SignedIn;
@@ -120,9 +120,11 @@ describe('who may manage people', () => {
 		await sysadmin.caller.person.update(fieldsOf(city.staffA));
 	});
 
-	it('does not let an office administrator take the role from, lock out or reset a system administrator', async () => {
+	it('does not let an office administrator change, lock out or reset a system administrator', async () => {
 		const demote = { ...fieldsOf(city.sysadmin), roles: ['office_admin' as const] };
-		expect((await refusal(officeAdmin.caller.person.update(demote))).message).toContain('「角色」');
+		expect((await refusal(officeAdmin.caller.person.update(demote))).code).toBe('FORBIDDEN');
+		const rename = { ...fieldsOf(city.sysadmin), name: '改名的管理员' };
+		expect((await refusal(officeAdmin.caller.person.update(rename))).code).toBe('FORBIDDEN');
 		expect((await refusal(officeAdmin.caller.person.setActive({ id: city.sysadmin.id, active: false }))).code).toBe(
 			'FORBIDDEN'
 		);
@@ -186,5 +188,17 @@ describe('bad input', () => {
 		const change = { currentPassword: 'guess-guess', newPassword: 'kite-over-river-7' };
 		const e = await refusal(staffA.caller.person.changeOwnPassword(change));
 		expect(e.message).toBe('「当前密码」不正确');
+	});
+
+	it('stops guessing the current password after five wrong tries, even with the right one', async () => {
+		await makePerson(city.deptB.id, ['duty'], { username: 'guesser' });
+		const guesser = await signInAs('guesser');
+		const wrong = { currentPassword: 'guess-guess', newPassword: 'kite-over-river-7' };
+		const messages: string[] = [];
+		for (let i = 0; i < 5; i++) messages.push((await refusal(guesser.caller.person.changeOwnPassword(wrong))).message);
+		expect(messages.slice(0, 4)).toEqual(Array(4).fill('「当前密码」不正确'));
+		expect(messages[4]).toContain('错误次数过多');
+		const right = { currentPassword: TEST_PASSWORD, newPassword: 'kite-over-river-7' };
+		expect((await refusal(guesser.caller.person.changeOwnPassword(right))).message).toContain('错误次数过多');
 	});
 });
