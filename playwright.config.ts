@@ -11,7 +11,6 @@ if (!executablePath) throw new Error('No Chromium for the end-to-end tests: run 
 export default defineConfig({
 	testDir: 'tests/e2e',
 	outputDir: 'test-results',
-	fullyParallel: false,
 	forbidOnly: !!process.env.CI,
 	retries: process.env.CI ? 1 : 0,
 	// Two cores: the browser, the app and PostgreSQL share them.

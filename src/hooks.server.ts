@@ -13,6 +13,8 @@ export const init: ServerInit = async () => {
 	if (building) return;
 	const { applied } = await migrate(sql, migrationFiles);
 	if (applied.length) console.log(`[migrate] applied ${applied.join(', ')}`);
+	// adapter-node waits for open connections on SIGTERM: close the pool so a stop takes seconds, not forever.
+	process.once('sveltekit:shutdown', () => void sql.end({ timeout: 5 }));
 };
 
 const session: Handle = async ({ event, resolve }) => {

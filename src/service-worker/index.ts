@@ -26,10 +26,21 @@ sw.addEventListener('activate', (event) => {
 	);
 });
 
+/** Keeps a copy of a screen the person reached inside the app (no navigation request ever passed here). */
+async function keepPage(path: string): Promise<void> {
+	const url = new URL(path, sw.location.origin);
+	if (url.origin !== sw.location.origin || url.pathname.startsWith('/api/')) return;
+	const cache = await caches.open(PAGES);
+	if (await cache.match(url.href)) return;
+	const response = await fetch(url.href, { credentials: 'same-origin', redirect: 'manual' });
+	if (response.ok && (response.headers.get('content-type') ?? '').startsWith('text/html')) await cache.put(url.href, response);
+}
+
 sw.addEventListener('message', (event) => {
-	const type = (event.data as { type?: string } | null)?.type;
-	if (type === 'SKIP_WAITING') void sw.skipWaiting();
-	if (type === 'GET_VERSION') event.ports[0]?.postMessage({ version });
+	const data = event.data as { type?: string; path?: string } | null;
+	if (data?.type === 'SKIP_WAITING') void sw.skipWaiting();
+	if (data?.type === 'GET_VERSION') event.ports[0]?.postMessage({ version });
+	if (data?.type === 'KEEP_PAGE' && data.path) event.waitUntil(keepPage(data.path).catch(() => {}));
 });
 
 async function fromAssets(request: Request): Promise<Response> {

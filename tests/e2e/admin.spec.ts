@@ -33,8 +33,8 @@ test('an admin creates a department and an officer, who then signs in and sees i
 	await page.getByLabel('手机号').fill(officer.phone);
 	await page.getByLabel('用户名').fill(officer.username);
 	// Options are indented by depth with full-width spaces; match the name itself.
-	const unitOption = page.getByLabel('所属单位').locator('option', { hasText: unitName });
-	await page.getByLabel('所属单位').selectOption(await unitOption.getAttribute('value'));
+	const unit = page.getByLabel('所属单位');
+	await unit.selectOption((await unit.locator('option', { hasText: unitName }).getAttribute('value'))!);
 	await expect(page.getByRole('checkbox', { name: '宣传干事' })).toBeChecked();
 	await page.getByLabel('初始密码').fill(officer.password);
 	await page.getByRole('button', { name: '创建' }).tap();
@@ -76,4 +76,24 @@ test('a unit without a name is refused next to the field, keeping what was chose
 	await expect(page.getByLabel('单位类型')).toHaveValue('office');
 	await expect(page.getByRole('checkbox', { name: '重点部门' })).toBeChecked();
 	await expect(page).toHaveURL(/\/admin\/units\/new$/);
+});
+
+test('a too short initial password is refused next to the field, keeping what was typed', async ({ page }) => {
+	await signIn(page, 'admin', DEMO_PASSWORD);
+	await page.goto('/admin/people/new');
+	await page.getByLabel('姓名').fill('郭宁');
+	await page.getByLabel('手机号').fill('13700000099');
+	await page.getByLabel('用户名').fill(`guo-${suffix}`);
+	const unit = page.getByLabel('所属单位');
+	await unit.selectOption((await unit.locator('option', { hasText: '江城市教育局' }).getAttribute('value'))!);
+	await page.getByLabel('初始密码').fill('short');
+	await page.getByRole('button', { name: '创建' }).tap();
+
+	const passwordField = page.locator('.field', { has: page.getByLabel('初始密码') });
+	await expect(passwordField.getByRole('alert')).toHaveText(/至少需要 8 个字符/);
+	await expect(page.getByLabel('姓名')).toHaveValue('郭宁');
+	await expect(page.getByLabel('手机号')).toHaveValue('13700000099');
+	await expect(page.getByLabel('用户名')).toHaveValue(`guo-${suffix}`);
+	await expect(unit.locator('option:checked')).toHaveText(/江城市教育局/);
+	await expect(page.getByLabel('初始密码')).toHaveValue('short');
 });

@@ -55,3 +55,15 @@ export function workerVersion(page: Page): Promise<string> {
 			})
 	);
 }
+
+/** The paths the service worker keeps for offline use. */
+export function keptPages(page: Page): Promise<string[]> {
+	return page.evaluate(async () => {
+		const paths: string[] = [];
+		for (const key of await caches.keys()) {
+			if (!key.startsWith('pages-')) continue;
+			for (const req of await (await caches.open(key)).keys()) paths.push(new URL(req.url).pathname);
+		}
+		return paths;
+	});
+}

@@ -34,8 +34,8 @@ function makeNextBuild(dir: string): { current: string; next: string } {
 	return { current, next };
 }
 
-// Two servers come and go; each stop waits up to 5 s (the app keeps its database pool open on SIGTERM).
-test.setTimeout(60_000);
+// Two servers come and go, one after the other on the same port.
+test.setTimeout(45_000);
 const servers: AppServer[] = [];
 test.afterEach(async ({}, testInfo) => {
 	for (const server of servers.splice(0)) await server.stop();
