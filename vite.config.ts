@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
 	plugins: [sveltekit()],
+	// The plugin-timing report is noise in every build log; the bundle benchmark tracks what matters.
+	build: { rolldownOptions: { checks: { pluginTimings: false } } },
 	test: {
 		include: ['src/**/*.spec.ts', 'scripts/**/*.spec.ts', 'db/**/*.spec.ts'],
 		globalSetup: ['tests/setup/global-db.ts'],

@@ -6,6 +6,7 @@ import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session.t
 import { sql } from '$lib/server/db.ts';
 import { migrate } from '$lib/server/migrate.ts';
 import { migrationFiles } from '$lib/server/migrations.ts';
+import { formRefusal } from '$lib/server/security/origin.ts';
 import { t } from '$lib/i18n/index.ts';
 
 export const init: ServerInit = async () => {
@@ -33,6 +34,13 @@ const session: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
+const crossSite: Handle = async ({ event, resolve }) => {
+	if (formRefusal(event.request, event.url)) {
+		return new Response(t('error.origin'), { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+	}
+	return resolve(event);
+};
+
 const headers: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	response.headers.set('X-Content-Type-Options', 'nosniff');
@@ -41,7 +49,7 @@ const headers: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(headers, session);
+export const handle = sequence(crossSite, headers, session);
 
 export const handleError: HandleServerError = ({ error, status }) => {
 	if (status !== 404) console.error(error);

@@ -19,7 +19,7 @@ async function listUnits(request: APIRequestContext): Promise<Unit[]> {
 
 test('unit.create accepts same-origin JSON only', async ({ request, baseURL }) => {
 	const origin = new URL(baseURL!).origin;
-	// The sign-in form posted as a browser posts it: SvelteKit checks the Origin of form posts.
+	// The sign-in form posted as a browser posts it.
 	const signedIn = await request.post('/login', {
 		form: { login: 'admin', password: DEMO_PASSWORD },
 		headers: { origin, accept: 'text/html' },
@@ -53,4 +53,32 @@ test('unit.create accepts same-origin JSON only', async ({ request, baseURL }) =
 	const names = (await listUnits(request)).map((u) => u.name);
 	expect(names).toContain(`测试单位-${suffix}`);
 	expect(names.filter((n) => n.startsWith('拒绝-'))).toEqual([]);
+});
+
+test('the sign-in form works from a terminal but not from another site', async ({ playwright, baseURL }) => {
+	const terminal = await playwright.request.newContext({ baseURL });
+	try {
+		// curl sends no Origin: it carries no victim's cookies, so it may sign in.
+		const res = await terminal.post('/login', { form: { login: 'em-duty', password: DEMO_PASSWORD }, maxRedirects: 0 });
+		expect(res.status()).toBeLessThan(400);
+		expect(res.headers()['set-cookie']).toMatch(/huiying_session=[a-z2-7]{32};.*HttpOnly/i);
+		expect(res.headers()['set-cookie']).toMatch(/SameSite=Lax/i);
+		expect((await terminal.get('/api/trpc/me')).status()).toBe(200);
+	} finally {
+		await terminal.dispose();
+	}
+
+	const forged = await playwright.request.newContext({ baseURL });
+	try {
+		const res = await forged.post('/login', {
+			form: { login: 'em-duty', password: DEMO_PASSWORD },
+			headers: { origin: 'https://evil.example' },
+			maxRedirects: 0
+		});
+		expect(res.status()).toBe(403);
+		expect(await res.text()).toBe('请求来源不被接受');
+		expect(res.headers()['set-cookie']).toBeUndefined();
+	} finally {
+		await forged.dispose();
+	}
 });

@@ -66,6 +66,7 @@ export const zhCN = {
 	'password.too_short': '「{field}」至少需要 8 个字符',
 	'password.too_long': '「{field}」最多 128 个字符',
 	'password.too_common': '「{field}」过于常见，容易被猜到，请换一个',
+	'password.rule': '至少 8 个字符，不要用常见密码；长一些的短句更好记也更安全',
 	'password.current_wrong': '「当前密码」不正确',
 	'password.change_locked': '「当前密码」错误次数过多，请 15 分钟后再试',
 

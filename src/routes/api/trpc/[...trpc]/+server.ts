@@ -3,7 +3,7 @@ import type { RequestHandler } from './$types';
 import { t } from '$lib/i18n/index.ts';
 import { createContext } from '$lib/server/trpc/context.ts';
 import { appRouter } from '$lib/server/trpc/root.ts';
-import { mutationRefusal } from '$lib/server/trpc/guard.ts';
+import { mutationRefusal } from '$lib/server/security/origin.ts';
 
 const handler: RequestHandler = async (event) => {
 	const refusal = mutationRefusal(event.request, event.url);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mutationRefusal } from './guard.ts';
+import { formRefusal, mutationRefusal } from './origin.ts';
 
 const url = new URL('https://huiying.example.gov.cn/api/trpc/unit.create');
 
@@ -46,5 +46,27 @@ describe('mutationRefusal', () => {
 
 	it('checks where a request comes from before what it carries', () => {
 		expect(mutationRefusal(post({ origin: 'https://evil.example', 'content-type': 'text/plain' }), url)).toBe(403);
+	});
+});
+
+describe('formRefusal', () => {
+	const login = new URL('https://huiying.example.gov.cn/login');
+	const form = (headers: Record<string, string>) =>
+		new Request(login, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: 'login=a' });
+
+	it('refuses a sign-in form posted from another site, or from a sandboxed page', () => {
+		expect(formRefusal(form({ origin: 'https://evil.example' }), login)).toBe(403);
+		expect(formRefusal(form({ origin: 'null' }), login)).toBe(403);
+		expect(formRefusal(new Request(login, { method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'Text/Plain' }, body: 'x' }), login)).toBe(403);
+	});
+
+	it('lets this site’s own form, and a client with no Origin at all, post', () => {
+		expect(formRefusal(form({ origin: login.origin }), login)).toBeNull();
+		expect(formRefusal(form({}), login)).toBeNull();
+	});
+
+	it('leaves JSON and reads to the other checks', () => {
+		expect(formRefusal(new Request(login, { method: 'GET' }), login)).toBeNull();
+		expect(formRefusal(new Request(login, { method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'application/json' }, body: '{}' }), login)).toBeNull();
 	});
 });
