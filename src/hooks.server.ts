@@ -3,7 +3,9 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { building } from '$app/environment';
 import { deleteSessionCookie } from '$lib/server/auth/cookie.ts';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session.ts';
+import { auditClocks, runClock } from '$lib/server/clocks/flows.ts';
 import { sql } from '$lib/server/db.ts';
+import { startJobs, stopJobs } from '$lib/server/jobs/boss.ts';
 import { migrate } from '$lib/server/migrate.ts';
 import { migrationFiles } from '$lib/server/migrations.ts';
 import { formRefusal } from '$lib/server/security/origin.ts';
@@ -14,8 +16,11 @@ export const init: ServerInit = async () => {
 	if (building) return;
 	const { applied } = await migrate(sql, migrationFiles);
 	if (applied.length) console.log(`[migrate] applied ${applied.join(', ')}`);
-	// adapter-node waits for open connections on SIGTERM: close the pool so a stop takes seconds, not forever.
-	process.once('sveltekit:shutdown', () => void sql.end({ timeout: 5 }));
+	if (process.env.HUIYING_JOBS !== 'off') {
+		await startJobs({ tick: async (id) => void (await runClock(id)), audit: async () => void (await auditClocks()) });
+	}
+	// adapter-node waits for open connections on SIGTERM: close them so a stop takes seconds, not forever.
+	process.once('sveltekit:shutdown', () => void stopJobs().finally(() => sql.end({ timeout: 5 })));
 };
 
 const session: Handle = async ({ event, resolve }) => {

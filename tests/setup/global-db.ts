@@ -1,10 +1,13 @@
 // Vitest global setup: one embedded PostgreSQL for the run, one migrated template database;
 // each test file then gets its own copy (CREATE DATABASE … TEMPLATE) in per-file-db.ts.
+import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { PgBoss } from 'pg-boss';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { ROOT, readMigrationFiles } from '../../scripts/lib/database.ts';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../scripts/lib/embedded-pg.ts';
+import { installQueues } from '../../src/lib/server/jobs/boss.ts';
 import { migrate } from '../../src/lib/server/migrate.ts';
 
 export const TEMPLATE_DB = 'huiying_template';
@@ -17,11 +20,14 @@ declare module 'vitest' {
 }
 
 let server: RunningPostgres | null = null;
+let dataDir: string | null = null;
 
 export async function setup(project: TestProject) {
 	let maintenanceUrl = process.env.TEST_DATABASE_URL;
 	if (!maintenanceUrl) {
-		server = await startEmbeddedPostgres({ dir: resolve(ROOT, '.data', 'pg-test'), fresh: true, fast: true, quiet: true });
+		// One data directory per run, so two runs at once (two terminals, an editor's runner) never collide.
+		dataDir = resolve(ROOT, '.data', `pg-test-${process.pid}`);
+		server = await startEmbeddedPostgres({ dir: dataDir, fresh: true, fast: true, quiet: true });
 		maintenanceUrl = server.url;
 	}
 	const admin = postgres(maintenanceUrl, { max: 1, onnotice: () => {} });
@@ -38,10 +44,16 @@ export async function setup(project: TestProject) {
 	} finally {
 		await db.end();
 	}
+	// pg-boss's schema and queues live in the template too, so flows can enqueue jobs in every test database.
+	const boss = new PgBoss({ connectionString: templateUrl, supervise: false, schedule: false, max: 1 });
+	await boss.start();
+	await installQueues(boss);
+	await boss.stop({ graceful: false });
 	project.provide('pgMaintenanceUrl', maintenanceUrl);
 	project.provide('pgTemplate', TEMPLATE_DB);
 }
 
 export async function teardown() {
 	await server?.stop();
+	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }

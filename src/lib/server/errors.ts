@@ -23,3 +23,12 @@ export function fieldLabel(field: string): string {
 	const label = t(key);
 	return label === key ? field : label;
 }
+
+/** A replayed submission whose body differs from the first: the client shows both versions. */
+export class ConflictError extends TRPCError {
+	readonly existing: unknown;
+	constructor(key: MessageKey, existing: unknown) {
+		super({ code: 'CONFLICT', message: t(key) });
+		this.existing = existing;
+	}
+}

@@ -2,7 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { Role } from '../../roles.ts';
 import { t as msg } from '../../i18n/index.ts';
-import { FieldError } from '../errors.ts';
+import { ConflictError, FieldError } from '../errors.ts';
 import type { Context } from './context.ts';
 import './zod-messages.ts';
 
@@ -25,7 +25,8 @@ const t = initTRPC.context<Context>().create({
 					: shape.message;
 		// Never a stack trace, whatever the environment.
 		const { stack: _stack, ...data } = shape.data;
-		return { ...shape, message, data: { ...data, fieldErrors } };
+		const existing = error instanceof ConflictError ? error.existing : undefined;
+		return { ...shape, message, data: { ...data, fieldErrors, ...(existing === undefined ? {} : { existing }) } };
 	}
 });
 

@@ -1,0 +1,265 @@
+// Clock transitions: start, cancel, satisfy, acknowledge, and running what is due. Each writes its
+// timeline and schedules its next look in the caller's transaction.
+import { isOpen } from '../../clocks.ts';
+import { formatCountdown } from '../../countdown.ts';
+import { t, type MessageKey } from '../../i18n/index.ts';
+import { sql, type Tx } from '../db.ts';
+import { enqueueTick } from '../jobs/boss.ts';
+import { addEvent } from '../timeline/queries.ts';
+import { dueAt as computeDue } from './deadline.ts';
+import { decide, type Notice } from './engine.ts';
+import {
+	acknowledgementsOf,
+	clocksOf,
+	getClock,
+	insertClock,
+	listRules,
+	lockClock,
+	noticesDone,
+	openClockIds,
+	recordNotice,
+	type Anchor,
+	type ClockRow,
+	type RuleRow,
+	type SatisfiedBy,
+	type Subject
+} from './queries.ts';
+import { recipientsFor } from './recipients.ts';
+
+export interface StartContext {
+	unitId: string;
+	anchors: Partial<Record<Anchor, Date>>;
+	level?: number;
+	kind?: string;
+}
+
+function applies(rule: RuleRow, ctx: StartContext): boolean {
+	if (!rule.active || !ctx.anchors[rule.anchor]) return false;
+	if (rule.appliesTo.levels && (ctx.level === undefined || !rule.appliesTo.levels.includes(ctx.level))) return false;
+	if (rule.appliesTo.kinds && (ctx.kind === undefined || !rule.appliesTo.kinds.includes(ctx.kind))) return false;
+	return true;
+}
+
+/** Starts every rule that applies and is not already running for the subject; the ladder is frozen on the clock. */
+export async function startClocks(
+	tx: Tx,
+	subject: Subject,
+	ctx: StartContext,
+	startedAt: Date,
+	actorId: string | null
+): Promise<ClockRow[]> {
+	const started: ClockRow[] = [];
+	for (const rule of await listRules(tx, subject.type)) {
+		if (!applies(rule, ctx)) continue;
+		const startsAt = ctx.anchors[rule.anchor]!;
+		const clock = await insertClock(tx, {
+			ruleKey: rule.key,
+			subject,
+			unitId: ctx.unitId,
+			ruleName: rule.name,
+			satisfiedBy: rule.satisfiedBy,
+			ladder: rule.ladder,
+			startsAt,
+			dueAt: computeDue(startsAt, rule.durationValue, rule.durationUnit),
+			startedAt
+		});
+		if (!clock) continue;
+		await addEvent(tx, subject, 'clock.started', actorId, { clockId: clock.id, rule: clock.ruleName, dueAt: clock.dueAt }, startedAt);
+		await enqueueTick(tx, clock.id, startedAt);
+		started.push(clock);
+	}
+	return started;
+}
+
+/** Cancels the subject's open clocks (all, or those of `ruleKeys`), with the reason on record. */
+export async function cancelClocks(
+	tx: Tx,
+	subject: Subject,
+	reason: string,
+	actorId: string | null,
+	at: Date,
+	ruleKeys?: string[]
+): Promise<ClockRow[]> {
+	const cancelled = await tx<ClockRow[]>`
+		update clocks set status = 'cancelled', cancelled_at = ${at}, cancel_reason = ${reason}
+		where subject = ${subject.type} and subject_id = ${subject.id} and status in ('running', 'breached')
+			and (${ruleKeys ?? null}::text[] is null or rule_key = any(${ruleKeys ?? null}::text[]))
+		returning id, rule_name`;
+	for (const c of cancelled) await addEvent(tx, subject, 'clock.cancelled', actorId, { clockId: c.id, rule: c.ruleName, reason }, at);
+	return cancelled;
+}
+
+/**
+ * The one way a clock is met: what happened (`kind`), when, and the evidence. Before the deadline the
+ * clock is satisfied, after it satisfied late; the breach record stays either way.
+ */
+export async function satisfyClocks(
+	subject: Subject,
+	kind: SatisfiedBy,
+	at: Date,
+	evidence: Record<string, unknown>,
+	actorId: string | null = null,
+	db?: Tx
+): Promise<ClockRow[]> {
+	const run = async (tx: Tx) => {
+		const met = await tx<ClockRow[]>`
+			update clocks set
+				status = case when ${at} <= due_at then 'satisfied' else 'satisfied_late' end,
+				satisfied_at = ${at}, evidence = ${tx.json(evidence as never)}
+			where subject = ${subject.type} and subject_id = ${subject.id} and satisfied_by = ${kind}
+				and status in ('running', 'breached')
+			returning id, rule_name, status, due_at`;
+		for (const c of met)
+			await addEvent(tx, subject, 'clock.satisfied', actorId, { clockId: c.id, rule: c.ruleName, status: c.status, evidence }, at);
+		return met;
+	};
+	return db ? run(db) : sql.begin(run);
+}
+
+/** "收到": stops the step's higher tiers, never the clock. Without a step, the latest one told to this person. */
+export async function acknowledgeClock(
+	clockId: string,
+	personId: string,
+	channel: string,
+	stepIndex: number | null,
+	at: Date = new Date()
+): Promise<{ stepIndex: number } | null> {
+	return sql.begin(async (tx) => {
+		const clock = await getClock(tx, clockId);
+		if (!clock) return null;
+		let step = stepIndex;
+		if (step === null) {
+			const [last] = await tx<{ stepIndex: number }[]>`
+				select step_index from deliveries where clock_id = ${clockId} and recipient_id = ${personId}
+				order by due_at desc, step_index desc limit 1`;
+			step = last?.stepIndex ?? null;
+		}
+		if (step === null) return null;
+		const inserted = await tx`
+			insert into clock_acknowledgements (clock_id, step_index, person_id, at, channel)
+			values (${clockId}, ${step}, ${personId}, ${at}, ${channel})
+			on conflict do nothing returning 1`;
+		await tx`
+			update notifications set acknowledged_at = coalesce(acknowledged_at, ${at}), read_at = coalesce(read_at, ${at})
+			where clock_id = ${clockId} and person_id = ${personId} and step_index <= ${step}`;
+		await tx`
+			update deliveries set status = 'acknowledged', updated_at = ${at}
+			where clock_id = ${clockId} and recipient_id = ${personId} and step_index <= ${step}`;
+		if (inserted.length)
+			await addEvent(tx, { type: clock.subject, id: clock.subjectId }, 'clock.acknowledged', personId, { clockId, rule: clock.ruleName, step, channel }, at);
+		return { stepIndex: step };
+	});
+}
+
+async function subjectTitle(tx: Tx, subject: Subject): Promise<string> {
+	if (subject.type === 'incident') {
+		const [row] = await tx<{ title: string }[]>`select title from incidents where id = ${subject.id}`;
+		return row?.title ?? '';
+	}
+	return '';
+}
+
+function subjectUrl(subject: Subject): string {
+	return subject.type === 'incident' ? `/incidents/${subject.id}` : '/';
+}
+
+function noticeText(clock: ClockRow, notice: Notice, title: string, now: Date) {
+	const lines = [formatCountdown(clock.dueAt.getTime(), now.getTime()), t(`clock.todo.${clock.satisfiedBy}` as MessageKey)];
+	if (notice.stepAt.getTime() >= clock.dueAt.getTime()) lines.push(t('clock.notice_breached'));
+	const step = clock.ladder[notice.stepIndex];
+	if (notice.tier > 0 && step?.ackWithinMinutes) lines.push(t('clock.notice_escalated', { minutes: step.ackWithinMinutes }));
+	return { title: t('clock.notice_title', { rule: clock.ruleName, subject: title }), body: lines.join('。').replace(/。。/g, '。') };
+}
+
+export interface RunResult {
+	notified: number;
+	breached: boolean;
+	next: Date | null;
+}
+
+/**
+ * Does what is due for one clock at `now`: records a breach, tells each due tier through the inbox
+ * (one delivery per clock, step, person and channel), and schedules the next look. Safe to run twice.
+ */
+export async function runClock(clockId: string, now: Date = new Date()): Promise<RunResult> {
+	return sql.begin(async (tx) => {
+		const clock = await lockClock(tx, clockId);
+		if (!clock || !isOpen(clock.status)) return { notified: 0, breached: false, next: null };
+		const subject: Subject = { type: clock.subject, id: clock.subjectId };
+		const decision = decide(clock.ladder, clock, await acknowledgementsOf(tx, clockId), now);
+
+		if (decision.breach) {
+			await tx`update clocks set status = 'breached', breached_at = due_at where id = ${clockId}`;
+			const responsible = [
+				...(await recipientsFor(tx, clock.unitId, 'lead_unit_press')),
+				...(await recipientsFor(tx, clock.unitId, 'leader_in_charge')),
+				...(await recipientsFor(tx, clock.unitId, 'principal'))
+			].map((p) => p.id);
+			await tx`
+				insert into breaches (clock_id, unit_id, due_at, breached_at, responsible_ids)
+				values (${clockId}, ${clock.unitId}, ${clock.dueAt}, ${clock.dueAt}, ${[...new Set(responsible)]}::uuid[])
+				on conflict (clock_id) do nothing`;
+			await addEvent(tx, subject, 'clock.breached', null, { clockId, rule: clock.ruleName, dueAt: clock.dueAt }, clock.dueAt);
+		}
+
+		const done = await noticesDone(tx, clockId);
+		const title = await subjectTitle(tx, subject);
+		let notified = 0;
+		for (const notice of decision.due) {
+			if (done.has(`${notice.stepIndex}:${notice.tier}`)) continue;
+			const recipients = await recipientsFor(tx, clock.unitId, notice.audience);
+			if (!(await recordNotice(tx, { clockId, ...notice, recipients }, now))) continue;
+			const text = noticeText(clock, notice, title, now);
+			const told: string[] = [];
+			for (const person of recipients) {
+				const [delivery] = await tx<{ id: string }[]>`
+					insert into deliveries (clock_id, step_index, tier, recipient_id, channel, status, due_at, created_at, updated_at)
+					values (${clockId}, ${notice.stepIndex}, ${notice.tier}, ${person.id}, 'inbox', 'sent', ${notice.at}, ${now}, ${now})
+					on conflict (clock_id, step_index, recipient_id, channel) do nothing
+					returning id::text`;
+				if (!delivery) continue;
+				const [note] = await tx<{ id: string }[]>`
+					insert into notifications (person_id, clock_id, step_index, urgency, title, body, url, created_at)
+					values (${person.id}, ${clockId}, ${notice.stepIndex}, ${notice.urgency}, ${text.title}, ${text.body}, ${subjectUrl(subject)}, ${now})
+					returning id`;
+				await tx`update deliveries set notification_id = ${note!.id} where id = ${delivery.id}`;
+				told.push(person.name);
+				notified++;
+			}
+			await addEvent(
+				tx,
+				subject,
+				'clock.notified',
+				null,
+				{ clockId, rule: clock.ruleName, step: notice.stepIndex, tier: notice.tier, audience: notice.audience, channel: 'inbox', people: told },
+				now
+			);
+		}
+		if (decision.next) await enqueueTick(tx, clockId, decision.next);
+		return { notified, breached: decision.breach, next: decision.next };
+	});
+}
+
+/**
+ * The minute auditor: any open clock with a due (step, tier) never processed is run now, and that
+ * is logged loudly, because it means a scheduled job was lost.
+ */
+export async function auditClocks(now: Date = new Date()): Promise<string[]> {
+	const repaired: string[] = [];
+	for (const id of await openClockIds(sql)) {
+		const clock = await getClock(sql, id);
+		if (!clock || !isOpen(clock.status)) continue;
+		const decision = decide(clock.ladder, clock, await acknowledgementsOf(sql, id), now);
+		const done = await noticesDone(sql, id);
+		const missing = decision.due.filter((n) => !done.has(`${n.stepIndex}:${n.tier}`));
+		if (!missing.length && !decision.breach) continue;
+		console.error(
+			`[clock-audit] clock ${id} (${clock.ruleName}) had ${missing.length} overdue notice(s)${decision.breach ? ' and an unrecorded breach' : ''}: running it now`
+		);
+		await runClock(id, now);
+		repaired.push(id);
+	}
+	return repaired;
+}
+
+export { clocksOf };

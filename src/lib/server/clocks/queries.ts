@@ -1,0 +1,167 @@
+import type { Audience, ClockStatus, Urgency } from '../../clocks.ts';
+import type { Tx } from '../db.ts';
+import type { DurationUnit } from './deadline.ts';
+import type { LadderStep } from './engine.ts';
+
+export type SubjectType = 'incident' | 'opinion_item' | 'document';
+export type Anchor = 'occurred' | 'captured' | 'assessed' | 'published' | 'abolished';
+export type SatisfiedBy =
+	| 'release.authoritative'
+	| 'conference.held'
+	| 'opinion.responded'
+	| 'document.interpretation_published'
+	| 'document.abolition_marked';
+
+export interface Subject {
+	type: SubjectType;
+	id: string;
+}
+
+export interface RuleRow {
+	key: string;
+	subject: SubjectType;
+	name: string;
+	appliesTo: { levels?: number[]; kinds?: string[] };
+	anchor: Anchor;
+	durationValue: number;
+	durationUnit: DurationUnit;
+	satisfiedBy: SatisfiedBy;
+	ladder: LadderStep[];
+	active: boolean;
+	source: string;
+	updatedAt: Date;
+}
+
+export interface ClockRow {
+	id: string;
+	ruleKey: string;
+	subject: SubjectType;
+	subjectId: string;
+	unitId: string;
+	ruleName: string;
+	satisfiedBy: SatisfiedBy;
+	ladder: LadderStep[];
+	startsAt: Date;
+	dueAt: Date;
+	startedAt: Date;
+	status: ClockStatus;
+	satisfiedAt: Date | null;
+	evidence: Record<string, unknown> | null;
+	breachedAt: Date | null;
+	cancelledAt: Date | null;
+	cancelReason: string | null;
+}
+
+const ruleColumns = (db: Tx) =>
+	db`key, subject, name, applies_to, anchor, duration_value, duration_unit, satisfied_by, ladder, active, source, updated_at`;
+const clockColumns = (db: Tx) => db`
+	id, rule_key, subject, subject_id, unit_id, rule_name, satisfied_by, ladder, starts_at, due_at, started_at,
+	status, satisfied_at, evidence, breached_at, cancelled_at, cancel_reason`;
+
+export async function listRules(db: Tx, subject?: SubjectType): Promise<RuleRow[]> {
+	return db<RuleRow[]>`
+		select ${ruleColumns(db)} from clock_rules
+		where ${subject ? db`subject = ${subject}` : db`true`}
+		order by subject, key`;
+}
+
+export async function getRule(db: Tx, key: string): Promise<RuleRow | undefined> {
+	const [row] = await db<RuleRow[]>`select ${ruleColumns(db)} from clock_rules where key = ${key}`;
+	return row;
+}
+
+export async function updateRule(
+	db: Tx,
+	key: string,
+	r: Pick<RuleRow, 'name' | 'durationValue' | 'ladder' | 'active'>,
+	by: string
+): Promise<RuleRow> {
+	const [row] = await db<RuleRow[]>`
+		update clock_rules set name = ${r.name}, duration_value = ${r.durationValue}, ladder = ${db.json(r.ladder as never)},
+			active = ${r.active}, updated_at = now(), updated_by = ${by}
+		where key = ${key}
+		returning ${ruleColumns(db)}`;
+	return row!;
+}
+
+export interface NewClock {
+	ruleKey: string;
+	subject: Subject;
+	unitId: string;
+	ruleName: string;
+	satisfiedBy: SatisfiedBy;
+	ladder: LadderStep[];
+	startsAt: Date;
+	dueAt: Date;
+	startedAt: Date;
+}
+
+/** Inserts unless an open clock of that rule already runs for the subject; returns the new clock or nothing. */
+export async function insertClock(db: Tx, c: NewClock): Promise<ClockRow | undefined> {
+	const [row] = await db<ClockRow[]>`
+		insert into clocks (rule_key, subject, subject_id, unit_id, rule_name, satisfied_by, ladder, starts_at, due_at, started_at)
+		values (${c.ruleKey}, ${c.subject.type}, ${c.subject.id}, ${c.unitId}, ${c.ruleName}, ${c.satisfiedBy},
+			${db.json(c.ladder as never)}, ${c.startsAt}, ${c.dueAt}, ${c.startedAt})
+		on conflict (subject, subject_id, rule_key) where status in ('running', 'breached') do nothing
+		returning ${clockColumns(db)}`;
+	return row;
+}
+
+export async function clocksOf(db: Tx, subject: Subject): Promise<ClockRow[]> {
+	return db<ClockRow[]>`
+		select ${clockColumns(db)} from clocks where subject = ${subject.type} and subject_id = ${subject.id}
+		order by due_at`;
+}
+
+/** The clock, locked for the rest of the transaction so two workers never decide for it at once. */
+export async function lockClock(db: Tx, id: string): Promise<ClockRow | undefined> {
+	const [row] = await db<ClockRow[]>`select ${clockColumns(db)} from clocks where id = ${id} for update`;
+	return row;
+}
+
+export async function getClock(db: Tx, id: string): Promise<ClockRow | undefined> {
+	const [row] = await db<ClockRow[]>`select ${clockColumns(db)} from clocks where id = ${id}`;
+	return row;
+}
+
+export async function openClockIds(db: Tx): Promise<string[]> {
+	const rows = await db<{ id: string }[]>`select id from clocks where status in ('running', 'breached')`;
+	return rows.map((r) => r.id);
+}
+
+export async function acknowledgementsOf(db: Tx, clockId: string): Promise<{ stepIndex: number; at: Date }[]> {
+	return db<{ stepIndex: number; at: Date }[]>`
+		select step_index, at from clock_acknowledgements where clock_id = ${clockId} order by at`;
+}
+
+/** (step, tier) pairs already processed for a clock. */
+export async function noticesDone(db: Tx, clockId: string): Promise<Set<string>> {
+	const rows = await db<{ stepIndex: number; tier: number }[]>`
+		select step_index, tier from clock_notices where clock_id = ${clockId}`;
+	return new Set(rows.map((r) => `${r.stepIndex}:${r.tier}`));
+}
+
+export interface Recipient {
+	id: string;
+	name: string;
+}
+
+export interface NoticeRecord {
+	clockId: string;
+	stepIndex: number;
+	tier: number;
+	audience: Audience;
+	urgency: Urgency;
+	at: Date;
+	recipients: Recipient[];
+}
+
+/** Marks a (step, tier) as processed; false when another worker already did. */
+export async function recordNotice(db: Tx, n: NoticeRecord, processedAt: Date): Promise<boolean> {
+	const rows = await db`
+		insert into clock_notices (clock_id, step_index, tier, audience, urgency, due_at, processed_at, recipient_count)
+		values (${n.clockId}, ${n.stepIndex}, ${n.tier}, ${n.audience}, ${n.urgency}, ${n.at}, ${processedAt}, ${n.recipients.length})
+		on conflict (clock_id, step_index, tier) do nothing
+		returning 1`;
+	return rows.length > 0;
+}

@@ -1,0 +1,52 @@
+import type { Audience } from '../../clocks.ts';
+import type { Tx } from '../db.ts';
+import type { Recipient } from './queries.ts';
+
+/**
+ * The people an audience names for a unit. The leader in charge and the principal are the ones set
+ * on the unit, else its people holding that role; the office admin is the nearest open-government
+ * office above the unit, the superior office the one above that.
+ */
+export async function recipientsFor(db: Tx, unitId: string, audience: Audience): Promise<Recipient[]> {
+	switch (audience) {
+		case 'lead_unit_press':
+			return db<Recipient[]>`
+				select id, name from people
+				where unit_id = ${unitId} and active and roles && array['press_officer', 'spokesperson']::text[]
+				order by name`;
+		case 'leader_in_charge':
+		case 'principal': {
+			const column = audience === 'principal' ? db`u.principal_id` : db`u.leader_in_charge_id`;
+			const role = audience === 'principal' ? 'principal' : 'leader';
+			return db<Recipient[]>`
+				with named as (
+					select p.id, p.name from units u join people p on p.id = ${column}
+					where u.id = ${unitId} and p.active
+				)
+				select id, name from named
+				union all
+				select id, name from people
+				where not exists (select 1 from named) and unit_id = ${unitId} and active and ${role} = any(roles)
+				order by name`;
+		}
+		case 'office_admin':
+		case 'superior_office': {
+			const rank = audience === 'office_admin' ? 1 : 2;
+			return db<Recipient[]>`
+				with recursive up(id, parent_id, depth) as (
+					select id, parent_id, 0 from units where id = ${unitId}
+					union all
+					select u.id, u.parent_id, up.depth + 1 from units u join up on u.id = up.parent_id
+				),
+				admins as (
+					select p.id, p.name, up.depth
+					from people p
+					join units pu on pu.id = p.unit_id
+					join up on up.id = case when pu.kind = 'office' and pu.parent_id is not null then pu.parent_id else pu.id end
+					where p.active and 'office_admin' = any(p.roles)
+				),
+				ranked as (select id, name, dense_rank() over (order by depth) as r from admins)
+				select id, name from ranked where r = ${rank} order by name`;
+		}
+	}
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { INCIDENT_CATEGORIES } from '../../clocks.ts';
+import { toIso } from '../../time.ts';
+import { clocksOf } from '../clocks/queries.ts';
+import { clockOut } from '../clocks/out.ts';
+import { sql } from '../db.ts';
+import { notFound } from '../errors.ts';
+import { timelineOf } from '../timeline/queries.ts';
+import { authedProcedure, router } from '../trpc/init.ts';
+import { scopeRoot } from '../units/scope.ts';
+import type { SessionUser } from '../auth/session.ts';
+import type { Context } from '../trpc/context.ts';
+import { changeLevel, closeIncident, editIncident, logIncident, mergeIncident, type Author } from './flows.ts';
+import { getIncident, listIncidents, type IncidentRow } from './queries.ts';
+
+const when = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+
+const fields = z.object({
+	title: z.string().trim().min(1).max(200),
+	category: z.enum(INCIDENT_CATEGORIES),
+	occurredAt: when,
+	location: z.string().trim().max(200).default(''),
+	leadUnitId: z.uuid(),
+	description: z.string().trim().max(5000).default('')
+});
+
+export function incidentOut(i: IncidentRow) {
+	const { bodyHash: _h, clientKey: _k, ...rest } = i;
+	return {
+		...rest,
+		occurredAt: toIso(i.occurredAt),
+		closedAt: i.closedAt ? toIso(i.closedAt) : null,
+		deviceRecordedAt: i.deviceRecordedAt ? toIso(i.deviceRecordedAt) : null,
+		receivedAt: toIso(i.receivedAt),
+		createdAt: toIso(i.createdAt),
+		updatedAt: toIso(i.updatedAt)
+	};
+}
+export type IncidentOut = ReturnType<typeof incidentOut>;
+
+const authorOf = (ctx: Context & { user: SessionUser }): Author => ({
+	personId: ctx.user.id,
+	scope: scopeRoot(ctx.user),
+	actor: ctx.actor
+});
+
+async function withClocks(i: IncidentRow) {
+	return { ...incidentOut(i), clocks: (await clocksOf(sql, { type: 'incident', id: i.id })).map(clockOut) };
+}
+
+export const incidentRouter = router({
+	create: authedProcedure
+		.input(
+			fields.extend({
+				clientKey: z.uuid(),
+				level: z.number().int().min(1).max(4),
+				deviceRecordedAt: when.nullable().default(null),
+				confirmOld: z.boolean().default(false)
+			})
+		)
+		.mutation(async ({ ctx, input }) => {
+			const { incident, replay } = await logIncident(input, authorOf(ctx));
+			return { ...(await withClocks(incident)), replay };
+		}),
+	byId: authedProcedure.input(z.object({ id: z.uuid() })).query(async ({ ctx, input }) => {
+		const incident = await getIncident(sql, input.id, scopeRoot(ctx.user));
+		if (!incident) throw notFound();
+		const timeline = (await timelineOf(sql, { type: 'incident', id: incident.id })).map((e) => ({ ...e, at: toIso(e.at) }));
+		return { ...(await withClocks(incident)), timeline };
+	}),
+	list: authedProcedure
+		.input(
+			z
+				.object({ status: z.enum(['open', 'closed', 'merged']).nullable().default(null), limit: z.number().int().min(1).max(500).default(100) })
+				.default({ status: null, limit: 100 })
+		)
+		.query(async ({ ctx, input }) => {
+			const rows = await listIncidents(sql, scopeRoot(ctx.user), input);
+			const clocks = rows.length
+				? await sql<{ subjectId: string; dueAt: Date; status: string; ruleName: string }[]>`
+					select subject_id, due_at, status, rule_name from clocks
+					where subject = 'incident' and subject_id = any(${rows.map((r) => r.id)}::uuid[])
+					order by due_at`
+				: [];
+			return rows.map((r) => ({
+				...incidentOut(r),
+				openClocks: clocks
+					.filter((c) => c.subjectId === r.id && (c.status === 'running' || c.status === 'breached'))
+					.map((c) => ({ ruleName: c.ruleName, dueAt: toIso(c.dueAt), status: c.status }))
+			}));
+		}),
+	update: authedProcedure.input(fields.extend({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
+		const { id, ...f } = input;
+		return withClocks(await editIncident(id, f, authorOf(ctx)));
+	}),
+	setLevel: authedProcedure
+		.input(z.object({ id: z.uuid(), level: z.number().int().min(1).max(4), reason: z.string().trim().max(500).default('') }))
+		.mutation(async ({ ctx, input }) => withClocks(await changeLevel(input.id, input.level, input.reason, authorOf(ctx)))),
+	merge: authedProcedure
+		.input(z.object({ id: z.uuid(), intoId: z.uuid() }))
+		.mutation(async ({ ctx, input }) => withClocks(await mergeIncident(input.id, input.intoId, authorOf(ctx)))),
+	close: authedProcedure
+		.input(z.object({ id: z.uuid(), note: z.string().trim().max(2000) }))
+		.mutation(async ({ ctx, input }) => withClocks(await closeIncident(input.id, input.note, authorOf(ctx))))
+});

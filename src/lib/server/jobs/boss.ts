@@ -1,0 +1,71 @@
+// pg-boss runs everything that must happen later or again. App transactions enqueue through
+// `enqueueIn(tx, …)` so a job exists exactly when the change that caused it committed.
+import { PgBoss, type Job } from 'pg-boss';
+import type { Tx } from '../db.ts';
+
+export const QUEUES = { clockTick: 'clock-tick', clockAudit: 'clock-audit' } as const;
+
+let boss: PgBoss | null = null;
+
+export function getBoss(): PgBoss {
+	boss ??= new PgBoss({
+		connectionString: process.env.DATABASE_URL,
+		max: Number(process.env.JOBS_POOL_SIZE ?? 4),
+		application_name: 'huiying-jobs'
+	});
+	return boss;
+}
+
+/** A pg-boss database adapter over one of our transactions. */
+function inTransaction(tx: Tx) {
+	return { executeSql: async (text: string, values?: unknown[]) => ({ rows: await tx.unsafe(text, (values ?? []) as never[]) }) };
+}
+
+export interface TickData {
+	clockId: string;
+}
+
+/** Asks for the clock to be looked at again at `at` (one job per clock and time). */
+export async function enqueueTick(tx: Tx, clockId: string, at: Date): Promise<void> {
+	const data: TickData = { clockId };
+	await getBoss().send(QUEUES.clockTick, data, {
+		startAfter: at,
+		singletonKey: `${clockId}@${at.getTime()}`,
+		retryLimit: 10,
+		retryDelay: 5,
+		retryBackoff: true,
+		db: inTransaction(tx)
+	});
+}
+
+export async function installQueues(b: PgBoss = getBoss()): Promise<void> {
+	for (const name of Object.values(QUEUES)) {
+		if (!(await b.getQueue(name))) await b.createQueue(name);
+	}
+}
+
+export interface Workers {
+	tick(clockId: string): Promise<void>;
+	audit(): Promise<void>;
+}
+
+/** Starts pg-boss in this process: installs its schema, the queues, the minute auditor and the workers. */
+export async function startJobs(workers: Workers): Promise<PgBoss> {
+	const b = getBoss();
+	b.on('error', (e) => console.error('[jobs]', e));
+	await b.start();
+	await installQueues(b);
+	await b.schedule(QUEUES.clockAudit, '* * * * *');
+	await b.work<TickData>(QUEUES.clockTick, { pollingIntervalSeconds: 0.5, batchSize: 10 }, async (jobs: Job<TickData>[]) => {
+		for (const job of jobs) await workers.tick(job.data.clockId);
+	});
+	await b.work(QUEUES.clockAudit, { pollingIntervalSeconds: 5 }, async () => {
+		await workers.audit();
+	});
+	return b;
+}
+
+export async function stopJobs(): Promise<void> {
+	await boss?.stop({ graceful: true, timeout: 5000 });
+	boss = null;
+}
