@@ -75,6 +75,8 @@ export interface StartOptions {
 	/** trade durability for speed (tests) */
 	fast?: boolean;
 	quiet?: boolean;
+	/** listen here rather than on a free port (a server started again where its clients expect it) */
+	port?: number;
 }
 
 export async function startEmbeddedPostgres(opts: StartOptions): Promise<RunningPostgres> {
@@ -91,7 +93,7 @@ export async function startEmbeddedPostgres(opts: StartOptions): Promise<Running
 	}
 	mkdirSync(dirname(dir), { recursive: true });
 	letPostgresUserReach(dir);
-	const port = await freePort();
+	const port = opts.port ?? (await freePort());
 	const log: string[] = [];
 	const pg = new EmbeddedPostgres({
 		databaseDir: dir,

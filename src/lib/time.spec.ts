@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateTime, toIso } from './time.ts';
+import { formatDateTime, fromCstInput, toCstInput, toIso } from './time.ts';
 
 describe('times in China Standard Time', () => {
 	it('shows a UTC instant as the wall-clock time in Beijing', () => {
@@ -10,5 +10,17 @@ describe('times in China Standard Time', () => {
 	});
 	it('writes ISO 8601 with the +08:00 offset', () => {
 		expect(toIso(new Date('2026-11-22T06:05:09Z'))).toBe('2026-11-22T14:05:09+08:00');
+	});
+});
+
+describe('the occurrence time field', () => {
+	it('shows and reads China time whatever the device zone', () => {
+		const d = new Date('2026-11-22T15:10:00Z');
+		expect(toCstInput(d)).toBe('2026-11-22T23:10');
+		expect(fromCstInput('2026-11-22T23:10')?.toISOString()).toBe('2026-11-22T15:10:00.000Z');
+	});
+	it('treats an empty or broken value as missing', () => {
+		expect(fromCstInput('')).toBeNull();
+		expect(fromCstInput('2026-13-45T99:99')).toBeNull();
 	});
 });

@@ -40,3 +40,15 @@ export function toIso(value: Date): string {
 	const pad = (x: string) => x.padStart(2, '0');
 	return `${c.y}-${pad(c.mo)}-${pad(c.d)}T${c.h}:${c.mi}:${c.s}+08:00`;
 }
+
+/** The value of a `datetime-local` input showing `value` in China time: `2026-11-22T14:05`. */
+export function toCstInput(value: Date): string {
+	return toIso(value).slice(0, 16);
+}
+
+/** Reads a `datetime-local` value as China time, whatever the device's zone; null when empty or malformed. */
+export function fromCstInput(value: string): Date | null {
+	if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) return null;
+	const d = new Date(`${value}:00+08:00`);
+	return Number.isNaN(d.getTime()) ? null : d;
+}

@@ -3,11 +3,12 @@
 import type { Role, UnitKind } from '../roles.ts';
 import { SYSTEM_ACTOR, type Actor } from './audit/log.ts';
 import { signIn } from './auth/flows.ts';
+import type { Author } from './incidents/flows.ts';
 import { validateSessionToken, type Session, type SessionUser } from './auth/session.ts';
 import { createPerson } from './people/flows.ts';
 import type { PersonRow } from './people/queries.ts';
 import { createCaller } from './trpc/root.ts';
-import { createUnit } from './units/flows.ts';
+import { createUnit, editUnit } from './units/flows.ts';
 import type { UnitRow } from './units/queries.ts';
 
 export const TEST_PASSWORD = 'harbour-lantern-42';
@@ -90,4 +91,53 @@ export async function makeCity() {
 		makePerson(deptB.id, ['press_officer'], { username: 'staff-b', phone: '13800000002' })
 	]);
 	return { government, office, deptA, deptB, officeAdmin, sysadmin, adminA, staffA, staffB };
+}
+
+/** Who a flow acts as when a test calls it directly with its own `now`: the person, their reach, their request. */
+export function authorFor(person: Pick<PersonRow, 'id' | 'unitId'>, scope: string | null = person.unitId): Author {
+	return { personId: person.id, scope, actor: { ...TEST_ACTOR, personId: person.id } };
+}
+
+/**
+ * A province above a city, so that every tier of an escalation ladder has somebody to tell: the
+ * province's office (the superior office), the city's office, and the emergency bureau that leads
+ * incidents, with its press officer and spokesperson, the vice-mayor named as its leader in charge,
+ * its director (a principal by role), and people the ladder must never wake: a deputy holding the
+ * leader role (the named leader comes first), the bureau's own administrator (not an office) and
+ * its duty officer. A second department has its own press officer, out of the bureau's reach.
+ */
+export async function makeProvince() {
+	const province = await makeUnit('江南省人民政府', null, 'government');
+	const provinceOffice = await makeUnit('江南省人民政府办公厅', province.id, 'office');
+	const government = await makeUnit('江城市人民政府', province.id, 'government');
+	const office = await makeUnit('江城市人民政府办公室', government.id, 'office');
+	const deptA = await makeUnit('江城市应急管理局', government.id);
+	const deptB = await makeUnit('江城市卫生健康委员会', government.id);
+	const [provinceAdmin, officeAdmin, viceMayor, press, spokesperson, deputy, director, deptAdmin, duty, pressB] = await Promise.all([
+		makePerson(provinceOffice.id, ['office_admin'], { username: 'province-admin', name: '孙省办' }),
+		makePerson(office.id, ['office_admin'], { username: 'office-admin', name: '王市办' }),
+		makePerson(government.id, ['leader'], { username: 'vice-mayor', name: '刘副市长' }),
+		makePerson(deptA.id, ['press_officer'], { username: 'press-a', name: '陈宣传' }),
+		makePerson(deptA.id, ['spokesperson'], { username: 'spokes-a', name: '赵发言' }),
+		makePerson(deptA.id, ['leader'], { username: 'deputy-a', name: '钱副局长' }),
+		makePerson(deptA.id, ['principal'], { username: 'director-a', name: '周局长' }),
+		makePerson(deptA.id, ['office_admin'], { username: 'admin-a', name: '韩管理' }),
+		makePerson(deptA.id, ['duty'], { username: 'duty-a', name: '李值班' }),
+		makePerson(deptB.id, ['press_officer'], { username: 'press-b', name: '吴宣传' })
+	]);
+	const withLeader = await editUnit(
+		deptA.id,
+		{ name: deptA.name, parentId: government.id, kind: 'department', isKeyDepartment: true, principalId: null, leaderInChargeId: viceMayor.id },
+		null,
+		SYSTEM_ACTOR
+	);
+	return {
+		province,
+		provinceOffice,
+		government,
+		office,
+		deptA: withLeader,
+		deptB,
+		people: { provinceAdmin, officeAdmin, viceMayor, press, spokesperson, deputy, director, deptAdmin, duty, pressB }
+	};
 }

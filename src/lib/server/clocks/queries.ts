@@ -165,3 +165,18 @@ export async function recordNotice(db: Tx, n: NoticeRecord, processedAt: Date): 
 		returning 1`;
 	return rows.length > 0;
 }
+
+/** For each clock, the latest step told to this person and not yet acknowledged by them. */
+export async function unacknowledgedSteps(db: Tx, personId: string, clockIds: string[]): Promise<Map<string, number>> {
+	if (!clockIds.length) return new Map();
+	const rows = await db<{ clockId: string; stepIndex: number }[]>`
+		select distinct on (d.clock_id) d.clock_id, d.step_index
+		from deliveries d
+		where d.recipient_id = ${personId} and d.clock_id = any(${clockIds}::uuid[])
+			and not exists (
+				select 1 from clock_acknowledgements a
+				where a.clock_id = d.clock_id and a.person_id = d.recipient_id and a.step_index >= d.step_index
+			)
+		order by d.clock_id, d.step_index desc`;
+	return new Map(rows.map((r) => [r.clockId, r.stepIndex]));
+}

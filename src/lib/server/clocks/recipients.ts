@@ -43,7 +43,8 @@ export async function recipientsFor(db: Tx, unitId: string, audience: Audience):
 					from people p
 					join units pu on pu.id = p.unit_id
 					join up on up.id = case when pu.kind = 'office' and pu.parent_id is not null then pu.parent_id else pu.id end
-					where p.active and 'office_admin' = any(p.roles)
+					-- A department's own administrator runs its units and people; it is not an open-government office.
+					where p.active and 'office_admin' = any(p.roles) and pu.kind <> 'department'
 				),
 				ranked as (select id, name, dense_rank() over (order by depth) as r from admins)
 				select id, name from ranked where r = ${rank} order by name`;

@@ -1,7 +1,7 @@
 // pg-boss runs everything that must happen later or again. App transactions enqueue through
 // `enqueueIn(tx, …)` so a job exists exactly when the change that caused it committed.
 import { PgBoss, type Job } from 'pg-boss';
-import type { Tx } from '../db.ts';
+import { sql, type Tx } from '../db.ts';
 
 export const QUEUES = { clockTick: 'clock-tick', clockAudit: 'clock-audit' } as const;
 
@@ -16,6 +16,16 @@ export function getBoss(): PgBoss {
 	return boss;
 }
 
+/**
+ * Sends without start(), so a process that runs no workers (HUIYING_JOBS=off, the tests) can still
+ * enqueue: queue lookups read through the pool, each job is written in the caller's transaction.
+ */
+let sender: PgBoss | null = null;
+function getSender(): PgBoss {
+	sender ??= new PgBoss({ db: { executeSql: async (text: string, values?: unknown[]) => ({ rows: await sql.unsafe(text, (values ?? []) as never[]) }) } });
+	return sender;
+}
+
 /** A pg-boss database adapter over one of our transactions. */
 function inTransaction(tx: Tx) {
 	return { executeSql: async (text: string, values?: unknown[]) => ({ rows: await tx.unsafe(text, (values ?? []) as never[]) }) };
@@ -28,7 +38,7 @@ export interface TickData {
 /** Asks for the clock to be looked at again at `at` (one job per clock and time). */
 export async function enqueueTick(tx: Tx, clockId: string, at: Date): Promise<void> {
 	const data: TickData = { clockId };
-	await getBoss().send(QUEUES.clockTick, data, {
+	await getSender().send(QUEUES.clockTick, data, {
 		startAfter: at,
 		singletonKey: `${clockId}@${at.getTime()}`,
 		retryLimit: 10,
