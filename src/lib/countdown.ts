@@ -10,5 +10,6 @@ export function formatSpan(ms: number): string {
 /** `剩余 3小时12分` before the deadline, `已超时 25分` after it. */
 export function formatCountdown(dueAt: number, now: number): string {
 	const left = dueAt - now;
+	if (Math.abs(left) < 60_000) return t('clock.at_deadline');
 	return left > 0 ? t('clock.left', { time: formatSpan(left) }) : t('clock.late', { time: formatSpan(left) });
 }

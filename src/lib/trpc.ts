@@ -1,10 +1,17 @@
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
 import type { AppRouter } from '$lib/server/trpc/root.ts';
 import { t } from '$lib/i18n/index.ts';
 
 /** The typed client for the browser; server code calls routers through createCaller instead. */
 export const trpc = createTRPCClient<AppRouter>({
-	links: [httpBatchLink({ url: '/api/trpc' })]
+	links: [
+		splitLink({
+			// Live changes stream over server-sent events; everything else is batched JSON.
+			condition: (op) => op.type === 'subscription',
+			true: httpSubscriptionLink({ url: '/api/trpc' }),
+			false: httpBatchLink({ url: '/api/trpc' })
+		})
+	]
 });
 
 export interface FormProblem {

@@ -1,7 +1,7 @@
 // The escalation on the database: who finds what in their inbox, and when, as a major incident's
 // clocks run. Every time is injected into runClock and the flows; nothing waits for the real clock.
 import { randomUUID } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { toIso } from '../../time.ts';
 import { sql } from '../db.ts';
 import { logIncident } from '../incidents/flows.ts';
@@ -101,7 +101,7 @@ describe('a level II explosion at 23:10, and nobody publishes', () => {
 			['2026-11-22T03:50', ['周局长 critical'], '剩余 20分。'],
 			// The city's open-government office, not the bureau's own administrator.
 			['2026-11-22T04:00', ['王市办 critical'], '剩余 10分。'],
-			['2026-11-22T04:10', ['周局长 critical', '王市办 critical'], `已超时 0分。${TODO}。已超过时限，请立即处理并说明情况。`],
+			['2026-11-22T04:10', ['周局长 critical', '王市办 critical'], `已到时限。${TODO}。已超过时限，请立即处理并说明情况。`],
 			['2026-11-22T05:10', ['周局长 critical', '孙省办 critical', '王市办 critical'], `已超时 1小时0分。${TODO}。已超过时限`]
 		];
 		for (const [time, expected, opening] of night) {
@@ -134,8 +134,8 @@ describe('a level II explosion at 23:10, and nobody publishes', () => {
 		expect(timeline.filter((e) => e.kind === 'clock.breached').map((e) => e.at)).toEqual([cst('2026-11-22T04:10')]);
 
 		// The director's inbox, as the phone shows it: newest first, the breach on top.
-		const director$ = await signInAs('director-a');
-		const inbox = (await director$.caller.inbox.list()).filter((n) => n.clockId === fiveHour.id);
+		const directorIn = await signInAs('director-a');
+		const inbox = (await directorIn.caller.inbox.list()).filter((n) => n.clockId === fiveHour.id);
 		expect(inbox.map((n) => [n.createdAt, n.urgency])).toEqual([
 			['2026-11-22T05:10:00+08:00', 'critical'],
 			['2026-11-22T04:10:00+08:00', 'critical'],
@@ -143,7 +143,9 @@ describe('a level II explosion at 23:10, and nobody publishes', () => {
 			['2026-11-22T03:20:00+08:00', 'high'],
 			['2026-11-22T02:30:00+08:00', 'high']
 		]);
-		expect(await director$.caller.inbox.unreadCount()).toBe(5);
+		expect(await directorIn.caller.inbox.unreadCount()).toBe(5);
+		expect(await directorIn.caller.inbox.markRead({ ids: [inbox[0]!.id] })).toEqual({ marked: 1 });
+		expect(await directorIn.caller.inbox.unreadCount()).toBe(4);
 	});
 
 	it('never wakes the deputy, the duty officer or the bureau administrator for the bureau’s clock', async () => {
@@ -232,6 +234,28 @@ describe('收到: acknowledging a notice', () => {
 		expect(row!.n).toBe(3);
 	});
 
+	it('cannot silence a step before it is sent: the office still hears of the breach', async () => {
+		const duty = await signInAs('duty-a');
+		const press = await signInAs('press-a');
+		const created = await duty.caller.incident.create({
+			clientKey: randomUUID(),
+			title: '江城化工厂爆燃',
+			category: 'accident',
+			level: 2,
+			occurredAt: toIso(new Date(Date.now() - MINUTE)),
+			leadUnitId: city.deptA.id
+		});
+		const clock = (await clocksOf(sql, { type: 'incident', id: created.id })).find((c) => c.ruleKey === 'incident.authoritative_release')!;
+		await runClock(clock.id, clock.startedAt);
+		// Step 4 is the deadline itself, telling the principal and the office at once.
+		expect(await press.caller.clock.acknowledge({ clockId: clock.id, stepIndex: 4 })).toEqual({ acknowledged: false, stepIndex: null });
+		await runClock(clock.id, clock.dueAt);
+		const atDeadline = await sql<{ name: string; urgency: string }[]>`
+			select p.name, n.urgency from notifications n join people p on p.id = n.person_id
+			where n.clock_id = ${clock.id} and n.step_index = 4`;
+		expect(who(atDeadline)).toEqual(sorted(['周局长 critical', '王市办 critical']));
+	});
+
 	it("answers an acknowledgement of another department's clock as not found", async () => {
 		const { fiveHour } = await majorIncident(cst('2026-11-18T06:00'));
 		await tick(fiveHour.id, cst('2026-11-18T06:00'));
@@ -259,14 +283,14 @@ describe('an incident synced late from a phone without signal', () => {
 			return toldAt(fiveHour.id, received);
 		});
 		expect(who(told)).toEqual(['刘副市长 critical']);
-		expect(told[0]!.body).toBe('剩余 10分。请尽快审签并发布该事件的权威信息');
+		expect(told[0]!.body).toBe('剩余 10分。请尽快审签并发布该事件的权威信息。');
 		expect(await tick(fiveHour.id, cst('2026-11-17T12:55'))).toEqual([]);
 
 		// The 24-hour clock sends its opening notice once, late, with the time left as it now stands.
 		await runClock(dayLong.id, received);
 		const day = await toldAt(dayLong.id, received);
 		expect(who(day)).toEqual(sorted(['陈宣传 high', '赵发言 high']));
-		expect(day[0]!.body).toBe('剩余 19小时10分。请尽快召开新闻发布会（须实际召开）');
+		expect(day[0]!.body).toBe('剩余 19小时10分。请尽快召开新闻发布会（须实际召开）。');
 	});
 });
 
@@ -312,6 +336,15 @@ describe('meeting a clock', () => {
 });
 
 describe('a lost tick', () => {
+	// The auditor's complaint is for the operators' log; here it is checked, not printed.
+	const complaints = () => vi.mocked(console.error).mock.calls.map((c) => String(c[0]));
+	beforeEach(() => {
+		vi.spyOn(console, 'error').mockImplementation(() => {});
+	});
+	afterEach(() => {
+		vi.restoreAllMocks();
+	});
+
 	it('is repaired by the auditor, which delivers the overdue notices once and then finds nothing to do', async () => {
 		const { fiveHour, dayLong } = await majorIncident(cst('2026-11-14T06:00'));
 		expect(await ticksOf(fiveHour.id)).toEqual([cst('2026-11-14T06:00')]);
@@ -324,6 +357,10 @@ describe('a lost tick', () => {
 		expect(who(await toldAt(fiveHour.id, now))).toEqual(sorted(['陈宣传 high', '赵发言 high', '刘副市长 high']));
 		expect(await ticksOf(fiveHour.id)).toEqual([cst('2026-11-14T09:00')]);
 
+		expect(complaints()).toEqual(
+			expect.arrayContaining([`[clock-audit] clock ${fiveHour.id} (发布权威信息) had 2 overdue notice(s): running it now`])
+		);
+
 		expect(await auditClocks(now)).toEqual([]);
 		const [row] = await sql<{ n: number }[]>`select count(*)::int as n from notifications where clock_id = ${fiveHour.id}`;
 		expect(row!.n).toBe(3);
@@ -334,6 +371,7 @@ describe('a lost tick', () => {
 		await runClock(fiveHour.id, cst('2026-11-13T06:00'));
 		await sql`delete from pgboss.job where data->>'clockId' = ${fiveHour.id}`;
 		expect(await auditClocks(cst('2026-11-13T11:01'))).toContain(fiveHour.id);
+		expect(complaints().find((c) => c.includes(fiveHour.id))).toMatch(/and an unrecorded breach: running it now$/);
 		const [clock] = await sql<{ status: string }[]>`select status from clocks where id = ${fiveHour.id}`;
 		expect(clock!.status).toBe('breached');
 		expect(await sql`select 1 from breaches where clock_id = ${fiveHour.id}`).toHaveLength(1);

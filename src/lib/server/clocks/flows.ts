@@ -5,6 +5,7 @@ import { formatCountdown } from '../../countdown.ts';
 import { t, type MessageKey } from '../../i18n/index.ts';
 import { sql, type Tx } from '../db.ts';
 import { enqueueTick } from '../jobs/boss.ts';
+import { announce } from '../live/bus.ts';
 import { addEvent } from '../timeline/queries.ts';
 import { dueAt as computeDue } from './deadline.ts';
 import { decide, type Notice } from './engine.ts';
@@ -135,13 +136,20 @@ export async function acknowledgeClock(
 			step = last?.stepIndex ?? null;
 		}
 		if (step === null) return null;
+		// Only a step already sent to this person: acknowledging ahead, or for others, would keep the
+		// step's higher tiers from ever being told.
+		const [sent] = await tx`
+			select 1 from deliveries where clock_id = ${clockId} and step_index = ${step} and recipient_id = ${personId} limit 1`;
+		if (!sent) return null;
 		const inserted = await tx`
 			insert into clock_acknowledgements (clock_id, step_index, person_id, at, channel)
 			values (${clockId}, ${step}, ${personId}, ${at}, ${channel})
 			on conflict do nothing returning 1`;
+		// One "收到" answers for everyone told of the step: their copies no longer ask for it.
 		await tx`
-			update notifications set acknowledged_at = coalesce(acknowledged_at, ${at}), read_at = coalesce(read_at, ${at})
-			where clock_id = ${clockId} and person_id = ${personId} and step_index <= ${step}`;
+			update notifications set acknowledged_at = coalesce(acknowledged_at, ${at}),
+				read_at = case when person_id = ${personId} then coalesce(read_at, ${at}) else read_at end
+			where clock_id = ${clockId} and step_index <= ${step}`;
 		await tx`
 			update deliveries set status = 'acknowledged', updated_at = ${at}
 			where clock_id = ${clockId} and recipient_id = ${personId} and step_index <= ${step}`;
@@ -168,7 +176,7 @@ function noticeText(clock: ClockRow, notice: Notice, title: string, now: Date) {
 	if (notice.stepAt.getTime() >= clock.dueAt.getTime()) lines.push(t('clock.notice_breached'));
 	const step = clock.ladder[notice.stepIndex];
 	if (notice.tier > 0 && step?.ackWithinMinutes) lines.push(t('clock.notice_escalated', { minutes: step.ackWithinMinutes }));
-	return { title: t('clock.notice_title', { rule: clock.ruleName, subject: title }), body: lines.join('。').replace(/。。/g, '。') };
+	return { title: t('clock.notice_title', { rule: clock.ruleName, subject: title }), body: lines.map((l) => l.replace(/。$/, '')).join('。') + '。' };
 }
 
 export interface RunResult {
@@ -223,6 +231,7 @@ export async function runClock(clockId: string, now: Date = new Date()): Promise
 					values (${person.id}, ${clockId}, ${notice.stepIndex}, ${notice.urgency}, ${text.title}, ${text.body}, ${subjectUrl(subject)}, ${now})
 					returning id`;
 				await tx`update deliveries set notification_id = ${note!.id} where id = ${delivery.id}`;
+				await announce(tx, { kind: 'inbox', personId: person.id });
 				told.push(person.name);
 				notified++;
 			}

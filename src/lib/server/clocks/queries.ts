@@ -175,7 +175,7 @@ export async function unacknowledgedSteps(db: Tx, personId: string, clockIds: st
 		where d.recipient_id = ${personId} and d.clock_id = any(${clockIds}::uuid[])
 			and not exists (
 				select 1 from clock_acknowledgements a
-				where a.clock_id = d.clock_id and a.person_id = d.recipient_id and a.step_index >= d.step_index
+				where a.clock_id = d.clock_id and a.step_index >= d.step_index
 			)
 		order by d.clock_id, d.step_index desc`;
 	return new Map(rows.map((r) => [r.clockId, r.stepIndex]));

@@ -10,6 +10,7 @@ import { enqueueTick } from '../jobs/boss.ts';
 import { ConflictError, FieldError, notFound } from '../errors.ts';
 import { addEvent } from '../timeline/queries.ts';
 import { getUnit } from '../units/queries.ts';
+import { incidentOut } from './out.ts';
 import {
 	findByClientKey,
 	getIncident,
@@ -88,7 +89,8 @@ export async function logIncident(input: LogInput, author: Author, now: Date = n
 }
 
 function replayOf(previous: IncidentRow, hash: string): { incident: IncidentRow; replay: boolean } {
-	if (previous.bodyHash !== hash) throw new ConflictError('incident.replay_conflict', previous);
+	// The device shows both versions side by side: the first one goes back as the API shows it.
+	if (previous.bodyHash !== hash) throw new ConflictError('incident.replay_conflict', incidentOut(previous));
 	return { incident: previous, replay: true };
 }
 
@@ -157,6 +159,8 @@ export async function changeLevel(id: string, level: number, reason: string, aut
 export async function mergeIncident(id: string, intoId: string, author: Author, now: Date = new Date()): Promise<IncidentRow> {
 	if (id === intoId) throw new FieldError('intoId', 'incident.merge_self');
 	return sql.begin(async (tx) => {
+		// Both rows locked in id order, so two opposite merges at once wait instead of deadlocking.
+		await tx`select id from incidents where id in (${id}, ${intoId}) order by id for update`;
 		const before = await lockOpen(tx, id, author.scope);
 		const into = await lockIncident(tx, intoId, author.scope);
 		if (!into || into.status !== 'open') throw new FieldError('intoId', 'error.invalid_choice');

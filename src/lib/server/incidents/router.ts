@@ -11,6 +11,7 @@ import { scopeRoot } from '../units/scope.ts';
 import type { SessionUser } from '../auth/session.ts';
 import type { Context } from '../trpc/context.ts';
 import { changeLevel, closeIncident, editIncident, logIncident, mergeIncident, type Author } from './flows.ts';
+import { incidentOut } from './out.ts';
 import { getIncident, listIncidents, type IncidentRow } from './queries.ts';
 
 const when = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
@@ -24,19 +25,8 @@ const fields = z.object({
 	description: z.string().trim().max(5000).default('')
 });
 
-export function incidentOut(i: IncidentRow) {
-	const { bodyHash: _h, clientKey: _k, ...rest } = i;
-	return {
-		...rest,
-		occurredAt: toIso(i.occurredAt),
-		closedAt: i.closedAt ? toIso(i.closedAt) : null,
-		deviceRecordedAt: i.deviceRecordedAt ? toIso(i.deviceRecordedAt) : null,
-		receivedAt: toIso(i.receivedAt),
-		createdAt: toIso(i.createdAt),
-		updatedAt: toIso(i.updatedAt)
-	};
-}
-export type IncidentOut = ReturnType<typeof incidentOut>;
+// Still exported from here for the screens that imported them before they moved to out.ts.
+export { incidentOut, type IncidentOut } from './out.ts';
 
 const authorOf = (ctx: Context & { user: SessionUser }): Author => ({
 	personId: ctx.user.id,

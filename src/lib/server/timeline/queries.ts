@@ -1,5 +1,6 @@
 import type { Tx } from '../db.ts';
 import type { Subject } from '../clocks/queries.ts';
+import { announce } from '../live/bus.ts';
 
 export interface TimelineEvent {
 	id: string;
@@ -22,6 +23,10 @@ export async function addEvent(
 	await db`
 		insert into timeline_events (subject, subject_id, kind, actor_id, data, at)
 		values (${subject.type}, ${subject.id}, ${kind}, ${actorId}, ${db.json(data as never)}, ${at ?? new Date()})`;
+	// Whatever reaches a timeline is news for the screens showing that subject, on every instance.
+	const [unit] = await db<{ unitId: string | null }[]>`
+		select case ${subject.type} when 'incident' then (select lead_unit_id from incidents where id = ${subject.id}) end as unit_id`;
+	await announce(db, { kind: 'subject', subject: subject.type, id: subject.id, unitId: unit?.unitId ?? null });
 }
 
 export async function timelineOf(db: Tx, subject: Subject): Promise<TimelineEvent[]> {

@@ -1,5 +1,8 @@
+import { breachRouter } from '../breaches/router.ts';
 import { clockRouter } from '../clocks/router.ts';
+import { rulesRouter } from '../clocks/rules-router.ts';
 import { inboxRouter } from '../inbox/router.ts';
+import { liveRouter } from '../live/router.ts';
 import { incidentRouter } from '../incidents/router.ts';
 import { personRouter } from '../people/router.ts';
 import { settingsRouter } from '../settings/router.ts';
@@ -13,7 +16,10 @@ export const appRouter = router({
 	settings: settingsRouter,
 	incident: incidentRouter,
 	clock: clockRouter,
-	inbox: inboxRouter
+	inbox: inboxRouter,
+	rule: rulesRouter,
+	breach: breachRouter,
+	live: liveRouter
 });
 
 export type AppRouter = typeof appRouter;

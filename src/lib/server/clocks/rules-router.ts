@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { AUDIENCES, URGENCIES } from '../../clocks.ts';
+import { toIso } from '../../time.ts';
+import { audit } from '../audit/log.ts';
+import { sql } from '../db.ts';
+import { notFound } from '../errors.ts';
+import { roleProcedure, router } from '../trpc/init.ts';
+import { getRule, listRules, updateRule, type RuleRow } from './queries.ts';
+
+const step = z.object({
+	anchor: z.enum(['start', 'due']),
+	offsetMinutes: z.number().int().min(-10_080).max(10_080),
+	tiers: z.array(z.enum(AUDIENCES)).min(1).max(6),
+	urgency: z.enum(URGENCIES),
+	ackWithinMinutes: z.number().int().min(1).max(1440).nullable()
+});
+
+export function ruleOut(r: RuleRow) {
+	return { ...r, updatedAt: toIso(r.updatedAt) };
+}
+export type RuleOut = ReturnType<typeof ruleOut>;
+
+const adminProcedure = roleProcedure('office_admin', 'sysadmin');
+
+/** Office admins edit rules and ladders; a running clock keeps the ladder it started with. */
+export const rulesRouter = router({
+	list: adminProcedure.query(async () => (await listRules(sql)).map(ruleOut)),
+	update: adminProcedure
+		.input(
+			z.object({
+				key: z.string().min(1).max(100),
+				name: z.string().trim().min(1).max(100),
+				durationValue: z.number().int().min(1).max(8760),
+				active: z.boolean(),
+				ladder: z.array(step).min(1).max(20)
+			})
+		)
+		.mutation(async ({ ctx, input }) =>
+			sql.begin(async (tx) => {
+				const before = await getRule(tx, input.key);
+				if (!before) throw notFound();
+				const ladder = [...input.ladder].sort(
+					(a, b) => (a.anchor === b.anchor ? 0 : a.anchor === 'start' ? -1 : 1) || a.offsetMinutes - b.offsetMinutes
+				);
+				const after = await updateRule(tx, input.key, { ...input, ladder }, ctx.user.id);
+				await audit(tx, ctx.actor, { action: 'rule.updated', entity: 'clock_rule', entityId: input.key, before, after });
+				return ruleOut(after);
+			})
+		)
+});

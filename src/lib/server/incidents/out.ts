@@ -1,0 +1,17 @@
+import { toIso } from '../../time.ts';
+import type { IncidentRow } from './queries.ts';
+
+/** An incident as the interface and the API see it: times in China time, without the replay bookkeeping. */
+export function incidentOut(i: IncidentRow) {
+	const { bodyHash: _h, clientKey: _k, ...rest } = i;
+	return {
+		...rest,
+		occurredAt: toIso(i.occurredAt),
+		closedAt: i.closedAt ? toIso(i.closedAt) : null,
+		deviceRecordedAt: i.deviceRecordedAt ? toIso(i.deviceRecordedAt) : null,
+		receivedAt: toIso(i.receivedAt),
+		createdAt: toIso(i.createdAt),
+		updatedAt: toIso(i.updatedAt)
+	};
+}
+export type IncidentOut = ReturnType<typeof incidentOut>;

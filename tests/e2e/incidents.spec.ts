@@ -1,0 +1,70 @@
+// Logging incidents from a phone: the clocks start with the right deadlines, and a submit made
+// without a connection arrives exactly once when the connection returns.
+import { expect, test, type Page } from '@playwright/test';
+import { DEMO_PASSWORD, signIn } from './support.ts';
+
+const cst = (d: Date) => {
+	const p = Object.fromEntries(
+		new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+			.formatToParts(d)
+			.map((x) => [x.type, x.value])
+	);
+	return `${p.year}年${p.month}月${p.day}日 ${p.hour}:${p.minute}`;
+};
+
+async function fillIncident(page: Page, title: string) {
+	await page.getByLabel('标题').fill(title);
+	await page.getByText('事故灾难', { exact: true }).tap();
+	await page.getByText('II级', { exact: true }).tap();
+}
+
+test('a duty officer logs a level II incident and sees both clocks with their deadlines', async ({ page }) => {
+	await signIn(page, 'em-duty', DEMO_PASSWORD);
+	await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '事件' }).tap();
+	await page.getByRole('link', { name: '登记事件' }).tap();
+
+	const title = `港区危化品仓库起火 ${Date.now().toString(36)}`;
+	await fillIncident(page, title);
+	const occurred = await page.getByLabel('发生时间').inputValue();
+	const occurredAt = new Date(`${occurred}:00+08:00`);
+	const due5 = cst(new Date(occurredAt.getTime() + 5 * 3_600_000));
+	const due24 = cst(new Date(occurredAt.getTime() + 24 * 3_600_000));
+
+	// Before anything is sent, the form says which clocks will start and when they fall due.
+	const preview = page.getByRole('region', { name: '提交后将启动的时限' });
+	await expect(preview).toContainText(`发布权威信息：${due5} 前`);
+	await expect(preview).toContainText(`召开新闻发布会：${due24} 前`);
+
+	await page.getByRole('button', { name: '提交并启动时限' }).tap();
+	await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+	const release = page.getByRole('article', { name: /^发布权威信息/ });
+	const conference = page.getByRole('article', { name: /^召开新闻发布会/ });
+	await expect(release).toContainText(`时限 ${due5}`);
+	await expect(release.getByRole('timer')).toHaveText(/^剩余 [45]小时\d+分$/);
+	await expect(conference).toContainText(`时限 ${due24}`);
+	await expect(conference.getByRole('timer')).toHaveText(/^剩余 2[34]小时\d+分$/);
+	await expect(page.getByText('启动时限“发布权威信息”')).toBeVisible();
+
+	// The 工作台 shows the same clocks, most urgent first.
+	await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '工作台' }).tap();
+	await expect(page.getByRole('article', { name: /^发布权威信息/ }).filter({ hasText: title })).toBeVisible();
+});
+
+test('an incident logged offline is kept, then sent once when the connection returns', async ({ page, context }) => {
+	await signIn(page, 'em-duty', DEMO_PASSWORD);
+	await page.goto('/incidents/new');
+	await expect(page.getByLabel('标题')).toBeVisible();
+
+	await context.setOffline(true);
+	const title = `离线登记 ${Date.now().toString(36)}`;
+	await fillIncident(page, title);
+	await page.getByRole('button', { name: '提交并启动时限' }).tap();
+	await expect(page.getByRole('status').filter({ hasText: '已保存，待联网后自动提交' })).toBeVisible();
+	await expect(page.getByText('1 条待提交').first()).toBeVisible();
+
+	await context.setOffline(false);
+	// The outbox replays on its own when the connection returns.
+	await expect(page.getByText('1 条待提交')).toHaveCount(0, { timeout: 15_000 });
+	await page.goto('/incidents');
+	await expect(page.getByRole('link', { name: new RegExp(title) })).toHaveCount(1);
+});
