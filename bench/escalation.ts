@@ -109,7 +109,7 @@ try {
 	const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)] ?? NaN;
 	const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 	const cpu = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
-	const [{ version }] = await watcher<{ version: string }[]>`select current_setting('server_version') as version`;
+	const [server] = await watcher<{ version: string }[]>`select current_setting('server_version') as version`;
 
 	console.log(`\n${delivered} of ${dueClocks.length} clocks delivered, ${seen.size} inbox notices`);
 	console.log(`(a) due second to last delivery:      ${s(late.at(-1) ?? NaN)}   (target ≤ 3 s)`);
@@ -117,7 +117,7 @@ try {
 	console.log(`    worker picked it up, first / p50 / p99:   ${s(started[0] ?? NaN)} / ${s(pct(started, 50))} / ${s(pct(started, 99))}   (notifications.created_at)`);
 	console.log(`    one audit pass over ${open!.n} open clocks: ${auditSeconds.toFixed(2)} s (the minute auditor)`);
 	console.log(
-		`\n${availableParallelism()} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, PostgreSQL ${version}, ${new Date().toISOString()}`
+		`\n${availableParallelism()} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, PostgreSQL ${server?.version}, ${new Date().toISOString()}`
 	);
 	if (delivered < dueClocks.length) process.exitCode = 1;
 } finally {

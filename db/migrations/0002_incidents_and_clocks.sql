@@ -151,53 +151,53 @@ insert into clock_rules (key, subject, name, applies_to, anchor, duration_value,
 (
 	'incident.authoritative_release', 'incident', '发布权威信息', '{"levels": [1, 2]}', 'occurred', 5, 'hours', 'release.authoritative',
 	'[
-		{"anchor": "start", "offset_minutes": 0, "tiers": ["lead_unit_press", "leader_in_charge"], "urgency": "high", "ack_within_minutes": 10},
-		{"anchor": "due", "offset_minutes": -120, "tiers": ["lead_unit_press", "leader_in_charge", "principal"], "urgency": "high", "ack_within_minutes": 10},
-		{"anchor": "due", "offset_minutes": -60, "tiers": ["leader_in_charge", "principal"], "urgency": "high", "ack_within_minutes": 10},
-		{"anchor": "due", "offset_minutes": -30, "tiers": ["leader_in_charge", "principal", "office_admin"], "urgency": "critical", "ack_within_minutes": 10},
-		{"anchor": "due", "offset_minutes": 0, "tiers": ["principal", "office_admin"], "urgency": "critical", "ack_within_minutes": null},
-		{"anchor": "due", "offset_minutes": 60, "tiers": ["principal", "office_admin", "superior_office"], "urgency": "critical", "ack_within_minutes": null}
+		{"anchor": "start", "offsetMinutes": 0, "tiers": ["lead_unit_press", "leader_in_charge"], "urgency": "high", "ackWithinMinutes": 10},
+		{"anchor": "due", "offsetMinutes": -120, "tiers": ["lead_unit_press", "leader_in_charge", "principal"], "urgency": "high", "ackWithinMinutes": 10},
+		{"anchor": "due", "offsetMinutes": -60, "tiers": ["leader_in_charge", "principal"], "urgency": "high", "ackWithinMinutes": 10},
+		{"anchor": "due", "offsetMinutes": -30, "tiers": ["leader_in_charge", "principal", "office_admin"], "urgency": "critical", "ackWithinMinutes": 10},
+		{"anchor": "due", "offsetMinutes": 0, "tiers": ["principal", "office_admin"], "urgency": "critical", "ackWithinMinutes": null},
+		{"anchor": "due", "offsetMinutes": 60, "tiers": ["principal", "office_admin", "superior_office"], "urgency": "critical", "ackWithinMinutes": null}
 	]',
 	'000 第23项；国办发〔2016〕80号'
 ),
 (
 	'incident.press_conference', 'incident', '召开新闻发布会', '{"levels": [1, 2]}', 'occurred', 24, 'hours', 'conference.held',
 	'[
-		{"anchor": "start", "offset_minutes": 0, "tiers": ["lead_unit_press", "leader_in_charge"], "urgency": "high", "ack_within_minutes": 10},
-		{"anchor": "due", "offset_minutes": -480, "tiers": ["lead_unit_press", "leader_in_charge"], "urgency": "normal", "ack_within_minutes": 30},
-		{"anchor": "due", "offset_minutes": -120, "tiers": ["lead_unit_press", "leader_in_charge", "principal"], "urgency": "high", "ack_within_minutes": 10},
-		{"anchor": "due", "offset_minutes": -30, "tiers": ["leader_in_charge", "principal", "office_admin"], "urgency": "critical", "ack_within_minutes": 10},
-		{"anchor": "due", "offset_minutes": 0, "tiers": ["principal", "office_admin"], "urgency": "critical", "ack_within_minutes": null},
-		{"anchor": "due", "offset_minutes": 120, "tiers": ["principal", "office_admin", "superior_office"], "urgency": "critical", "ack_within_minutes": null}
+		{"anchor": "start", "offsetMinutes": 0, "tiers": ["lead_unit_press", "leader_in_charge"], "urgency": "high", "ackWithinMinutes": 10},
+		{"anchor": "due", "offsetMinutes": -480, "tiers": ["lead_unit_press", "leader_in_charge"], "urgency": "normal", "ackWithinMinutes": 30},
+		{"anchor": "due", "offsetMinutes": -120, "tiers": ["lead_unit_press", "leader_in_charge", "principal"], "urgency": "high", "ackWithinMinutes": 10},
+		{"anchor": "due", "offsetMinutes": -30, "tiers": ["leader_in_charge", "principal", "office_admin"], "urgency": "critical", "ackWithinMinutes": 10},
+		{"anchor": "due", "offsetMinutes": 0, "tiers": ["principal", "office_admin"], "urgency": "critical", "ackWithinMinutes": null},
+		{"anchor": "due", "offsetMinutes": 120, "tiers": ["principal", "office_admin", "superior_office"], "urgency": "critical", "ackWithinMinutes": null}
 	]',
 	'000 第23项；001 第五条第（二）项；国办发〔2016〕61号'
 ),
 (
 	'opinion.response', 'opinion_item', '回应政务舆情', '{}', 'captured', 48, 'hours', 'opinion.responded',
 	'[
-		{"anchor": "start", "offset_minutes": 0, "tiers": ["lead_unit_press"], "urgency": "normal", "ack_within_minutes": 60},
-		{"anchor": "due", "offset_minutes": -720, "tiers": ["lead_unit_press", "leader_in_charge"], "urgency": "high", "ack_within_minutes": 30},
-		{"anchor": "due", "offset_minutes": -120, "tiers": ["lead_unit_press", "leader_in_charge", "principal"], "urgency": "high", "ack_within_minutes": 10},
-		{"anchor": "due", "offset_minutes": 0, "tiers": ["principal", "office_admin"], "urgency": "critical", "ack_within_minutes": null}
+		{"anchor": "start", "offsetMinutes": 0, "tiers": ["lead_unit_press"], "urgency": "normal", "ackWithinMinutes": 60},
+		{"anchor": "due", "offsetMinutes": -720, "tiers": ["lead_unit_press", "leader_in_charge"], "urgency": "high", "ackWithinMinutes": 30},
+		{"anchor": "due", "offsetMinutes": -120, "tiers": ["lead_unit_press", "leader_in_charge", "principal"], "urgency": "high", "ackWithinMinutes": 10},
+		{"anchor": "due", "offsetMinutes": 0, "tiers": ["principal", "office_admin"], "urgency": "critical", "ackWithinMinutes": null}
 	]',
 	'国办发〔2016〕61号'
 ),
 (
 	'document.interpretation', 'document', '发布政策解读材料', '{}', 'published', 3, 'working_days', 'document.interpretation_published',
 	'[
-		{"anchor": "start", "offset_minutes": 0, "tiers": ["lead_unit_press"], "urgency": "normal", "ack_within_minutes": 120},
-		{"anchor": "due", "offset_minutes": -1440, "tiers": ["lead_unit_press", "leader_in_charge"], "urgency": "high", "ack_within_minutes": 60},
-		{"anchor": "due", "offset_minutes": -240, "tiers": ["lead_unit_press", "leader_in_charge", "principal"], "urgency": "high", "ack_within_minutes": 30},
-		{"anchor": "due", "offset_minutes": 0, "tiers": ["principal", "office_admin"], "urgency": "critical", "ack_within_minutes": null}
+		{"anchor": "start", "offsetMinutes": 0, "tiers": ["lead_unit_press"], "urgency": "normal", "ackWithinMinutes": 120},
+		{"anchor": "due", "offsetMinutes": -1440, "tiers": ["lead_unit_press", "leader_in_charge"], "urgency": "high", "ackWithinMinutes": 60},
+		{"anchor": "due", "offsetMinutes": -240, "tiers": ["lead_unit_press", "leader_in_charge", "principal"], "urgency": "high", "ackWithinMinutes": 30},
+		{"anchor": "due", "offsetMinutes": 0, "tiers": ["principal", "office_admin"], "urgency": "critical", "ackWithinMinutes": null}
 	]',
 	'002 第九条；001 第五条第（一）项'
 ),
 (
 	'document.abolition_marking', 'document', '在网站标注废止或失效', '{}', 'abolished', 10, 'working_days', 'document.abolition_marked',
 	'[
-		{"anchor": "start", "offset_minutes": 0, "tiers": ["lead_unit_press"], "urgency": "normal", "ack_within_minutes": null},
-		{"anchor": "due", "offset_minutes": -2880, "tiers": ["lead_unit_press", "leader_in_charge"], "urgency": "high", "ack_within_minutes": 120},
-		{"anchor": "due", "offset_minutes": 0, "tiers": ["leader_in_charge", "office_admin"], "urgency": "critical", "ack_within_minutes": null}
+		{"anchor": "start", "offsetMinutes": 0, "tiers": ["lead_unit_press"], "urgency": "normal", "ackWithinMinutes": null},
+		{"anchor": "due", "offsetMinutes": -2880, "tiers": ["lead_unit_press", "leader_in_charge"], "urgency": "high", "ackWithinMinutes": 120},
+		{"anchor": "due", "offsetMinutes": 0, "tiers": ["leader_in_charge", "office_admin"], "urgency": "critical", "ackWithinMinutes": null}
 	]',
 	'003 第五条第6项'
 );

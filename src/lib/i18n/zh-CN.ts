@@ -232,6 +232,7 @@ export const zhCN = {
 	'rules.remove_step': '删除这一步',
 	'rules.add_tier': '增加提醒对象',
 	'rules.remove_tier': '删除',
+	'rules.readonly': '时限规则适用于全部单位，由最上级政务公开办修改；这里可以查看。',
 	'rules.saved': '已保存。新启动的时限将使用新规则。',
 	'breaches.title': '超时与问责',
 	'breaches.empty': '没有超时记录。',

@@ -1,13 +1,19 @@
 // Builders for specs that touch the database: units and people are made through the real flows, and
 // a caller is built from a real sign-in, so a test sees exactly what a signed-in person would.
+import { randomUUID } from 'node:crypto';
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import type { Role, UnitKind } from '../roles.ts';
 import { SYSTEM_ACTOR, type Actor } from './audit/log.ts';
 import { signIn } from './auth/flows.ts';
-import type { Author } from './incidents/flows.ts';
+import { clocksOf, type ClockRow } from './clocks/queries.ts';
+import { sql } from './db.ts';
+import { logIncident, type Author } from './incidents/flows.ts';
+import type { IncidentRow } from './incidents/queries.ts';
 import { validateSessionToken, type Session, type SessionUser } from './auth/session.ts';
 import { createPerson } from './people/flows.ts';
 import type { PersonRow } from './people/queries.ts';
-import { createCaller } from './trpc/root.ts';
+import type { Context } from './trpc/context.ts';
+import { appRouter, createCaller } from './trpc/root.ts';
 import { createUnit, editUnit } from './units/flows.ts';
 import type { UnitRow } from './units/queries.ts';
 
@@ -140,4 +146,63 @@ export async function makeProvince() {
 		deptB,
 		people: { provinceAdmin, officeAdmin, viceMayor, press, spokesperson, deputy, director, deptAdmin, duty, pressB }
 	};
+}
+
+export interface MajorIncident {
+	incident: IncidentRow;
+	/** the 5-hour authoritative-release clock, unless its rule is switched off */
+	fiveHour: ClockRow | undefined;
+	/** the 24-hour press-conference clock, unless its rule is switched off */
+	dayLong: ClockRow | undefined;
+}
+
+let incidentSerial = 0;
+
+/** A level II explosion led by `leadUnitId`, logged by `by` through the real flow at `now`, with the clocks it started. */
+export async function logMajorIncident(
+	by: Pick<PersonRow, 'id' | 'unitId'>,
+	leadUnitId: string,
+	occurredAt: Date,
+	now: Date = occurredAt,
+	title?: string
+): Promise<MajorIncident> {
+	incidentSerial += 1;
+	const { incident } = await logIncident(
+		{
+			title: title ?? `化工园区爆炸${incidentSerial}`,
+			category: 'accident',
+			level: 2,
+			occurredAt,
+			location: '化工园区',
+			leadUnitId,
+			description: '',
+			clientKey: randomUUID(),
+			deviceRecordedAt: null,
+			confirmOld: false
+		},
+		authorFor(by),
+		now
+	);
+	const clocks = await clocksOf(sql, { type: 'incident', id: incident.id });
+	return {
+		incident,
+		fiveHour: clocks.find((c) => c.ruleKey === 'incident.authoritative_release'),
+		dayLong: clocks.find((c) => c.ruleKey === 'incident.press_conference')
+	};
+}
+
+export interface HttpErrorBody {
+	error: { message: string; data: { code: string; httpStatus: number; fieldErrors: Record<string, string> } & Record<string, unknown> };
+}
+
+/** What the browser receives for a mutation: the request goes through the same fetch adapter as /api/trpc. */
+export async function postAs(s: SignedIn, path: string, input: unknown): Promise<{ status: number; body: HttpErrorBody }> {
+	const ctx: Context = { user: s.user, session: s.session, actor: s.actor };
+	const req = new Request(`https://huiying.example.gov.cn/api/trpc/${path}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(input)
+	});
+	const res = await fetchRequestHandler({ endpoint: '/api/trpc', req, router: appRouter, createContext: () => ctx });
+	return { status: res.status, body: (await res.json()) as HttpErrorBody };
 }

@@ -49,10 +49,13 @@ describe('session tokens', () => {
 			unitName: '江城市人民政府办公室',
 			// The office works for the whole government.
 			scopeUnitId: city.government.id,
+			unitKind: 'office',
+			scopeIsRoot: true,
 			roles: ['office_admin']
 		});
 		const { user: staff } = await signInAs('staff-a');
 		expect(staff.scopeUnitId).toBe(city.deptA.id);
+		expect(staff.scopeIsRoot).toBe(false);
 	});
 });
 

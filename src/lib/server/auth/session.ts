@@ -1,6 +1,6 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
-import type { Role } from '../../roles.ts';
+import type { Role, UnitKind } from '../../roles.ts';
 import { sql, type Tx } from '../db.ts';
 
 export const SESSION_COOKIE = 'huiying_session';
@@ -12,6 +12,9 @@ export interface SessionUser {
 	unitName: string;
 	/** The root of the units this person may see: their own unit, or for an office the government it serves. */
 	scopeUnitId: string;
+	unitKind: UnitKind;
+	/** their reach starts at the top of the tree */
+	scopeIsRoot: boolean;
 	roles: Role[];
 }
 
@@ -70,13 +73,19 @@ export async function validateSessionToken(
 			unitId: string;
 			unitName: string;
 			scopeUnitId: string;
+			unitKind: UnitKind;
+			scopeIsRoot: boolean;
 			roles: Role[];
 		}[]
 	>`
 		select s.id, s.person_id, s.expires_at, s.last_seen_at, now() as now,
 			(select value::int from settings where key = 'session.idle_hours') as idle_hours,
 			p.active, p.name, p.unit_id, u.name as unit_name, p.roles,
-			case when u.kind = 'office' and u.parent_id is not null then u.parent_id else u.id end as scope_unit_id
+			case when u.kind = 'office' and u.parent_id is not null then u.parent_id else u.id end as scope_unit_id,
+			u.kind as unit_kind,
+			(case when u.kind = 'office' and u.parent_id is not null
+				then (select parent_id is null from units where id = u.parent_id)
+				else u.parent_id is null end) as scope_is_root
 		from sessions s
 		join people p on p.id = s.person_id
 		join units u on u.id = p.unit_id
@@ -99,6 +108,8 @@ export async function validateSessionToken(
 			unitId: row.unitId,
 			unitName: row.unitName,
 			scopeUnitId: row.scopeUnitId,
+			unitKind: row.unitKind,
+			scopeIsRoot: row.scopeIsRoot,
 			roles: row.roles
 		}
 	};

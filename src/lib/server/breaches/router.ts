@@ -3,7 +3,7 @@ import { toIso } from '../../time.ts';
 import { audit } from '../audit/log.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
-import { roleProcedure, router } from '../trpc/init.ts';
+import { officeProcedure, router } from '../trpc/init.ts';
 import { scopeRoot } from '../units/scope.ts';
 
 interface BreachRow {
@@ -23,11 +23,10 @@ interface BreachRow {
 	actions: { kind: 'notice_of_criticism' | 'summons'; note: string; by: string; at: string }[];
 }
 
-const adminProcedure = roleProcedure('office_admin', 'sysadmin');
 
 export const breachRouter = router({
 	/** Every missed deadline in reach, newest first, with who was responsible and what was decided. */
-	list: adminProcedure.query(async ({ ctx }) => {
+	list: officeProcedure.query(async ({ ctx }) => {
 		const scope = scopeRoot(ctx.user);
 		const rows = await sql<BreachRow[]>`
 			select b.id, b.clock_id, b.unit_id, u.name as unit_name, c.rule_name, c.subject, c.subject_id,
@@ -53,7 +52,7 @@ export const breachRouter = router({
 		}));
 	}),
 	/** 通报批评 or 约谈, with a note: both on the record and audited. */
-	addAction: adminProcedure
+	addAction: officeProcedure
 		.input(z.object({ breachId: z.uuid(), kind: z.enum(['notice_of_criticism', 'summons']), note: z.string().trim().min(1).max(2000) }))
 		.mutation(async ({ ctx, input }) =>
 			sql.begin(async (tx) => {

@@ -4,7 +4,7 @@ import { toIso } from '../../time.ts';
 import { audit } from '../audit/log.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
-import { roleProcedure, router } from '../trpc/init.ts';
+import { officeProcedure, router, topOfficeProcedure } from '../trpc/init.ts';
 import { getRule, listRules, updateRule, type RuleRow } from './queries.ts';
 
 const step = z.object({
@@ -20,12 +20,11 @@ export function ruleOut(r: RuleRow) {
 }
 export type RuleOut = ReturnType<typeof ruleOut>;
 
-const adminProcedure = roleProcedure('office_admin', 'sysadmin');
 
 /** Office admins edit rules and ladders; a running clock keeps the ladder it started with. */
 export const rulesRouter = router({
-	list: adminProcedure.query(async () => (await listRules(sql)).map(ruleOut)),
-	update: adminProcedure
+	list: officeProcedure.query(async () => (await listRules(sql)).map(ruleOut)),
+	update: topOfficeProcedure
 		.input(
 			z.object({
 				key: z.string().min(1).max(100),

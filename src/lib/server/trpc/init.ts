@@ -40,6 +40,19 @@ export const authedProcedure = t.procedure.use(({ ctx, next }) => {
 	return next({ ctx: { ...ctx, user: ctx.user, session: ctx.session, actor: { ...ctx.actor, personId: ctx.user.id } } });
 });
 
+/** The open-government office (政务公开办): an office admin working in an office unit, or a system administrator. */
+export const officeProcedure = authedProcedure.use(({ ctx, next }) => {
+	const office = ctx.user.roles.includes('office_admin') && ctx.user.unitKind === 'office';
+	if (!office && !ctx.user.roles.includes('sysadmin')) throw new TRPCError({ code: 'FORBIDDEN', message: msg('error.forbidden') });
+	return next();
+});
+
+/** Rules apply to every unit, so only the top office (or a system administrator) changes them. */
+export const topOfficeProcedure = officeProcedure.use(({ ctx, next }) => {
+	if (!ctx.user.scopeIsRoot && !ctx.user.roles.includes('sysadmin')) throw new TRPCError({ code: 'FORBIDDEN', message: msg('error.forbidden') });
+	return next();
+});
+
 /** Only people holding one of `roles` get past this. */
 export function roleProcedure(...roles: Role[]) {
 	return authedProcedure.use(({ ctx, next }) => {
