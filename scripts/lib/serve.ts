@@ -38,7 +38,8 @@ export async function serveApp(opts: {
 	const child = spawn(process.execPath, [resolve(buildDir, 'index.js')], {
 		cwd: ROOT,
 		stdio: opts.quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit',
-		env: { ...process.env, ...opts.env, DATABASE_URL: opts.databaseUrl, PORT: String(opts.port), HOST: host, ORIGIN: url }
+		// Open live streams (server-sent events) would hold a stop for adapter-node's default 30 s.
+		env: { ...process.env, SHUTDOWN_TIMEOUT: '2', ...opts.env, DATABASE_URL: opts.databaseUrl, PORT: String(opts.port), HOST: host, ORIGIN: url }
 	});
 	const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
 	const stop = async () => {

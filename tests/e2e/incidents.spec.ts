@@ -1,7 +1,7 @@
 // Logging incidents from a phone: the clocks start with the right deadlines, and a submit made
 // without a connection arrives exactly once when the connection returns.
 import { expect, test, type Page } from '@playwright/test';
-import { DEMO_PASSWORD, signIn } from './support.ts';
+import { DEMO_PASSWORD, ready, signIn } from './support.ts';
 
 const cst = (d: Date) => {
 	const p = Object.fromEntries(
@@ -13,6 +13,7 @@ const cst = (d: Date) => {
 };
 
 async function fillIncident(page: Page, title: string) {
+	await ready(page);
 	await page.getByLabel('标题').fill(title);
 	await page.getByText('事故灾难', { exact: true }).tap();
 	await page.getByText('II级', { exact: true }).tap();

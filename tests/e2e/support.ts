@@ -6,9 +6,15 @@ import { serveApp, type AppServer } from '../../scripts/lib/serve.ts';
 
 export { DEMO_PASSWORD } from '../../db/seed/demo.ts';
 
+/** Waits until the page is hydrated: a tap before that would be lost. */
+export async function ready(page: Page): Promise<void> {
+	await page.locator('body[data-ready="true"]').waitFor();
+}
+
 /** Signs in through the form, as a person would; `origin` for a server other than baseURL. */
 export async function signIn(page: Page, login: string, password: string, origin = ''): Promise<void> {
 	await page.goto(`${origin}/login`);
+	await ready(page);
 	await page.getByLabel('手机号或用户名').fill(login);
 	await page.getByLabel('密码').fill(password);
 	await page.getByRole('button', { name: '登录' }).tap();

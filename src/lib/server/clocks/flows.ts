@@ -17,7 +17,8 @@ import {
 	listRules,
 	lockClock,
 	noticesDone,
-	openClockIds,
+	openClockProgress,
+	openClocks,
 	recordNotice,
 	type Anchor,
 	type ClockRow,
@@ -255,11 +256,13 @@ export async function runClock(clockId: string, now: Date = new Date()): Promise
  */
 export async function auditClocks(now: Date = new Date()): Promise<string[]> {
 	const repaired: string[] = [];
-	for (const id of await openClockIds(sql)) {
-		const clock = await getClock(sql, id);
-		if (!clock || !isOpen(clock.status)) continue;
-		const decision = decide(clock.ladder, clock, await acknowledgementsOf(sql, id), now);
-		const done = await noticesDone(sql, id);
+	// Three queries for all open clocks: the auditor's cost must not grow by a query per clock.
+	const clocks = await openClocks(sql);
+	const { acks, done: processed } = await openClockProgress(sql);
+	for (const clock of clocks) {
+		const id = clock.id;
+		const decision = decide(clock.ladder, clock, acks.get(id) ?? [], now);
+		const done = processed.get(id) ?? new Set<string>();
 		const missing = decision.due.filter((n) => !done.has(`${n.stepIndex}:${n.tier}`));
 		if (!missing.length && !decision.breach) continue;
 		console.error(

@@ -124,9 +124,30 @@ export async function getClock(db: Tx, id: string): Promise<ClockRow | undefined
 	return row;
 }
 
-export async function openClockIds(db: Tx): Promise<string[]> {
-	const rows = await db<{ id: string }[]>`select id from clocks where status in ('running', 'breached')`;
-	return rows.map((r) => r.id);
+export async function openClocks(db: Tx): Promise<ClockRow[]> {
+	return db<ClockRow[]>`select ${clockColumns(db)} from clocks where status in ('running', 'breached')`;
+}
+
+/** Acknowledgements and processed (step, tier) pairs of every open clock, in two queries. */
+export async function openClockProgress(db: Tx): Promise<{
+	acks: Map<string, { stepIndex: number; at: Date }[]>;
+	done: Map<string, Set<string>>;
+}> {
+	const ackRows = await db<{ clockId: string; stepIndex: number; at: Date }[]>`
+		select a.clock_id, a.step_index, a.at from clock_acknowledgements a
+		join clocks c on c.id = a.clock_id where c.status in ('running', 'breached')`;
+	const doneRows = await db<{ clockId: string; stepIndex: number; tier: number }[]>`
+		select n.clock_id, n.step_index, n.tier from clock_notices n
+		join clocks c on c.id = n.clock_id where c.status in ('running', 'breached')`;
+	const acks = new Map<string, { stepIndex: number; at: Date }[]>();
+	for (const a of ackRows) acks.set(a.clockId, [...(acks.get(a.clockId) ?? []), { stepIndex: a.stepIndex, at: a.at }]);
+	const done = new Map<string, Set<string>>();
+	for (const n of doneRows) {
+		const set = done.get(n.clockId) ?? new Set<string>();
+		set.add(`${n.stepIndex}:${n.tier}`);
+		done.set(n.clockId, set);
+	}
+	return { acks, done };
 }
 
 export async function acknowledgementsOf(db: Tx, clockId: string): Promise<{ stepIndex: number; at: Date }[]> {
