@@ -69,3 +69,30 @@ test('an incident logged offline is kept, then sent once when the connection ret
 	await page.goto('/incidents');
 	await expect(page.getByRole('link', { name: new RegExp(title) })).toHaveCount(1);
 });
+
+test('a press officer’s open incident list shows a newly logged incident without reloading', async ({ browser }) => {
+	const press = await browser.newContext();
+	const duty = await browser.newContext();
+	try {
+		const watching = await press.newPage();
+		await signIn(watching, 'em-press', DEMO_PASSWORD);
+		await watching.goto('/incidents');
+		await ready(watching);
+
+		const logging = await duty.newPage();
+		await signIn(logging, 'em-duty', DEMO_PASSWORD);
+		await logging.goto('/incidents/new');
+		const title = `实时推送 ${Date.now().toString(36)}`;
+		await fillIncident(logging, title);
+		await logging.getByRole('button', { name: '提交并启动时限' }).tap();
+		await expect(logging.getByRole('heading', { level: 1, name: title })).toBeVisible();
+
+		// Nobody touches the press officer's screen: the change arrives over the live stream.
+		await expect(watching.getByRole('link', { name: new RegExp(title) })).toBeVisible({ timeout: 10_000 });
+		// And the notice to the press office reaches the inbox badge on the same screen.
+		await expect(watching.getByRole('navigation', { name: '主导航' })).toContainText(/条未读/);
+	} finally {
+		await press.close();
+		await duty.close();
+	}
+});
