@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/lib/chromium.ts';
-import { ROOT, createDatabaseIfMissing, readMigrationFiles } from '../scripts/lib/database.ts';
+import { ROOT, createDatabaseIfMissing, prepareDatabase } from '../scripts/lib/database.ts';
 import { freePort, startEmbeddedPostgres } from '../scripts/lib/embedded-pg.ts';
 import { serveApp } from '../scripts/lib/serve.ts';
 
@@ -39,13 +39,9 @@ let stopApp: (() => Promise<void>) | null = null;
 try {
 	await createDatabaseIfMissing(pg.url, 'bench');
 	const databaseUrl = pg.url.replace(/\/postgres$/, '/bench');
-	process.env.DATABASE_URL = databaseUrl;
-	const { sql } = await import('../src/lib/server/db.ts');
-	const { migrate } = await import('../src/lib/server/migrate.ts');
-	const { seedDemo, DEMO_PASSWORD } = await import('../db/seed/demo.ts');
-	await migrate(sql, readMigrationFiles());
-	await seedDemo();
+	const { sql, demo } = await prepareDatabase(databaseUrl, { demo: true });
 	await sql.end();
+	const DEMO_PASSWORD = demo!.password;
 
 	const app = await serveApp({ databaseUrl, port: await freePort(), quiet: true });
 	stopApp = app.stop;

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import postgres from 'postgres';
-import { ROOT, createDatabaseIfMissing, onShutdown, readMigrationFiles } from '../scripts/lib/database.ts';
+import { ROOT, createDatabaseIfMissing, onShutdown, prepareDatabase } from '../scripts/lib/database.ts';
 import { startEmbeddedPostgres } from '../scripts/lib/embedded-pg.ts';
 
 const INCIDENTS = 5_000; // level II: two clocks each
@@ -20,11 +20,7 @@ onShutdown(() => stopAll());
 try {
 	await createDatabaseIfMissing(pg.url, 'bench');
 	const databaseUrl = pg.url.replace(/\/postgres$/, '/bench');
-	// Server modules read DATABASE_URL when first imported.
-	process.env.DATABASE_URL = databaseUrl;
-	const { sql } = await import('../src/lib/server/db.ts');
-	const { migrate } = await import('../src/lib/server/migrate.ts');
-	const { seedDemo } = await import('../db/seed/demo.ts');
+	const { sql } = await prepareDatabase(databaseUrl, { demo: true });
 	const { decide } = await import('../src/lib/server/clocks/engine.ts');
 	const { auditClocks, runClock } = await import('../src/lib/server/clocks/flows.ts');
 	const { QUEUES, getBoss, installQueues, startJobs, stopJobs, tickJob } = await import('../src/lib/server/jobs/boss.ts');
@@ -37,8 +33,6 @@ try {
 		await pg.stop();
 	};
 
-	await migrate(sql, readMigrationFiles());
-	await seedDemo();
 	const departments = (await sql<{ id: string }[]>`select id from units where kind = 'department' order by name`).map((u) => u.id);
 	const [admin] = await sql<{ id: string }[]>`select id from people where username = 'admin'`;
 

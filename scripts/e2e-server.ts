@@ -1,7 +1,7 @@
 // Playwright's webServer: a fresh embedded PostgreSQL with the demo organisation, and the production
 // build (made beforehand by `vite build`) on E2E_PORT. Stops both on SIGTERM/SIGINT or on any failure.
 import { resolve } from 'node:path';
-import { ROOT, createDatabaseIfMissing, onShutdown, readMigrationFiles } from './lib/database.ts';
+import { ROOT, createDatabaseIfMissing, onShutdown, prepareDatabase } from './lib/database.ts';
 import { writeE2eState } from './lib/e2e-state.ts';
 import { startEmbeddedPostgres, type RunningPostgres } from './lib/embedded-pg.ts';
 import { serveApp, type AppServer } from './lib/serve.ts';
@@ -27,17 +27,8 @@ try {
 	await createDatabaseIfMissing(pg.url, DATABASE);
 	const databaseUrl = pg.url.replace(/\/postgres$/, `/${DATABASE}`);
 
-	// Server modules read DATABASE_URL when first imported.
-	process.env.DATABASE_URL = databaseUrl;
-	const { sql } = await import('../src/lib/server/db.ts');
-	const { migrate } = await import('../src/lib/server/migrate.ts');
-	const { seedDemo } = await import('../db/seed/demo.ts');
-	try {
-		await migrate(sql, readMigrationFiles());
-		await seedDemo();
-	} finally {
-		await sql.end();
-	}
+	const { sql } = await prepareDatabase(databaseUrl, { demo: true });
+	await sql.end();
 	writeE2eState({ databaseUrl });
 
 	// A short SHUTDOWN_TIMEOUT: the browser's keep-alive connections must not hold up the end of the run.

@@ -1,6 +1,6 @@
 // npm start: database (embedded unless DATABASE_URL is set), migrations, demo data, build, serve.
 import { createConnection } from 'node:net';
-import { openDatabase, readMigrationFiles, onShutdown } from './lib/database.ts';
+import { openDatabase, onShutdown, prepareDatabase } from './lib/database.ts';
 import { buildApp, serveApp, type AppServer } from './lib/serve.ts';
 
 const args = new Set(process.argv.slice(2));
@@ -28,22 +28,12 @@ onShutdown(async () => {
 	await db.close();
 });
 
-process.env.DATABASE_URL = db.url;
-const { sql } = await import('../src/lib/server/db.ts');
-const { migrate } = await import('../src/lib/server/migrate.ts');
-const { applied } = await migrate(sql, readMigrationFiles());
-if (applied.length) console.log(`[migrate] applied ${applied.join(', ')}`);
-
-let signIns: { username: string; name: string; unit: string; title: string }[] = [];
-let demoPassword = '';
-if (db.embedded || args.has('--demo')) {
-	const { seedDemo, DEMO_PASSWORD } = await import('../db/seed/demo.ts');
-	const seeded = await seedDemo();
-	if (seeded.created) console.log('[seed] demo organisation created');
-	signIns = seeded.signIns;
-	demoPassword = DEMO_PASSWORD;
-}
+const { sql, applied, demo } = await prepareDatabase(db.url, { demo: db.embedded || args.has('--demo') });
 await sql.end();
+if (applied.length) console.log(`[migrate] applied ${applied.join(', ')}`);
+if (demo?.created) console.log('[seed] demo organisation created');
+const signIns = demo?.signIns ?? [];
+const demoPassword = demo?.password ?? '';
 
 if (!args.has('--no-build')) {
 	console.log('[build] building the production app…');

@@ -60,3 +60,26 @@ export function onShutdown(fn: () => Promise<void>): void {
 	process.on('SIGTERM', () => void run(143));
 	process.on('SIGHUP', () => void run(129));
 }
+
+export interface Prepared {
+	/** the app's own pool, now pointed at `databaseUrl`; the caller ends it */
+	sql: postgres.Sql<Record<string, unknown>>;
+	applied: string[];
+	/** set when the demo organisation was asked for */
+	demo: { created: boolean; signIns: { username: string; name: string; unit: string; title: string }[]; password: string } | null;
+}
+
+/**
+ * Points the server modules at `databaseUrl` (they read DATABASE_URL when first imported), applies the
+ * migrations and, when asked, seeds the demo organisation. One process, one database.
+ */
+export async function prepareDatabase(databaseUrl: string, opts: { demo: boolean }): Promise<Prepared> {
+	process.env.DATABASE_URL = databaseUrl;
+	const { sql } = await import('../../src/lib/server/db.ts');
+	const { migrate } = await import('../../src/lib/server/migrate.ts');
+	const { applied } = await migrate(sql, readMigrationFiles());
+	if (!opts.demo) return { sql, applied, demo: null };
+	const { seedDemo, DEMO_PASSWORD } = await import('../../db/seed/demo.ts');
+	const seeded = await seedDemo();
+	return { sql, applied, demo: { ...seeded, password: DEMO_PASSWORD } };
+}

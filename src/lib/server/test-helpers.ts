@@ -1,5 +1,7 @@
 // Builders for specs that touch the database: units and people are made through the real flows, and
 // a caller is built from a real sign-in, so a test sees exactly what a signed-in person would.
+import { TRPCError } from '@trpc/server';
+import { expect } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import type { Role, UnitKind } from '../roles.ts';
@@ -205,4 +207,14 @@ export async function postAs(s: SignedIn, path: string, input: unknown): Promise
 	});
 	const res = await fetchRequestHandler({ endpoint: '/api/trpc', req, router: appRouter, createContext: () => ctx });
 	return { status: res.status, body: (await res.json()) as HttpErrorBody };
+}
+
+/** The tRPC error a call was refused with; fails the test when the call went through. */
+export async function refusal(p: Promise<unknown>): Promise<TRPCError> {
+	const e = await p.then(
+		() => null,
+		(e: unknown) => e
+	);
+	expect(e).toBeInstanceOf(TRPCError);
+	return e as TRPCError;
 }

@@ -1,10 +1,9 @@
 // Missed deadlines as the open-government office sees them: the record of who answers for each miss,
 // the 通报批评 and 约谈 it decides, and who may see or decide what.
-import { TRPCError } from '@trpc/server';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runClock } from '../clocks/flows.ts';
 import { sql } from '../db.ts';
-import { logMajorIncident, makePerson, makeProvince, makeUnit, postAs, signInAs, type SignedIn } from '../test-helpers.ts';
+import { logMajorIncident, makePerson, makeProvince, makeUnit, postAs, signInAs, type SignedIn, refusal } from '../test-helpers.ts';
 
 let city: Awaited<ReturnType<typeof makeProvince>>;
 let officeAdmin: SignedIn, provinceAdmin: SignedIn, otherCityAdmin: SignedIn, press: SignedIn;
@@ -24,15 +23,6 @@ beforeAll(async () => {
 
 const ISO_CST = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/;
 const cst = (local: string) => new Date(`${local}:00+08:00`);
-
-async function refusal(p: Promise<unknown>): Promise<TRPCError> {
-	const e = await p.then(
-		() => null,
-		(e: unknown) => e
-	);
-	expect(e).toBeInstanceOf(TRPCError);
-	return e as TRPCError;
-}
 
 /** A level II explosion at `occurred` that nobody publishes on: the worker runs past the 5-hour deadline. */
 async function missedRelease(occurred: string, title: string) {

@@ -1,9 +1,8 @@
 // Deadline rules edited by the open-government office: what new clocks get, what running clocks keep,
 // what is refused and why, who may edit, and the audit record of every change.
-import { TRPCError } from '@trpc/server';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../db.ts';
-import { logMajorIncident, makeProvince, postAs, signInAs, type SignedIn } from '../test-helpers.ts';
+import { logMajorIncident, makeProvince, postAs, signInAs, type SignedIn, refusal } from '../test-helpers.ts';
 import { runClock } from './flows.ts';
 import { listRules, type RuleRow } from './queries.ts';
 import type { LadderStep } from './engine.ts';
@@ -46,15 +45,6 @@ async function toldAt(clockId: string, now: Date): Promise<string[]> {
 		select p.name, n.urgency from notifications n join people p on p.id = n.person_id
 		where n.clock_id = ${clockId} and n.created_at = ${now}`;
 	return rows.map((r) => `${r.name} ${r.urgency}`).sort();
-}
-
-async function refusal(p: Promise<unknown>): Promise<TRPCError> {
-	const e = await p.then(
-		() => null,
-		(e: unknown) => e
-	);
-	expect(e).toBeInstanceOf(TRPCError);
-	return e as TRPCError;
 }
 
 describe('the rules screen', () => {

@@ -1,14 +1,13 @@
 // Incidents through the API, as the phone uses it: logging (and replaying an offline submit),
 // what is refused and why, level changes and the clocks they start or stop, and who may see what.
 import { randomUUID } from 'node:crypto';
-import { TRPCError } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toIso } from '../../time.ts';
 import { clocksOf } from '../clocks/queries.ts';
 import { sql } from '../db.ts';
 import { ConflictError } from '../errors.ts';
-import { makeProvince, signInAs, type SignedIn } from '../test-helpers.ts';
+import { makeProvince, signInAs, type SignedIn, refusal } from '../test-helpers.ts';
 import type { Context } from '../trpc/context.ts';
 import { appRouter } from '../trpc/root.ts';
 
@@ -42,15 +41,6 @@ function report(overrides: Partial<Parameters<SignedIn['caller']['incident']['cr
 		description: '现场有浓烟，已疏散周边群众',
 		...overrides
 	};
-}
-
-async function refusal(p: Promise<unknown>): Promise<TRPCError> {
-	const e = await p.then(
-		() => null,
-		(e: unknown) => e
-	);
-	expect(e).toBeInstanceOf(TRPCError);
-	return e as TRPCError;
 }
 
 interface ErrorBody {

@@ -1,9 +1,8 @@
-import { TRPCError } from '@trpc/server';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from '../auth/flows.ts';
 import { sql } from '../db.ts';
 import type { PersonRow } from './queries.ts';
-import { makeCity, makePerson, signInAs, TEST_ACTOR, TEST_PASSWORD, type SignedIn } from '../test-helpers.ts';
+import { makeCity, makePerson, signInAs, TEST_ACTOR, TEST_PASSWORD, type SignedIn, refusal } from '../test-helpers.ts';
 
 let city: Awaited<ReturnType<typeof makeCity>>;
 let officeAdmin: SignedIn, sysadmin: SignedIn, adminA: SignedIn, staffA: SignedIn;
@@ -17,15 +16,6 @@ beforeAll(async () => {
 		signInAs('staff-a')
 	]);
 });
-
-async function refusal(p: Promise<unknown>): Promise<TRPCError> {
-	const e = await p.then(
-		() => null,
-		(e: unknown) => e
-	);
-	expect(e).toBeInstanceOf(TRPCError);
-	return e as TRPCError;
-}
 
 /** The editable fields of a person, as the edit form sends them back. */
 const fieldsOf = ({ id, name, username, phone, unitId, roles }: PersonRow) => ({ id, name, username, phone, unitId, roles });

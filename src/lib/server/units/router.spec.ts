@@ -1,7 +1,6 @@
-import { TRPCError } from '@trpc/server';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../db.ts';
-import { anonymousCaller, makeCity, makeUnit, signInAs, type SignedIn } from '../test-helpers.ts';
+import { anonymousCaller, makeCity, makeUnit, signInAs, type SignedIn, refusal } from '../test-helpers.ts';
 
 let city: Awaited<ReturnType<typeof makeCity>>;
 let officeAdmin: SignedIn, sysadmin: SignedIn, adminA: SignedIn, staffA: SignedIn;
@@ -21,15 +20,6 @@ const edit = (u: { id: string; name: string; parentId: string | null }, changes:
 	name: changes.name ?? u.name,
 	parentId: changes.parentId === undefined ? u.parentId : changes.parentId
 });
-
-async function refusal(p: Promise<unknown>): Promise<TRPCError> {
-	const e = await p.then(
-		() => null,
-		(e: unknown) => e
-	);
-	expect(e).toBeInstanceOf(TRPCError);
-	return e as TRPCError;
-}
 
 describe('what a person may see', () => {
 	it('shows a department only its own subtree', async () => {
