@@ -1,15 +1,12 @@
 // Incidents through the API, as the phone uses it: logging (and replaying an offline submit),
 // what is refused and why, level changes and the clocks they start or stop, and who may see what.
 import { randomUUID } from 'node:crypto';
-import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toIso } from '../../time.ts';
 import { clocksOf } from '../clocks/queries.ts';
 import { sql } from '../db.ts';
 import { ConflictError } from '../errors.ts';
-import { makeProvince, signInAs, type SignedIn, refusal } from '../test-helpers.ts';
-import type { Context } from '../trpc/context.ts';
-import { appRouter } from '../trpc/root.ts';
+import { makeProvince, signInAs, type SignedIn, refusal, postAs } from '../test-helpers.ts';
 
 let city: Awaited<ReturnType<typeof makeProvince>>;
 let duty: SignedIn, press: SignedIn, pressB: SignedIn, officeAdmin: SignedIn;
@@ -41,22 +38,6 @@ function report(overrides: Partial<Parameters<SignedIn['caller']['incident']['cr
 		description: '现场有浓烟，已疏散周边群众',
 		...overrides
 	};
-}
-
-interface ErrorBody {
-	error: { message: string; data: { code: string; httpStatus: number; fieldErrors: Record<string, string> } & Record<string, unknown> };
-}
-
-/** What the browser receives: the request goes through the same fetch adapter as /api/trpc. */
-async function post(s: SignedIn, path: string, input: unknown) {
-	const ctx: Context = { user: s.user, session: s.session, actor: s.actor };
-	const req = new Request(`https://huiying.example.gov.cn/api/trpc/${path}`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify(input)
-	});
-	const res = await fetchRequestHandler({ endpoint: '/api/trpc', req, router: appRouter, createContext: () => ctx });
-	return { status: res.status, body: (await res.json()) as ErrorBody };
 }
 
 const countIncidents = async () => (await sql<{ n: number }[]>`select count(*)::int as n from incidents`)[0]!.n;
@@ -137,7 +118,7 @@ describe('a submission replayed from the offline outbox', () => {
 		expect(e).toBeInstanceOf(ConflictError);
 		expect((e as ConflictError).existing).toMatchObject({ id: created.id, title: '江城高速连环追尾' });
 
-		const { status, body } = await post(duty, 'incident.create', changed);
+		const { status, body } = await postAs(duty, 'incident.create', changed);
 		expect(status).toBe(409);
 		expect(body.error.message).toBe('这条记录已用同一编号提交过，但内容不同：请比较两个版本后决定');
 		// The first version as the API shows it everywhere, so the side-by-side view compares like with like.
@@ -167,7 +148,7 @@ describe('what is refused, and why', () => {
 		const before = await countIncidents();
 		const e = await refusal(duty.caller.incident.create(report({ level: 4, occurredAt: toIso(new Date(Date.now() + 10 * 60_000)) })));
 		expect(e.message).toBe('「发生时间」不能晚于现在 5 分钟以上');
-		const { body } = await post(duty, 'incident.create', report({ level: 4, occurredAt: toIso(new Date(Date.now() + 10 * 60_000)) }));
+		const { body } = await postAs(duty, 'incident.create', report({ level: 4, occurredAt: toIso(new Date(Date.now() + 10 * 60_000)) }));
 		expect(body.error.data.fieldErrors).toEqual({ occurredAt: '「发生时间」不能晚于现在 5 分钟以上' });
 		expect(await countIncidents()).toBe(before);
 
@@ -196,7 +177,7 @@ describe('what is refused, and why', () => {
 	it('asks for a title, blank or missing, under the title field', async () => {
 		const { title: _missing, ...untitled } = report();
 		for (const input of [report({ title: '   ' }), untitled]) {
-			const { status, body } = await post(duty, 'incident.create', input);
+			const { status, body } = await postAs(duty, 'incident.create', input);
 			expect(status).toBe(400);
 			expect(body.error.message).toBe('「标题」必须填写');
 			expect(body.error.data.fieldErrors).toEqual({ title: '「标题」必须填写' });
@@ -228,7 +209,7 @@ describe('changing the level', () => {
 			expect(e.code).toBe('BAD_REQUEST');
 			expect(e.message).toContain('「理由」');
 		}
-		const { body } = await post(duty, 'incident.setLevel', { id: created.id, level: 3 });
+		const { body } = await postAs(duty, 'incident.setLevel', { id: created.id, level: 3 });
 		expect(body.error.data.fieldErrors).toEqual({ reason: '「理由」降级会撤销重大事件的计时，必须说明理由' });
 		const still = await duty.caller.incident.byId({ id: created.id });
 		expect(still.level).toBe(2);
