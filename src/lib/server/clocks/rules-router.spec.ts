@@ -27,9 +27,7 @@ afterEach(async () => {
 
 const RELEASE = 'incident.authoritative_release';
 const CONFERENCE = 'incident.press_conference';
-const MINUTE = 60_000;
 const cst = (local: string) => new Date(`${local}:00+08:00`);
-const plus = (d: Date, minutes: number) => new Date(d.getTime() + minutes * MINUTE);
 const seededRule = (key: string) => seeded.find((r) => r.key === key)!;
 
 /** The form as the rules screen submits it: the rule as it stands, with `changes`. */
