@@ -1,0 +1,31 @@
+// What every delivery channel shares: a message to send and the outcome of one attempt. The inbox,
+// Web Push, WeCom, DingTalk (and SMS) all sit behind these shapes.
+import type { Urgency } from '../../clocks.ts';
+
+export const CHANNELS = ['inbox', 'web_push', 'wecom', 'dingtalk', 'sms'] as const;
+export type ChannelName = (typeof CHANNELS)[number];
+
+export interface OutgoingMessage {
+	/** the delivery this attempt belongs to: receipts and acknowledgements come back with it */
+	deliveryId: string;
+	title: string;
+	body: string;
+	/** where one tap lands, relative to the app's origin */
+	url: string;
+	urgency: Urgency;
+	/** a newer message with the same topic replaces an older one still queued (one per clock) */
+	topic?: string;
+}
+
+export type SendOutcome =
+	| { ok: true; providerMessageId?: string }
+	| {
+			ok: false;
+			/** worth trying again later (rate limits, 5xx, timeouts) */
+			retryable: boolean;
+			/** the provider said when: Retry-After, or a documented back-off */
+			retryAfterMs?: number;
+			/** the address is dead for good (Web Push 404/410): forget it */
+			gone?: boolean;
+			reason: string;
+	  };
