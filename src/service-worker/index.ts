@@ -3,6 +3,7 @@
 /// <reference lib="esnext" />
 /// <reference lib="webworker" />
 import { build, files, prerendered, version } from '$service-worker';
+import { t } from '$lib/i18n/index.ts';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 
@@ -76,4 +77,83 @@ sw.addEventListener('fetch', (event) => {
 		return;
 	}
 	if (PRECACHE.includes(url.pathname)) event.respondWith(fromAssets(request));
+});
+
+interface PushPayload {
+	id: string;
+	token?: string;
+	title: string;
+	body?: string;
+	url?: string;
+	urgency?: 'normal' | 'high' | 'critical';
+}
+
+/** Tells the server what happened to a delivery; the token in the payload is the proof. */
+async function receipt(data: PushPayload, event: 'received' | 'opened'): Promise<void> {
+	if (!data.token) return;
+	await fetch('/api/trpc/delivery.receipt', {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ deliveryId: data.id, token: data.token, event }),
+		credentials: 'same-origin'
+	}).catch(() => {});
+}
+
+// Every push is shown: iOS revokes a subscription whose pushes show nothing.
+sw.addEventListener('push', (event) => {
+	let data: PushPayload;
+	try {
+		data = event.data?.json() as PushPayload;
+	} catch {
+		data = { id: '', title: t('app.name'), body: event.data?.text() ?? '' };
+	}
+	const options: NotificationOptions & { actions?: { action: string; title: string }[]; renotify?: boolean } = {
+		body: data.body ?? '',
+		tag: data.id ? `delivery-${data.id}` : undefined,
+		data,
+		icon: '/icons/icon-192.png',
+		badge: '/icons/icon-192.png',
+		requireInteraction: data.urgency === 'critical',
+		lang: 'zh-CN'
+	};
+	// Where the platform offers buttons on notifications, "收到" works without opening the app.
+	if ('actions' in Notification.prototype && data.token) {
+		options.actions = [
+			{ action: 'ack', title: t('clock.acknowledge') },
+			{ action: 'open', title: t('inbox.open') }
+		];
+	}
+	event.waitUntil(Promise.all([sw.registration.showNotification(data.title || t('app.name'), options), receipt(data, 'received')]));
+});
+
+async function openOrFocus(url: string): Promise<void> {
+	const target = new URL(url, sw.location.origin).href;
+	const windows = await sw.clients.matchAll({ type: 'window', includeUncontrolled: true });
+	const same = windows.find((w) => w.url === target) ?? windows[0];
+	if (same) {
+		await same.focus();
+		if (same.url !== target) await same.navigate(target).catch(() => sw.clients.openWindow(target));
+		return;
+	}
+	await sw.clients.openWindow(target);
+}
+
+sw.addEventListener('notificationclick', (event) => {
+	const data = (event.notification.data ?? {}) as PushPayload;
+	event.notification.close();
+	if (event.action === 'ack' && data.token) {
+		event.waitUntil(
+			fetch('/api/trpc/delivery.acknowledge', {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ deliveryId: data.id, token: data.token }),
+				credentials: 'same-origin'
+			})
+				// Without a session on this phone the acknowledgement cannot count: open the app to sign in.
+				.then((res) => (res.ok ? undefined : openOrFocus(data.url ?? '/')))
+				.catch(() => openOrFocus(data.url ?? '/'))
+		);
+		return;
+	}
+	event.waitUntil(Promise.all([receipt(data, 'opened'), openOrFocus(data.url ?? '/')]));
 });

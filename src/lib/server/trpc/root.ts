@@ -3,6 +3,8 @@ import { clockRouter } from '../clocks/router.ts';
 import { rulesRouter } from '../clocks/rules-router.ts';
 import { inboxRouter } from '../inbox/router.ts';
 import { liveRouter } from '../live/router.ts';
+import { deliveryRouter } from '../notify/delivery-router.ts';
+import { deviceRouter } from '../notify/router.ts';
 import { incidentRouter } from '../incidents/router.ts';
 import { personRouter } from '../people/router.ts';
 import { settingsRouter } from '../settings/router.ts';
@@ -19,7 +21,9 @@ export const appRouter = router({
 	inbox: inboxRouter,
 	rule: rulesRouter,
 	breach: breachRouter,
-	live: liveRouter
+	live: liveRouter,
+	device: deviceRouter,
+	delivery: deliveryRouter
 });
 
 export type AppRouter = typeof appRouter;

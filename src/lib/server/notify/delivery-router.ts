@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { acknowledgeClock } from '../clocks/flows.ts';
+import { sql } from '../db.ts';
+import { notFound } from '../errors.ts';
+import { authedProcedure, publicProcedure, router } from '../trpc/init.ts';
+import { spendToken, tokenMatches } from './tokens.ts';
+
+const LIFE = ['queued', 'sent', 'received', 'opened', 'acknowledged'];
+
+const receipt = z.object({
+	deliveryId: z.string().regex(/^\d{1,18}$/),
+	token: z.string().regex(/^[a-z2-7]{32}$/),
+	event: z.enum(['received', 'opened'])
+});
+
+export const deliveryRouter = router({
+	/**
+	 * The service worker reports that a push arrived, or was opened. The token in the payload is the
+	 * proof, so a receipt counts even when the session cookie has expired on that phone.
+	 */
+	receipt: publicProcedure.input(receipt).mutation(async ({ input }) => {
+		if (!(await tokenMatches(sql, input.deliveryId, input.token))) throw notFound();
+		const column = input.event === 'received' ? sql`received_at` : sql`opened_at`;
+		await sql`
+			update deliveries set ${column} = coalesce(${column}, now()), updated_at = now(),
+				-- a state only moves forward: a late "received" never undoes "opened"
+				status = case when array_position(${LIFE}::text[], ${input.event}) > coalesce(array_position(${LIFE}::text[], status), 0)
+					then ${input.event} else status end
+			where id = ${input.deliveryId}`;
+		return { ok: true as const };
+	}),
+	/** "收到" from the notification itself: the signed-in recipient, with the notification's single-use token. */
+	acknowledge: authedProcedure
+		.input(z.object({ deliveryId: receipt.shape.deliveryId, token: receipt.shape.token }))
+		.mutation(async ({ ctx, input }) => {
+			const [delivery] = await sql<{ clockId: string; stepIndex: number; channel: string; recipientId: string }[]>`
+				select clock_id, step_index, channel, recipient_id from deliveries where id = ${input.deliveryId}`;
+			if (!delivery || delivery.recipientId !== ctx.user.id) throw notFound();
+			if (!(await spendToken(sql, input.deliveryId, input.token))) return { acknowledged: false };
+			const result = await acknowledgeClock(delivery.clockId, ctx.user.id, delivery.channel, delivery.stepIndex);
+			await sql`update deliveries set status = 'acknowledged', acknowledged_at = coalesce(acknowledged_at, now()), updated_at = now() where id = ${input.deliveryId}`;
+			return { acknowledged: result !== null };
+		})
+});

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { toIso } from '../../time.ts';
+import { audit } from '../audit/log.ts';
+import { sql } from '../db.ts';
+import { notFound } from '../errors.ts';
+import { authedProcedure, router } from '../trpc/init.ts';
+import { devicesOf, removeDevice, renameDevice, upsertDevice, type DeviceRow } from './devices.ts';
+import { vapidKeys } from './vapid.ts';
+
+const base64url = z.string().regex(/^[A-Za-z0-9_-]+={0,2}$/).max(200);
+
+export function deviceOut(d: DeviceRow, currentKey: string) {
+	return {
+		id: d.id,
+		name: d.name,
+		platform: d.platform,
+		createdAt: toIso(d.createdAt),
+		lastSuccessAt: d.lastSuccessAt ? toIso(d.lastSuccessAt) : null,
+		lastFailureAt: d.lastFailureAt ? toIso(d.lastFailureAt) : null,
+		lastFailure: d.lastFailure,
+		// Subscribed with an older key: the device subscribes again on its next visit.
+		stale: d.vapidPublicKey !== currentKey,
+		endpoint: d.endpoint
+	};
+}
+export type DeviceOut = ReturnType<typeof deviceOut>;
+
+export const deviceRouter = router({
+	/** The application server key a browser subscribes with. */
+	vapidPublicKey: authedProcedure.query(async () => (await vapidKeys(sql)).publicKey),
+	list: authedProcedure.query(async ({ ctx }) => {
+		const key = (await vapidKeys(sql)).publicKey;
+		return (await devicesOf(sql, ctx.user.id)).map((d) => deviceOut(d, key));
+	}),
+	register: authedProcedure
+		.input(
+			z.object({
+				endpoint: z.url().max(1000).refine((u) => u.startsWith('https://')),
+				keys: z.object({ p256dh: base64url, auth: base64url }),
+				name: z.string().trim().min(1).max(60),
+				platform: z.string().trim().max(60).default('')
+			})
+		)
+		.mutation(async ({ ctx, input }) =>
+			sql.begin(async (tx) => {
+				const key = (await vapidKeys(tx)).publicKey;
+				const device = await upsertDevice(tx, {
+					personId: ctx.user.id,
+					endpoint: input.endpoint,
+					p256dh: input.keys.p256dh,
+					auth: input.keys.auth,
+					vapidPublicKey: key,
+					name: input.name,
+					platform: input.platform,
+					userAgent: ctx.actor.userAgent
+				});
+				await audit(tx, ctx.actor, { action: 'device.registered', entity: 'push_device', entityId: device.id, after: { name: device.name, platform: device.platform } });
+				return deviceOut(device, key);
+			})
+		),
+	rename: authedProcedure.input(z.object({ id: z.uuid(), name: z.string().trim().min(1).max(60) })).mutation(async ({ ctx, input }) => {
+		if (!(await renameDevice(sql, input.id, ctx.user.id, input.name))) throw notFound();
+		return { ok: true as const };
+	}),
+	remove: authedProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) =>
+		sql.begin(async (tx) => {
+			if (!(await removeDevice(tx, input.id, ctx.user.id))) throw notFound();
+			await audit(tx, ctx.actor, { action: 'device.removed', entity: 'push_device', entityId: input.id });
+			return { ok: true as const };
+		})
+	)
+});
