@@ -6,6 +6,8 @@ import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session.t
 import { auditClocks, runClock } from '$lib/server/clocks/flows.ts';
 import { sql } from '$lib/server/db.ts';
 import { startJobs, stopJobs } from '$lib/server/jobs/boss.ts';
+import { deliver, fallback } from '$lib/server/notify/dispatch.ts';
+import { appSenders } from '$lib/server/notify/senders.ts';
 import { migrate } from '$lib/server/migrate.ts';
 import { migrationFiles } from '$lib/server/migrations.ts';
 import { formRefusal } from '$lib/server/security/origin.ts';
@@ -17,7 +19,12 @@ export const init: ServerInit = async () => {
 	const { applied } = await migrate(sql, migrationFiles);
 	if (applied.length) console.log(`[migrate] applied ${applied.join(', ')}`);
 	if (process.env.HUIYING_JOBS !== 'off') {
-		await startJobs({ tick: async (id) => void (await runClock(id)), audit: async () => void (await auditClocks()) });
+		await startJobs({
+			tick: async (id) => void (await runClock(id)),
+			audit: async () => void (await auditClocks()),
+			deliver: async (data) => deliver(data, await appSenders()),
+			fallback: async (data) => fallback(data, await appSenders())
+		});
 	}
 	// adapter-node waits for open connections on SIGTERM: close them so a stop takes seconds, not forever.
 	process.once('sveltekit:shutdown', () => void stopJobs().finally(() => sql.end({ timeout: 5 })));

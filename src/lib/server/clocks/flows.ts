@@ -4,7 +4,7 @@ import { isOpen } from '../../clocks.ts';
 import { formatCountdown } from '../../countdown.ts';
 import { t, type MessageKey } from '../../i18n/index.ts';
 import { sql, type Tx } from '../db.ts';
-import { enqueueTick } from '../jobs/boss.ts';
+import { enqueueDelivery, enqueueTick } from '../jobs/boss.ts';
 import { announce } from '../live/bus.ts';
 import { addEvent } from '../timeline/queries.ts';
 import { dueAt as computeDue } from './deadline.ts';
@@ -233,6 +233,7 @@ export async function runClock(clockId: string, now: Date = new Date()): Promise
 					returning id`;
 				await tx`update deliveries set notification_id = ${note!.id} where id = ${delivery.id}`;
 				await announce(tx, { kind: 'inbox', personId: person.id });
+				await enqueueDelivery(tx, { clockId, stepIndex: notice.stepIndex, recipientId: person.id });
 				told.push(person.name);
 				notified++;
 			}

@@ -3,7 +3,12 @@
 import { PgBoss, type Job } from 'pg-boss';
 import { sql, type Tx } from '../db.ts';
 
-export const QUEUES = { clockTick: 'clock-tick', clockAudit: 'clock-audit' } as const;
+export const QUEUES = {
+	clockTick: 'clock-tick',
+	clockAudit: 'clock-audit',
+	deliver: 'deliver',
+	deliveryFallback: 'delivery-fallback'
+} as const;
 
 let boss: PgBoss | null = null;
 
@@ -47,6 +52,33 @@ export async function enqueueTick(tx: Tx, clockId: string, at: Date): Promise<vo
 	await getSender().send(QUEUES.clockTick, data, { ...options, db: inTransaction(tx) });
 }
 
+/** One notice for one person beyond the inbox: Web Push, WeCom, DingTalk… in their order. */
+export interface DeliverData {
+	clockId: string;
+	stepIndex: number;
+	recipientId: string;
+}
+
+export interface FallbackData extends DeliverData {
+	deliveryId: string;
+}
+
+/** Queued with the inbox notice, in the same transaction: the phone is tried as soon as it commits. */
+export async function enqueueDelivery(tx: Tx, data: DeliverData): Promise<void> {
+	await getSender().send(QUEUES.deliver, data, {
+		singletonKey: `${data.clockId}:${data.stepIndex}:${data.recipientId}`,
+		retryLimit: 5,
+		retryDelay: 5,
+		retryBackoff: true,
+		db: inTransaction(tx)
+	});
+}
+
+/** Looks again after the fallback window: not received means the next channel. */
+export async function enqueueFallback(data: FallbackData, at: Date): Promise<void> {
+	await getSender().send(QUEUES.deliveryFallback, data, { startAfter: at, retryLimit: 5, retryDelay: 5 });
+}
+
 export async function installQueues(b: PgBoss = getBoss()): Promise<void> {
 	for (const name of Object.values(QUEUES)) {
 		if (!(await b.getQueue(name))) await b.createQueue(name);
@@ -56,6 +88,8 @@ export async function installQueues(b: PgBoss = getBoss()): Promise<void> {
 export interface Workers {
 	tick(clockId: string): Promise<void>;
 	audit(): Promise<void>;
+	deliver(data: DeliverData): Promise<void>;
+	fallback(data: FallbackData): Promise<void>;
 }
 
 /** Starts pg-boss in this process: installs its schema, the queues, the minute auditor and the workers. */
@@ -74,6 +108,14 @@ export async function startJobs(workers: Workers): Promise<PgBoss> {
 	});
 	await b.work(QUEUES.clockAudit, { pollingIntervalSeconds: 5 }, async () => {
 		await workers.audit();
+	});
+	// Sends wait on push services and chat platforms: many at once, so one slow endpoint blocks nobody.
+	const sendOptions = { pollingIntervalSeconds: 0.5, batchSize: 20, burstWhenBatchFull: true, localConcurrency: 8 };
+	await b.work<DeliverData>(QUEUES.deliver, sendOptions, async (jobs: Job<DeliverData>[]) => {
+		await Promise.all(jobs.map((job) => workers.deliver(job.data)));
+	});
+	await b.work<FallbackData>(QUEUES.deliveryFallback, sendOptions, async (jobs: Job<FallbackData>[]) => {
+		await Promise.all(jobs.map((job) => workers.fallback(job.data)));
 	});
 	return b;
 }

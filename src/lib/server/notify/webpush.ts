@@ -37,11 +37,11 @@ export interface PushPayload {
 export const MAX_PAYLOAD_BYTES = 3_000;
 
 const HOUR = 3_600;
-/** How long a push service keeps an undelivered message, in seconds: a critical alert is useless once its clock step has passed. */
+/** How long a push service keeps an undelivered message, in seconds: a stale alert on a phone that was off only confuses. */
 export const TTL_SECONDS: Record<Urgency, number> = {
-	// a critical step escalates within the hour, so an older copy only confuses
+	// critical ladder steps come at most an hour apart, so the next one supersedes an older copy
 	critical: 1 * HOUR,
-	// high-urgency reminders are re-sent at the next ladder step, a few hours on
+	// a high reminder still helps anywhere inside the 5-hour release clock
 	high: 4 * HOUR,
 	// routine notices still matter the next working day
 	normal: 24 * HOUR

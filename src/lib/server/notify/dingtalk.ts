@@ -1,0 +1,272 @@
+// DingTalk (钉钉) work notifications (工作通知): one action card to one user, sent as the office's internal app.
+// 获取企业内部应用的access_token https://open.dingtalk.com/document/orgapp/obtain-orgapp-token
+// 发送工作通知 https://open.dingtalk.com/document/orgapp/asynchronous-sending-of-enterprise-session-messages
+// 错误码 https://open.dingtalk.com/document/orgapp/server-api-error-codes-1 · 调用频率限制 https://open.dingtalk.com/document/development/call-frequency-limit
+import { t } from '../../i18n/index.ts';
+import type { OutgoingMessage, SendOutcome } from './channel.ts';
+
+type Failure = Extract<SendOutcome, { ok: false }>;
+
+export interface DingTalkOptions {
+	/** the internal app's AppKey and AppSecret, from 开发者后台 → 应用详情 → 凭证与基础信息 */
+	appKey: string;
+	appSecret: string;
+	/** the same app's AgentId: work notifications appear under its name */
+	agentId: number;
+	/** where a tap lands, e.g. https://huiying.example.gov.cn; message URLs are relative to it */
+	publicOrigin: string;
+	baseUrl?: string;
+	fetch?: typeof globalThis.fetch;
+	now?: () => number;
+	/** per HTTP call; after 10 s the answer is not coming */
+	timeoutMs?: number;
+}
+
+export interface DingTalkClient {
+	/**
+	 * Sends one action card to `toUserId` (the user's userid). DingTalk accepts it asynchronously: `ok` with the
+	 * task_id means the request was accepted, not that the phone showed it (getsendresult tells that).
+	 */
+	send(toUserId: string, message: OutgoingMessage): Promise<SendOutcome>;
+}
+
+/** "消息内容，最长不超过2048个字节" for the whole msg. */
+export const MSG_MAX_BYTES = 2_048;
+/** DingTalk's limit for a card title (34016 消息内容长度超过限制: title 64). */
+export const TITLE_MAX_CHARS = 64;
+
+const TOKEN_RENEW_EARLY_MS = 5 * 60_000;
+// oapi wraps authentication failures as errcode 88 with the real cause in sub_code (a string), e.g. "40014".
+const TOKEN_ERRORS = new Set(['40001', '40014', '41001', '42001']);
+
+const THROTTLED: Record<number, { what: string; retryAfterMs: number }> = {
+	// the app's own per-interface limit (每个应用调用每个接口 40 次/秒): the next second is free again
+	90018: { what: '应用调用该接口过于频繁', retryAfterMs: 1_000 },
+	90019: { what: '应用调用该接口过于频繁', retryAfterMs: 1_000 },
+	// every organisation's calls together hit the interface's ceiling; DingTalk advises backing off 1 s, 2 s, 4 s…
+	90002: { what: '钉钉平台该接口全局限流', retryAfterMs: 2_000 },
+	// "暂时禁用" without a stated length: a minute before the next look
+	90001: { what: '服务器调用被暂时禁用', retryAfterMs: 60_000 },
+	90003: { what: '企业调用被暂时禁用', retryAfterMs: 60_000 },
+	90004: { what: '应用凭证被暂时禁用', retryAfterMs: 60_000 },
+	90005: { what: '企业调用当前接口次数过多，被暂时禁用', retryAfterMs: 60_000 },
+	90006: { what: '应用调用当前接口次数过多，被暂时禁用', retryAfterMs: 60_000 },
+	45009: { what: '接口调用超过限制', retryAfterMs: 60_000 }
+};
+const MEMBER_UNREACHABLE: Record<number, string> = {
+	33012: '用户 ID 无效',
+	40003: '用户 ID 不合法',
+	60111: '用户 ID 不存在',
+	60121: '找不到该用户',
+	50002: '该用户不在应用的可使用范围内'
+};
+const MISCONFIGURED: Record<number, string> = {
+	40089: 'AppKey 或 AppSecret 不正确，请检查渠道设置',
+	40096: 'AppKey 或 AppSecret 不正确，请检查渠道设置',
+	40056: '应用 AgentId 不正确，请检查渠道设置',
+	52019: '应用 AgentId 不正确，请检查渠道设置',
+	60011: '应用没有发送工作通知的接口权限',
+	60020: '服务器 IP 不在应用的出口 IP 白名单中',
+	90020: '企业本月接口调用量已用完'
+};
+
+const graphemes = new Intl.Segmenter('zh', { granularity: 'grapheme' });
+const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
+
+/**
+ * The longest whole-grapheme prefix of `text` (plus an ellipsis when cut) whose cost fits `budget`. `cost`
+ * measures one piece: characters for the title, JSON-encoded UTF-8 bytes for the markdown.
+ */
+export function fitText(text: string, budget: number, cost: (piece: string) => number): string {
+	const pieces = [...graphemes.segment(text)].map(({ segment }) => segment);
+	if (pieces.reduce((sum, piece) => sum + cost(piece), 0) <= budget) return text;
+	let used = cost('…');
+	let out = '';
+	for (const piece of pieces) {
+		if (used + cost(piece) > budget) break;
+		used += cost(piece);
+		out += piece;
+	}
+	return used > budget ? '' : `${out}…`;
+}
+
+const charCost = () => 1;
+/** Bytes a piece adds inside a JSON string: CJK stays raw UTF-8, a line break becomes \n. */
+const jsonCost = (piece: string) => jsonBytes(piece) - 2;
+
+// Control characters other than the line break would show as boxes.
+const plain = (text: string) => text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0009\u000B-\u001F\u007F]/g, ' ');
+/** What people typed stays text: no links or images of its own, and a line break stays a line break. */
+const markdownText = (text: string) => plain(text).replace(/\]\(/g, '] (').replace(/\n/g, '\n\n');
+
+export function cardTitle(title: string): string {
+	return fitText(plain(title).replace(/\n/g, ' '), TITLE_MAX_CHARS, charCost);
+}
+
+/**
+ * The card body: heading, urgency, the text, and the delivery id. DingTalk shows a user only one message of
+ * identical content a day, so the id keeps a new notice that repeats an earlier one's words from vanishing;
+ * a retry of the same delivery stays identical, and DingTalk shows it at most once.
+ */
+export function cardMarkdown(message: OutgoingMessage, singleUrl: string): string {
+	const title = cardTitle(message.title);
+	const label = t(`urgency.${message.urgency}`);
+	const head = `#### ${markdownText(title)}\n\n${message.urgency === 'normal' ? label : `**${label}**`}\n\n`;
+	const foot = `\n\n通知编号：${message.deliveryId}`;
+	const shell = { msgtype: 'action_card', action_card: { title, markdown: head + foot, single_title: '查看', single_url: singleUrl } };
+	const room = MSG_MAX_BYTES - jsonBytes(shell);
+	return head + fitText(markdownText(message.body), room, jsonCost) + foot;
+}
+
+/** The absolute link for one tap; anything that would leave the app's origin falls back to its home page. */
+export function absoluteUrl(publicOrigin: string, path: string): string {
+	const origin = new URL(publicOrigin).origin;
+	const url = new URL(path, origin);
+	return url.origin === origin ? url.href : `${origin}/`;
+}
+
+const seconds = (ms: number) => `${Number((ms / 1_000).toFixed(1))} 秒`;
+
+type Reply = { ok: true; body: Record<string, unknown>; text: string } | { ok: false; failure: Failure };
+
+export function createDingTalkClient(options: DingTalkOptions): DingTalkClient {
+	const {
+		appKey,
+		appSecret,
+		agentId,
+		publicOrigin,
+		baseUrl = 'https://oapi.dingtalk.com',
+		fetch = globalThis.fetch,
+		now = Date.now,
+		timeoutMs = 10_000
+	} = options;
+
+	let token: { value: string; renewAt: number } | null = null;
+	let fetching: Promise<{ token: string } | { failure: Failure }> | null = null;
+
+	async function call(path: string, init: RequestInit = {}): Promise<Reply> {
+		let res: Response;
+		let text: string;
+		try {
+			res = await fetch(new URL(path, baseUrl), { ...init, signal: AbortSignal.timeout(timeoutMs) });
+			text = await res.text();
+		} catch (error) {
+			if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+				return { ok: false, failure: { ok: false, retryable: true, reason: `钉钉：服务器 ${seconds(timeoutMs)}内无响应（超时）` } };
+			}
+			const code = (error as { cause?: { code?: string } }).cause?.code ?? '网络错误';
+			return { ok: false, failure: { ok: false, retryable: true, reason: `钉钉：无法连接服务器（${code}）` } };
+		}
+		if (!res.ok) {
+			const retryable = res.status === 429 || res.status >= 500;
+			const after = Number(res.headers.get('retry-after'));
+			return {
+				ok: false,
+				failure: {
+					ok: false,
+					retryable,
+					reason: retryable ? `钉钉：服务器暂时故障（HTTP ${res.status}）` : `钉钉：接口地址有误（HTTP ${res.status}）`,
+					...(retryable && after > 0 ? { retryAfterMs: after * 1_000 } : {})
+				}
+			};
+		}
+		let body: unknown;
+		try {
+			body = JSON.parse(text);
+		} catch {
+			// The IP limit (20 s / 10,000 calls, then 5 minutes' ban) may answer with an HTML page instead of JSON.
+			return { ok: false, failure: { ok: false, retryable: true, reason: '钉钉：服务器返回了无法识别的内容（可能是出口 IP 被限流）' } };
+		}
+		if (body && typeof body === 'object') {
+			const record = body as Record<string, unknown>;
+			if (record.punish === 'deny') {
+				// The IP limit's JSON form: {"status":1111,"wait":5,"punish":"deny"}, a ban of `wait` minutes.
+				const minutes = typeof record.wait === 'number' && record.wait > 0 ? record.wait : 5;
+				return { ok: false, failure: { ok: false, retryable: true, retryAfterMs: minutes * 60_000, reason: '钉钉：服务器出口 IP 调用过于频繁，被暂时限流' } };
+			}
+			if (typeof record.errcode === 'number') return { ok: true, body: record, text };
+		}
+		return { ok: false, failure: { ok: false, retryable: true, reason: '钉钉：服务器返回了无法识别的内容' } };
+	}
+
+	/** The reason an admin reads for an errcode (and sub_code under 88), and whether trying again later can help. */
+	function failureFor(body: Record<string, unknown>): Failure {
+		const errcode = Number(body.errcode);
+		const subCode = Number(body.sub_code);
+		const code = errcode === 88 && Number.isFinite(subCode) ? subCode : errcode;
+		const shown = errcode === 88 ? `88/${String(body.sub_code ?? '')}` : String(errcode);
+		const throttled = THROTTLED[code];
+		if (throttled) return { ok: false, retryable: true, retryAfterMs: throttled.retryAfterMs, reason: `钉钉：${throttled.what}（${shown}）` };
+		if (code === -1) return { ok: false, retryable: true, reason: `钉钉：系统繁忙，稍后重试（${shown}）` };
+		const member = MEMBER_UNREACHABLE[code];
+		if (member) return { ok: false, retryable: false, reason: `钉钉：${member}（${shown}）` };
+		const config = MISCONFIGURED[code];
+		if (config) return { ok: false, retryable: false, reason: `钉钉：${config}（${shown}）` };
+		// Anything else is a request DingTalk refuses as such; sending it again would be refused again.
+		return { ok: false, retryable: false, reason: `钉钉：发送被拒绝（错误码 ${shown}）` };
+	}
+
+	const isTokenError = (body: Record<string, unknown>) =>
+		TOKEN_ERRORS.has(String(body.errcode === 88 ? body.sub_code : body.errcode));
+
+	async function fetchToken(): Promise<{ token: string } | { failure: Failure }> {
+		const reply = await call(`/gettoken?${new URLSearchParams({ appkey: appKey, appsecret: appSecret })}`);
+		if (!reply.ok) return { failure: reply.failure };
+		const { errcode, access_token: value, expires_in: expiresIn } = reply.body;
+		if (errcode !== 0) return { failure: failureFor(reply.body) };
+		if (typeof value !== 'string' || !value) return { failure: { ok: false, retryable: true, reason: '钉钉：获取 access_token 时未返回凭证' } };
+		const lifetimeMs = (typeof expiresIn === 'number' && expiresIn > 0 ? expiresIn : 7_200) * 1_000;
+		token = { value, renewAt: now() + Math.max(lifetimeMs - TOKEN_RENEW_EARLY_MS, lifetimeMs / 2) };
+		return { token: value };
+	}
+
+	/** The cached token, or one fetch shared by every send that needs it ("不能频繁调用gettoken接口"). */
+	function accessToken(): Promise<{ token: string } | { failure: Failure }> {
+		if (token && now() < token.renewAt) return Promise.resolve({ token: token.value });
+		fetching ??= fetchToken().finally(() => {
+			fetching = null;
+		});
+		return fetching;
+	}
+
+	function post(accessTokenValue: string, body: string): Promise<Reply> {
+		return call(`/topapi/message/corpconversation/asyncsend_v2?${new URLSearchParams({ access_token: accessTokenValue })}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json; charset=utf-8' },
+			body
+		});
+	}
+
+	return {
+		async send(toUserId, message) {
+			const singleUrl = absoluteUrl(publicOrigin, message.url);
+			const body = JSON.stringify({
+				agent_id: agentId,
+				userid_list: toUserId,
+				msg: {
+					msgtype: 'action_card',
+					action_card: { title: cardTitle(message.title), markdown: cardMarkdown(message, singleUrl), single_title: '查看', single_url: singleUrl }
+				}
+			});
+
+			let got = await accessToken();
+			if ('failure' in got) return got.failure;
+			let reply = await post(got.token, body);
+			if (reply.ok && isTokenError(reply.body)) {
+				// Forget only the token that failed: a concurrent send may already have fetched its successor.
+				if (token?.value === got.token) token = null;
+				got = await accessToken();
+				if ('failure' in got) return got.failure;
+				reply = await post(got.token, body);
+				if (reply.ok && isTokenError(reply.body)) {
+					return { ok: false, retryable: true, reason: '钉钉：access_token 刚获取即失效' };
+				}
+			}
+			if (!reply.ok) return reply.failure;
+			if (reply.body.errcode !== 0) return failureFor(reply.body);
+			// task_id can outgrow a double's exact integers, so it is read from the text, digit for digit.
+			const taskId = /"task_id"\s*:\s*"?(\d+)/.exec(reply.text)?.[1];
+			return taskId ? { ok: true, providerMessageId: taskId } : { ok: true };
+		}
+	};
+}

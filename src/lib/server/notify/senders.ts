@@ -1,0 +1,28 @@
+// The real senders, built from the keys and the office's channel settings. Rebuilt when the settings
+// change, at most once a minute.
+import { sql } from '../db.ts';
+import type { Senders } from './pipeline.ts';
+import { vapidKeys } from './vapid.ts';
+import { createWebPushSender, withRetries } from './webpush.ts';
+
+const REBUILD_MS = 60_000;
+let cached: { at: number; senders: Senders } | null = null;
+
+export async function appSenders(): Promise<Senders> {
+	if (cached && Date.now() - cached.at < REBUILD_MS) return cached.senders;
+	const vapid = await vapidKeys(sql);
+	const push = createWebPushSender({ vapid });
+	const senders: Senders = {
+		// A few quick tries for a flaky push service; beyond that the next channel is the better bet.
+		webPush: async (device, message) =>
+			(await withRetries(() => push.send({ endpoint: device.endpoint, keys: { p256dh: device.p256dh, auth: device.auth } }, message), { attempts: 3, maxMs: 10_000 }))
+				.outcome
+	};
+	cached = { at: Date.now(), senders };
+	return senders;
+}
+
+/** After the office changed a channel's settings: the next send uses them. */
+export function forgetSenders(): void {
+	cached = null;
+}

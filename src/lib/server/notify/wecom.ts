@@ -1,0 +1,307 @@
+// WeCom (企业微信) application messages: one textcard to one member, sent as the office's self-built app.
+// 获取access_token https://developer.work.weixin.qq.com/document/path/91039
+// 发送应用消息 https://developer.work.weixin.qq.com/document/path/90236 (textcard, duplicate check, per-member limits)
+// 全局错误码 https://developer.work.weixin.qq.com/document/path/90313
+import { t } from '../../i18n/index.ts';
+import type { OutgoingMessage, SendOutcome } from './channel.ts';
+
+type Failure = Extract<SendOutcome, { ok: false }>;
+
+export interface WeComOptions {
+	/** 企业ID, from 管理后台 → 我的企业 */
+	corpId: string;
+	/** the self-built app's AgentId */
+	agentId: number;
+	/** the same app's Secret: each app has its own, and its token only works for that app */
+	secret: string;
+	/** where a tap lands, e.g. https://huiying.example.gov.cn; message URLs are relative to it */
+	publicOrigin: string;
+	baseUrl?: string;
+	fetch?: typeof globalThis.fetch;
+	now?: () => number;
+	/** per HTTP call; WeCom answers in well under a second, so after 10 s the answer is not coming */
+	timeoutMs?: number;
+}
+
+export interface WeComClient {
+	/**
+	 * Sends one textcard to `toUserId` (the member's 账号/UserID). A message the per-member limit would make
+	 * WeCom drop silently is not sent: it comes back retryable with `retryAfterMs`, and the dispatcher
+	 * reschedules it, where a newer message on the same topic replaces it (one card per clock, not a burst).
+	 */
+	send(toUserId: string, message: OutgoingMessage): Promise<SendOutcome>;
+}
+
+/** 每应用对同一个成员不可超过30次/分钟，1000次/小时，超过部分会被丢弃不下发 (发送应用消息). */
+export const MEMBER_LIMITS = [
+	{ windowMs: 60_000, max: 30, label: '一分钟' },
+	{ windowMs: 3_600_000, max: 1_000, label: '一小时' }
+] as const;
+
+/** textcard: 标题不超过128个字节、描述不超过512个字节，超过会自动截断 (by bytes, which can split a character). */
+export const TITLE_MAX_BYTES = 128;
+export const DESCRIPTION_MAX_BYTES = 512;
+
+// Within this long of expires_in the token is renewed first, so a slow send never carries a just-expired one.
+const TOKEN_RENEW_EARLY_MS = 5 * 60_000;
+// WeCom may revoke a token early (运营需要); these answers mean "fetch a new one", once.
+const TOKEN_ERRORS = new Set([40001, 40014, 42001]);
+
+// 按分钟拦截则被屏蔽60秒 (访问频率限制); a concurrency refusal clears as soon as in-flight calls finish.
+const THROTTLED: Record<number, { what: string; retryAfterMs: number }> = {
+	45009: { what: '接口调用频率超限', retryAfterMs: 60_000 },
+	45033: { what: '接口并发调用超限', retryAfterMs: 2_000 }
+};
+const TRANSIENT: Record<number, string> = { [-1]: '系统繁忙', 6000: '数据版本冲突' };
+const MEMBER_UNREACHABLE: Record<number, string> = {
+	81013: '成员不存在或不在应用可见范围内',
+	60111: '成员账号不存在',
+	40003: '成员账号无效',
+	46004: '指定的成员不存在'
+};
+const MISCONFIGURED: Record<number, string> = {
+	40001: '应用 Secret 不正确',
+	40013: '企业 ID 不正确',
+	40056: '应用 AgentId 不正确',
+	301002: 'Secret 与 AgentId 不属于同一个应用',
+	60020: '服务器 IP 不在该应用的企业可信 IP 中',
+	48002: '应用没有发送消息的接口权限'
+};
+
+const graphemes = new Intl.Segmenter('zh', { granularity: 'grapheme' });
+const byteLength = (text: string) => Buffer.byteLength(text, 'utf8');
+
+/**
+ * The longest prefix of `text`, cut between whole characters (graphemes), whose encoded form fits in
+ * `maxBytes` UTF-8 bytes; an ellipsis marks the cut. `encode` maps each piece (e.g. HTML escaping) so an
+ * escape sequence is never cut in half either.
+ */
+export function truncateUtf8(text: string, maxBytes: number, encode: (piece: string) => string = (p) => p): string {
+	const whole = [...graphemes.segment(text)].map(({ segment }) => encode(segment));
+	if (byteLength(whole.join('')) <= maxBytes) return whole.join('');
+	const ellipsis = '…';
+	let used = byteLength(ellipsis);
+	let out = '';
+	for (const piece of whole) {
+		const cost = byteLength(piece);
+		if (used + cost > maxBytes) break;
+		used += cost;
+		out += piece;
+	}
+	return used > maxBytes ? '' : out + ellipsis;
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/** The description is rendered as HTML (div classes, br): what people typed stays text. */
+const escapeHtml = (piece: string) => (piece === '\n' ? '<br>' : piece.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c));
+// Control characters other than the line break would show as boxes, or be refused as 不合法的请求字符.
+const plain = (text: string) => text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0009\u000B-\u001F\u007F]/g, ' ');
+
+/** What the member sees: the urgency word (highlighted when it is not routine), then the body, inside 512 bytes. */
+export function textcardDescription(message: Pick<OutgoingMessage, 'body' | 'urgency'>): string {
+	const label = t(`urgency.${message.urgency}`);
+	const head = message.urgency === 'normal' ? `<div class="gray">${label}</div>` : `<div class="highlight">${label}</div>`;
+	const open = '<div class="normal">';
+	const close = '</div>';
+	const room = DESCRIPTION_MAX_BYTES - byteLength(head + open + close);
+	return head + open + truncateUtf8(plain(message.body), room, escapeHtml) + close;
+}
+
+export function textcardTitle(title: string): string {
+	return truncateUtf8(plain(title).replace(/\n/g, ' '), TITLE_MAX_BYTES);
+}
+
+/** The absolute link for one tap; anything that would leave the app's origin falls back to its home page. */
+export function absoluteUrl(publicOrigin: string, path: string): string {
+	const origin = new URL(publicOrigin).origin;
+	const url = new URL(path, origin);
+	return url.origin === origin ? url.href : `${origin}/`;
+}
+
+/** Whether a `|`-separated user list from WeCom names `userId` (it lower-cases userids in its answers). */
+const listed = (list: unknown, userId: string) =>
+	typeof list === 'string' && list.toLowerCase().split('|').includes(userId.toLowerCase());
+
+const seconds = (ms: number) => `${Number((ms / 1_000).toFixed(1))} 秒`;
+
+type Reply = { ok: true; body: Record<string, unknown> } | { ok: false; failure: Failure };
+
+export function createWeComClient(options: WeComOptions): WeComClient {
+	const {
+		corpId,
+		agentId,
+		secret,
+		publicOrigin,
+		baseUrl = 'https://qyapi.weixin.qq.com',
+		fetch = globalThis.fetch,
+		now = Date.now,
+		timeoutMs = 10_000
+	} = options;
+
+	let token: { value: string; renewAt: number } | null = null;
+	let fetching: Promise<{ token: string } | { failure: Failure }> | null = null;
+	const sentTo = new Map<string, number[]>();
+
+	async function call(path: string, init: RequestInit = {}): Promise<Reply> {
+		let res: Response;
+		let text: string;
+		try {
+			res = await fetch(new URL(path, baseUrl), { ...init, signal: AbortSignal.timeout(timeoutMs) });
+			text = await res.text();
+		} catch (error) {
+			if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+				return { ok: false, failure: { ok: false, retryable: true, reason: `企业微信：服务器 ${seconds(timeoutMs)}内无响应（超时）` } };
+			}
+			const code = (error as { cause?: { code?: string } }).cause?.code ?? '网络错误';
+			return { ok: false, failure: { ok: false, retryable: true, reason: `企业微信：无法连接服务器（${code}）` } };
+		}
+		if (!res.ok) {
+			const retryable = res.status === 429 || res.status >= 500;
+			const after = Number(res.headers.get('retry-after'));
+			return {
+				ok: false,
+				failure: {
+					ok: false,
+					retryable,
+					reason: retryable ? `企业微信：服务器暂时故障（HTTP ${res.status}）` : `企业微信：接口地址有误（HTTP ${res.status}）`,
+					...(retryable && after > 0 ? { retryAfterMs: after * 1_000 } : {})
+				}
+			};
+		}
+		try {
+			const body: unknown = JSON.parse(text);
+			if (body && typeof body === 'object' && typeof (body as { errcode?: unknown }).errcode === 'number') {
+				return { ok: true, body: body as Record<string, unknown> };
+			}
+		} catch {
+			// fall through: an HTML error page from a proxy says nothing we can act on
+		}
+		return { ok: false, failure: { ok: false, retryable: true, reason: '企业微信：服务器返回了无法识别的内容' } };
+	}
+
+	/** The reason an admin reads for an errcode, and whether trying again later can help. */
+	function failureFor(errcode: number): Failure {
+		const throttled = THROTTLED[errcode];
+		if (throttled) return { ok: false, retryable: true, retryAfterMs: throttled.retryAfterMs, reason: `企业微信：${throttled.what}（${errcode}）` };
+		const transient = TRANSIENT[errcode];
+		if (transient) return { ok: false, retryable: true, reason: `企业微信：${transient}，稍后重试（${errcode}）` };
+		const member = MEMBER_UNREACHABLE[errcode];
+		if (member) return { ok: false, retryable: false, reason: `企业微信：${member}（${errcode}）` };
+		const config = MISCONFIGURED[errcode];
+		if (config) return { ok: false, retryable: false, reason: `企业微信：${config}，请检查渠道设置（${errcode}）` };
+		// Anything else is a request WeCom refuses as such; sending it again would be refused again.
+		return { ok: false, retryable: false, reason: `企业微信：发送被拒绝（错误码 ${errcode}）` };
+	}
+
+	async function fetchToken(): Promise<{ token: string } | { failure: Failure }> {
+		const query = new URLSearchParams({ corpid: corpId, corpsecret: secret });
+		const reply = await call(`/cgi-bin/gettoken?${query}`);
+		if (!reply.ok) return { failure: reply.failure };
+		const { errcode, access_token: value, expires_in: expiresIn } = reply.body;
+		if (errcode !== 0) return { failure: failureFor(Number(errcode)) };
+		if (typeof value !== 'string' || !value) return { failure: { ok: false, retryable: true, reason: '企业微信：获取 access_token 时未返回凭证' } };
+		const lifetimeMs = (typeof expiresIn === 'number' && expiresIn > 0 ? expiresIn : 7_200) * 1_000;
+		token = { value, renewAt: now() + Math.max(lifetimeMs - TOKEN_RENEW_EARLY_MS, lifetimeMs / 2) };
+		return { token: value };
+	}
+
+	/** The cached token, or one fetch shared by every send that needs it (gettoken is rate limited). */
+	function accessToken(): Promise<{ token: string } | { failure: Failure }> {
+		if (token && now() < token.renewAt) return Promise.resolve({ token: token.value });
+		fetching ??= fetchToken().finally(() => {
+			fetching = null;
+		});
+		return fetching;
+	}
+
+	/** Claims a slot in every per-member window, or says how long until one frees. Synchronous, so racing sends count. */
+	function reserve(toUserId: string): { release: () => void } | { heldMs: number; label: string; max: number } {
+		const at = now();
+		const longest = Math.max(...MEMBER_LIMITS.map((l) => l.windowMs));
+		const times = (sentTo.get(toUserId) ?? []).filter((time) => time > at - longest);
+		for (const limit of MEMBER_LIMITS) {
+			const inWindow = times.filter((time) => time > at - limit.windowMs);
+			if (inWindow.length >= limit.max) {
+				// The slot frees when the oldest send that still fills the window leaves it.
+				const oldest = inWindow[inWindow.length - limit.max] ?? at;
+				sentTo.set(toUserId, times);
+				return { heldMs: oldest + limit.windowMs - at, label: limit.label, max: limit.max };
+			}
+		}
+		times.push(at);
+		sentTo.set(toUserId, times);
+		return {
+			release: () => {
+				const current = sentTo.get(toUserId) ?? [];
+				const index = current.lastIndexOf(at);
+				if (index >= 0) current.splice(index, 1);
+			}
+		};
+	}
+
+	async function post(accessTokenValue: string, body: string): Promise<Reply> {
+		return call(`/cgi-bin/message/send?${new URLSearchParams({ access_token: accessTokenValue })}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json; charset=utf-8' },
+			body
+		});
+	}
+
+	return {
+		async send(toUserId, message) {
+			const slot = reserve(toUserId);
+			if ('heldMs' in slot) {
+				return {
+					ok: false,
+					retryable: true,
+					retryAfterMs: slot.heldMs,
+					reason: `企业微信：${slot.label}内已向该成员发送 ${slot.max} 条，暂缓发送（超出的会被企业微信丢弃）`
+				};
+			}
+			const body = JSON.stringify({
+				touser: toUserId,
+				msgtype: 'textcard',
+				agentid: agentId,
+				textcard: {
+					title: textcardTitle(message.title),
+					description: textcardDescription(message),
+					url: absoluteUrl(publicOrigin, message.url),
+					btntxt: '查看'
+				},
+				// A retry of a send that did arrive (timed out on our side) is the same JSON: WeCom shows it once.
+				enable_duplicate_check: 1,
+				duplicate_check_interval: 1_800
+			});
+
+			let got = await accessToken();
+			if ('failure' in got) {
+				slot.release();
+				return got.failure;
+			}
+			let reply = await post(got.token, body);
+			if (reply.ok && TOKEN_ERRORS.has(Number(reply.body.errcode))) {
+				// Forget only the token that failed: a concurrent send may already have fetched its successor.
+				if (token?.value === got.token) token = null;
+				got = await accessToken();
+				if ('failure' in got) return got.failure;
+				reply = await post(got.token, body);
+				if (reply.ok && TOKEN_ERRORS.has(Number(reply.body.errcode))) {
+					return { ok: false, retryable: true, reason: `企业微信：access_token 刚获取即失效（${String(reply.body.errcode)}）` };
+				}
+			}
+			if (!reply.ok) return reply.failure;
+
+			const errcode = Number(reply.body.errcode);
+			if (errcode !== 0) return failureFor(errcode);
+			// With one recipient WeCom answers 81013 when it is invalid, but a partial answer is read the same way.
+			if (listed(reply.body.invaliduser, toUserId)) {
+				return { ok: false, retryable: false, reason: `企业微信：${MEMBER_UNREACHABLE[81013]}（invaliduser）` };
+			}
+			if (listed(reply.body.unlicenseduser, toUserId)) {
+				return { ok: false, retryable: false, reason: '企业微信：成员没有可用的接口许可，请在管理后台为其分配（unlicenseduser）' };
+			}
+			const msgid = reply.body.msgid;
+			return typeof msgid === 'string' && msgid ? { ok: true, providerMessageId: msgid } : { ok: true };
+		}
+	};
+}
