@@ -15,6 +15,8 @@ export interface OutgoingMessage {
 	urgency: Urgency;
 	/** a newer message with the same topic replaces an older one still queued (one per clock) */
 	topic?: string;
+	/** the delivery's single-use token: receipts and "收到" from the notification prove themselves with it */
+	token?: string;
 }
 
 export type SendOutcome =

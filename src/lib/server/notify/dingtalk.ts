@@ -75,7 +75,7 @@ const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), '
 
 /**
  * The longest whole-grapheme prefix of `text` (plus an ellipsis when cut) whose cost fits `budget`. `cost`
- * measures one piece: characters for the title, JSON-encoded UTF-8 bytes for the markdown.
+ * measures one piece: UTF-16 units for the title, JSON-encoded UTF-8 bytes for the markdown.
  */
 export function fitText(text: string, budget: number, cost: (piece: string) => number): string {
 	const pieces = [...graphemes.segment(text)].map(({ segment }) => segment);
@@ -90,7 +90,8 @@ export function fitText(text: string, budget: number, cost: (piece: string) => n
 	return used > budget ? '' : `${out}…`;
 }
 
-const charCost = () => 1;
+// Counted in UTF-16 units, as DingTalk's Java side does: never fewer than the characters seen.
+const charCost = (piece: string) => piece.length;
 /** Bytes a piece adds inside a JSON string: CJK stays raw UTF-8, a line break becomes \n. */
 const jsonCost = (piece: string) => jsonBytes(piece) - 2;
 

@@ -11,7 +11,7 @@ export type ExternalChannel = Exclude<ChannelName, 'inbox'>;
 
 /** Where one channel sends; the app wires the real clients, tests wire fakes. */
 export interface Senders {
-	webPush?: (device: DeviceRow, message: OutgoingMessage & { token: string }) => Promise<SendOutcome>;
+	webPush?: (device: DeviceRow, message: OutgoingMessage) => Promise<SendOutcome>;
 	wecom?: (externalId: string, message: OutgoingMessage) => Promise<SendOutcome>;
 	dingtalk?: (externalId: string, message: OutgoingMessage) => Promise<SendOutcome>;
 	sms?: (externalId: string, message: OutgoingMessage) => Promise<SendOutcome>;

@@ -27,6 +27,7 @@ export interface WebPushSender {
 /** What the service worker receives: enough to show the notification and report the receipt, nothing more. */
 export interface PushPayload {
 	id: string;
+	token?: string;
 	title: string;
 	body?: string;
 	url?: string;
@@ -78,7 +79,7 @@ function fitText(text: string, budget: number): string {
 
 /** The JSON the service worker reads, its body (then, if need be, its title) shortened to stay under MAX_PAYLOAD_BYTES. */
 export function buildPayload(message: OutgoingMessage): string {
-	const full: PushPayload = { id: message.deliveryId, title: message.title, body: message.body, url: message.url, urgency: message.urgency };
+	const full: PushPayload = { id: message.deliveryId, token: message.token, title: message.title, body: message.body, url: message.url, urgency: message.urgency };
 	const json = JSON.stringify(full);
 	if (Buffer.byteLength(json) < MAX_PAYLOAD_BYTES) return json;
 	const room = MAX_PAYLOAD_BYTES - 1 - jsonBytes({ ...full, body: '' });
@@ -199,7 +200,8 @@ export function createWebPushSender(options: { vapid: VapidDetails; timeoutMs?: 
 			const outcome = await attempt(subscription, message, buildPayload(message));
 			if (outcome.ok || outcome.status !== 413) return outcome;
 			// Some services cap payloads below the spec; the title alone still tells the person to open the app.
-			const minimal: PushPayload = { id: message.deliveryId, title: message.title };
+			// Still enough to show it, report its receipt and take "收到".
+			const minimal: PushPayload = { id: message.deliveryId, token: message.token, title: message.title };
 			return attempt(subscription, message, JSON.stringify(minimal));
 		}
 	};

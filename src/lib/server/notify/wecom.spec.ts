@@ -138,6 +138,15 @@ afterEach(() => {
 	expect(state.problems).toEqual([]);
 });
 
+/** An address where nothing listens: a port the system just handed out and took back. */
+async function closedPort(): Promise<string> {
+	const probe = createServer();
+	await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+	const { port } = probe.address() as AddressInfo;
+	await new Promise((resolve) => probe.close(resolve));
+	return `http://127.0.0.1:${port}`;
+}
+
 const client = (options: Partial<WeComOptions> = {}) =>
 	createWeComClient({ corpId: CORP_ID, agentId: AGENT_ID, secret: SECRET, publicOrigin: ORIGIN, baseUrl, ...options });
 
@@ -243,7 +252,7 @@ describe('message/send', () => {
 	});
 
 	it('an unreachable server is retryable', async () => {
-		const outcome = await client({ baseUrl: 'http://127.0.0.1:9' }).send('zhangsan', message());
+		const outcome = await client({ baseUrl: await closedPort() }).send('zhangsan', message());
 
 		expect(outcome).toMatchObject({ ok: false, retryable: true, reason: expect.stringMatching(/^企业微信：无法连接服务器（ECONNREFUSED）$/) });
 	});
