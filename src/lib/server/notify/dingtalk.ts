@@ -1,7 +1,7 @@
 // DingTalk (钉钉) work notifications (工作通知): one action card to one user, sent as the office's internal app.
 // 获取企业内部应用的access_token https://open.dingtalk.com/document/orgapp/obtain-orgapp-token
 // 发送工作通知 https://open.dingtalk.com/document/orgapp/asynchronous-sending-of-enterprise-session-messages
-// 错误码 https://open.dingtalk.com/document/orgapp/server-api-error-codes-1 · 调用频率限制 https://open.dingtalk.com/document/development/call-frequency-limit
+// 错误码 https://developers.dingtalk.com/document/app/server-api-error-codes-1 · 调用频率限制 https://help.dingtalk.io/open/development/call-frequency-limit
 import { t } from '../../i18n/index.ts';
 import type { OutgoingMessage, SendOutcome } from './channel.ts';
 

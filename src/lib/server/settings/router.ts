@@ -2,9 +2,22 @@ import { z } from 'zod';
 import { audit } from '../audit/log.ts';
 import { sql } from '../db.ts';
 import { authedProcedure, roleProcedure, router } from '../trpc/init.ts';
+import { fallbackSeconds } from '../notify/pipeline.ts';
 import { getSessionSettings, putSetting } from './queries.ts';
 
 export const settingsRouter = router({
+	fallbackSeconds: authedProcedure.query(() => fallbackSeconds()),
+	/** How long a push may go unreceived before the next channel is tried. */
+	updateFallback: roleProcedure('office_admin', 'sysadmin')
+		.input(z.object({ fallbackSeconds: z.number().int().min(15).max(3600) }))
+		.mutation(async ({ ctx, input }) =>
+			sql.begin(async (tx) => {
+				const before = await fallbackSeconds();
+				await putSetting(tx, 'notify.fallback_seconds', input.fallbackSeconds, ctx.user.id);
+				await audit(tx, ctx.actor, { action: 'settings.fallback_updated', entity: 'settings', entityId: 'notify', before: { fallbackSeconds: before }, after: input });
+				return input;
+			})
+		),
 	session: authedProcedure.query(() => getSessionSettings(sql)),
 	updateSession: roleProcedure('office_admin', 'sysadmin')
 		.input(

@@ -3,6 +3,7 @@ import { clockRouter } from '../clocks/router.ts';
 import { rulesRouter } from '../clocks/rules-router.ts';
 import { inboxRouter } from '../inbox/router.ts';
 import { liveRouter } from '../live/router.ts';
+import { channelRouter } from '../notify/channels-router.ts';
 import { deliveryRouter } from '../notify/delivery-router.ts';
 import { deviceRouter } from '../notify/router.ts';
 import { incidentRouter } from '../incidents/router.ts';
@@ -23,7 +24,8 @@ export const appRouter = router({
 	breach: breachRouter,
 	live: liveRouter,
 	device: deviceRouter,
-	delivery: deliveryRouter
+	delivery: deliveryRouter,
+	channel: channelRouter
 });
 
 export type AppRouter = typeof appRouter;

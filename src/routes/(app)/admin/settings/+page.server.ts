@@ -1,4 +1,8 @@
 import type { PageServerLoad } from './$types';
 import { callerFor } from '$lib/server/trpc/caller.ts';
 
-export const load: PageServerLoad = async (event) => ({ session: await callerFor(event).settings.session() });
+export const load: PageServerLoad = async (event) => {
+	const caller = callerFor(event);
+	const [session, fallbackSeconds] = await Promise.all([caller.settings.session(), caller.settings.fallbackSeconds()]);
+	return { session, fallbackSeconds };
+};
