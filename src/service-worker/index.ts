@@ -130,12 +130,11 @@ async function openOrFocus(url: string): Promise<void> {
 	const target = new URL(url, sw.location.origin).href;
 	const windows = await sw.clients.matchAll({ type: 'window', includeUncontrolled: true });
 	const same = windows.find((w) => w.url === target) ?? windows[0];
-	if (same) {
-		await same.focus();
-		if (same.url !== target) await same.navigate(target).catch(() => sw.clients.openWindow(target));
-		return;
-	}
-	await sw.clients.openWindow(target);
+	// Navigate before focusing: focus() spends the click's one window interaction, which openWindow()
+	// needs when navigate() fails (a tab this worker does not control).
+	const shown = same && (same.url === target ? same : await same.navigate(target).catch(() => null));
+	if (shown) await shown.focus();
+	else await sw.clients.openWindow(target);
 }
 
 sw.addEventListener('notificationclick', (event) => {

@@ -201,3 +201,30 @@ export async function unacknowledgedSteps(db: Tx, personId: string, clockIds: st
 		order by d.clock_id, d.step_index desc`;
 	return new Map(rows.map((r) => [r.clockId, r.stepIndex]));
 }
+
+export interface DeliveryView {
+	clockId: string;
+	stepIndex: number;
+	person: string;
+	channel: string;
+	status: string;
+	createdAt: Date;
+	sentAt: Date | null;
+	receivedAt: Date | null;
+	openedAt: Date | null;
+	acknowledgedAt: Date | null;
+	failure: string | null;
+}
+
+/** Every delivery of these clocks, person by person and channel by channel: who was reached, how, when. */
+export async function deliveriesOf(db: Tx, clockIds: string[]): Promise<DeliveryView[]> {
+	if (!clockIds.length) return [];
+	return db<DeliveryView[]>`
+		select d.clock_id, d.step_index, p.name as person, d.channel, d.status, d.created_at, d.sent_at, d.received_at,
+			d.opened_at, coalesce(d.acknowledged_at, n.acknowledged_at) as acknowledged_at, d.failure
+		from deliveries d
+		join people p on p.id = d.recipient_id
+		left join notifications n on n.id = d.notification_id
+		where d.clock_id = any(${clockIds}::uuid[])
+		order by d.step_index desc, p.name, d.created_at`;
+}

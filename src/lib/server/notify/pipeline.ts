@@ -6,6 +6,8 @@ import { sql, type Tx } from '../db.ts';
 import type { ChannelName, OutgoingMessage, SendOutcome } from './channel.ts';
 import { forgetEndpoint, markDeviceResult, type DeviceRow } from './devices.ts';
 import { issueDeliveryToken } from './tokens.ts';
+import type { Subject } from '../clocks/queries.ts';
+import { addEvent } from '../timeline/queries.ts';
 
 export type ExternalChannel = Exclude<ChannelName, 'inbox'>;
 
@@ -35,8 +37,14 @@ interface Context {
 	enabled: Set<ExternalChannel>;
 	devices: DeviceRow[];
 	tried: Set<string>;
+	/** another worker is sending this step to this person right now */
+	sending: boolean;
 	acknowledged: boolean;
 }
+
+// Longer than any one send takes (three pushes of 10 s each with their waits; WeCom's token and message):
+// a row still unfinished after this was left by a worker that died, and the job's retry moves past it.
+const SENDING_SECONDS = 120;
 
 async function contextOf(db: Tx, n: Notice): Promise<Context | null> {
 	const [inbox] = await db<{ tier: number; dueAt: Date; title: string; body: string; url: string; urgency: Urgency }[]>`
@@ -52,8 +60,9 @@ async function contextOf(db: Tx, n: Notice): Promise<Context | null> {
 	const devices = await db<DeviceRow[]>`
 		select id, person_id, endpoint, p256dh, auth, vapid_public_key, name, platform, created_at, last_success_at, last_failure_at, last_failure
 		from push_devices where person_id = ${n.recipientId}`;
-	const tried = await db<{ channel: string }[]>`
-		select channel from deliveries where clock_id = ${n.clockId} and step_index = ${n.stepIndex} and recipient_id = ${n.recipientId}`;
+	const tried = await db<{ channel: string; sending: boolean }[]>`
+		select channel, (channel <> 'inbox' and attempts = 0 and created_at > now() - make_interval(secs => ${SENDING_SECONDS})) as sending
+		from deliveries where clock_id = ${n.clockId} and step_index = ${n.stepIndex} and recipient_id = ${n.recipientId}`;
 	const [ack] = await db`
 		select 1 from clock_acknowledgements where clock_id = ${n.clockId} and step_index >= ${n.stepIndex} limit 1`;
 	return {
@@ -63,6 +72,7 @@ async function contextOf(db: Tx, n: Notice): Promise<Context | null> {
 		enabled: new Set(enabled.map((e) => e.channel)),
 		devices,
 		tried: new Set(tried.map((t) => t.channel)),
+		sending: tried.some((t) => t.sending),
 		acknowledged: ack !== undefined
 	};
 }
@@ -91,7 +101,8 @@ export interface Attempt {
  */
 export async function sendOnNextChannel(n: Notice, senders: Senders): Promise<Attempt> {
 	const ctx = await contextOf(sql, n);
-	if (!ctx || ctx.acknowledged) return { channel: null, deliveryId: null, outcome: null };
+	// While a channel is still being tried, the next one is not: that would tell the person twice at once.
+	if (!ctx || ctx.acknowledged || ctx.sending) return { channel: null, deliveryId: null, outcome: null };
 	const channel = nextChannel(ctx, senders);
 	if (!channel) return { channel: null, deliveryId: null, outcome: null };
 
@@ -106,30 +117,49 @@ export async function sendOnNextChannel(n: Notice, senders: Senders): Promise<At
 	const message: OutgoingMessage = { deliveryId, title: ctx.title, body: ctx.body, url: ctx.url, urgency: ctx.urgency, topic: n.clockId };
 
 	let outcome: SendOutcome;
-	if (channel === 'web_push') {
-		const token = await issueDeliveryToken(sql, deliveryId);
-		const results = await Promise.all(
-			ctx.devices.map(async (device) => {
-				const result = await senders.webPush!(device, { ...message, token });
-				if (!result.ok && result.gone) await forgetEndpoint(sql, device.endpoint);
-				else await markDeviceResult(sql, device.id, result.ok ? null : result.reason);
-				return result;
-			})
-		);
-		outcome = results.find((r) => r.ok) ?? results[0]!;
-	} else {
-		outcome = await senders[channel === 'wecom' ? 'wecom' : channel === 'dingtalk' ? 'dingtalk' : 'sms']!(ctx.externalIds[channel]!, message);
+	try {
+		if (channel === 'web_push') {
+			const token = await issueDeliveryToken(sql, deliveryId);
+			const results = await Promise.all(
+				ctx.devices.map(async (device) => {
+					const result = await senders.webPush!(device, { ...message, token });
+					if (!result.ok && result.gone) await forgetEndpoint(sql, device.endpoint);
+					else await markDeviceResult(sql, device.id, result.ok ? null : result.reason);
+					return result;
+				})
+			);
+			outcome = results.find((r) => r.ok) ?? results[0]!;
+		} else {
+			outcome = await senders[channel === 'wecom' ? 'wecom' : channel === 'dingtalk' ? 'dingtalk' : 'sms']!(ctx.externalIds[channel]!, message);
+		}
+	} catch (error) {
+		// Finished as failed, so the job's retry moves on instead of waiting for a send that is not happening.
+		await sql`update deliveries set attempts = attempts + 1, updated_at = now(), status = 'failed', failed_at = now(),
+			failure = '发送中断（服务器内部错误）' where id = ${deliveryId} and status = 'queued'`.catch(() => {});
+		throw error;
 	}
 
 	await sql`
 		update deliveries set attempts = attempts + 1, updated_at = now(),
-			status = ${outcome.ok ? 'sent' : 'failed'},
+			-- a receipt or 收到 from the phone that answered first stands while slower phones are still tried
+			status = case when status = 'queued' then ${outcome.ok ? 'sent' : 'failed'} else status end,
 			sent_at = ${outcome.ok ? new Date() : null},
 			failed_at = ${outcome.ok ? null : new Date()},
 			failure = ${outcome.ok ? null : outcome.reason},
 			provider_message_id = ${outcome.ok ? (outcome.providerMessageId ?? null) : null}
 		where id = ${deliveryId}`;
+	await recordOnTimeline(deliveryId, outcome.ok ? 'delivery.sent' : 'delivery.failed', outcome.ok ? null : outcome.reason);
 	return { channel, deliveryId, outcome };
+}
+
+/** Which channel reached whom, and when: the evidence on the subject's timeline. */
+export async function recordOnTimeline(deliveryId: string, kind: 'delivery.sent' | 'delivery.failed' | 'delivery.received' | 'delivery.opened', reason: string | null = null): Promise<void> {
+	const [d] = await sql<{ subject: Subject['type']; subjectId: string; rule: string; person: string; channel: string }[]>`
+		select c.subject, c.subject_id, c.rule_name as rule, p.name as person, d.channel
+		from deliveries d join clocks c on c.id = d.clock_id join people p on p.id = d.recipient_id
+		where d.id = ${deliveryId}`;
+	if (!d) return;
+	await addEvent(sql, { type: d.subject, id: d.subjectId }, kind, null, { rule: d.rule, person: d.person, channel: d.channel, ...(reason ? { reason } : {}) });
 }
 
 export async function fallbackSeconds(): Promise<number> {
