@@ -357,20 +357,26 @@ describe('收到 on any channel stops the rest of the step', () => {
 		expect((await deliveries(notice(chen, 1))).web_push).toMatchObject({ status: 'sent' });
 	});
 
-	it('after 收到 from the WeCom card, the DingTalk fallback never fires', async () => {
-		const { clockId, notice, people } = await told();
-		const [chen] = people as [PersonRow];
+	it('after 收到 from one person’s WeCom card, another’s unreported push does not fall back', async () => {
+		const { clockId, notice, people } = await told(2);
+		const [chen, lin] = people as [PersonRow, PersonRow];
 		await linkChannel(chen, 'wecom', 'chen.xuanchuan');
-		await linkChannel(chen, 'dingtalk', 'chen-dd');
-		// WeCom hands it on but the card's own "sent" is all we hear: the failure path stands in for the window.
-		const { senders, dingtalk } = await wiring({ wecom: { ok: false, retryable: true, reason: '企业微信：系统繁忙，稍后重试（-1）' } });
-		await sql`update people set channel_order = array['wecom', 'dingtalk'] where id = ${chen.id}`;
+		const b = await phone(lin);
+		await linkChannel(lin, 'wecom', 'lin.xuanchuan');
+		const { senders, wecom } = await wiring();
 
-		const me = await signInAs(chen.username);
-		await me.caller.clock.acknowledge({ clockId, stepIndex: 0, channel: 'wecom' });
 		await deliver(notice(chen), senders);
-		expect(dingtalk.calls).toEqual([]);
-		expect(await deliveries(notice(chen))).toEqual({});
+		await deliver(notice(lin), senders);
+		expect(wecom.calls.map((c) => c.to)).toEqual(['chen.xuanchuan']);
+		expect(fake.receivedBy(b.endpoint)).toHaveLength(1);
+
+		// The card's link opens the app, where 收到 is recorded as coming from WeCom.
+		const me = await signInAs(chen.username);
+		expect(await me.caller.clock.acknowledge({ clockId, stepIndex: 0, channel: 'wecom' })).toMatchObject({ acknowledged: true });
+		await fallback({ ...notice(lin), deliveryId: (await deliveries(notice(lin))).web_push!.id }, senders);
+		expect(wecom.calls.map((c) => c.to)).toEqual(['chen.xuanchuan']);
+		const [ack] = await sql<{ channel: string }[]>`select channel from clock_acknowledgements where clock_id = ${clockId}`;
+		expect(ack!.channel).toBe('wecom');
 	});
 });
 
@@ -425,6 +431,34 @@ describe('one send per channel', () => {
 		expect(wecom.calls).toEqual([]);
 		expect(fake.receivedBy(a.endpoint)).toHaveLength(1);
 		expect(Object.keys(await deliveries(notice(chen)))).toEqual(['web_push']);
+	});
+	it('lets the job’s retry move on after a send that broke off, or a worker that died mid-send', async () => {
+		const { notice, people } = await told(2);
+		const [chen, lin] = people as [PersonRow, PersonRow];
+		await phone(chen);
+		await linkChannel(chen, 'wecom', 'chen.xuanchuan');
+		const { senders, wecom } = await wiring();
+		const broken: Senders = {
+			...senders,
+			webPush: async () => {
+				throw new Error('connection terminated');
+			}
+		};
+
+		await expect(deliver(notice(chen), broken)).rejects.toThrow('connection terminated');
+		expect((await deliveries(notice(chen))).web_push).toMatchObject({ status: 'failed', failure: '发送中断（服务器内部错误）' });
+		await deliver(notice(chen), senders);
+		expect(wecom.calls.map((c) => c.to)).toEqual(['chen.xuanchuan']);
+
+		// A worker that died leaves its row unfinished; two minutes on, nobody is sending it any more.
+		await phone(lin);
+		await linkChannel(lin, 'wecom', 'lin.xuanchuan');
+		await sql`
+			insert into deliveries (clock_id, step_index, tier, recipient_id, channel, status, due_at, created_at)
+			select clock_id, step_index, tier, recipient_id, 'web_push', 'queued', due_at, now() - interval '3 minutes'
+			from deliveries where clock_id = ${notice(lin).clockId} and recipient_id = ${lin.id} and channel = 'inbox'`;
+		await deliver(notice(lin), senders);
+		expect(wecom.calls.map((c) => c.to)).toEqual(['chen.xuanchuan', 'lin.xuanchuan']);
 	});
 });
 
