@@ -65,6 +65,16 @@ describe('my devices', () => {
 		expect((await press.caller.device.list()).find((x) => x.id === d.id)!.stale).toBe(true);
 	});
 
+	it('sends a test notification and shows why it failed when the push service cannot be reached', async () => {
+		const unreachable = { ...subscription(6), endpoint: 'https://127.0.0.1:9/push/unreachable' };
+		const d = await press.caller.device.register(unreachable);
+		const result = await press.caller.device.test({ id: d.id });
+		expect(result.sent).toBe(false);
+		const listed = (await press.caller.device.list()).find((x) => x.id === d.id)!;
+		expect(listed.lastFailure).toMatch(/Web Push/);
+		expect((await refusal(spokesperson.caller.device.test({ id: d.id }))).code).toBe('NOT_FOUND');
+	});
+
 	it('refuses an endpoint that is not HTTPS', async () => {
 		const e = await refusal(press.caller.device.register({ ...subscription(5), endpoint: 'http://push.example.com/x' }));
 		expect(e.code).toBe('BAD_REQUEST');

@@ -4,7 +4,9 @@ import { audit } from '../audit/log.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
 import { authedProcedure, router } from '../trpc/init.ts';
-import { devicesOf, removeDevice, renameDevice, upsertDevice, type DeviceRow } from './devices.ts';
+import { t } from '../../i18n/index.ts';
+import { devicesOf, forgetEndpoint, getDevice, markDeviceResult, removeDevice, renameDevice, upsertDevice, type DeviceRow } from './devices.ts';
+import { appSenders } from './senders.ts';
 import { vapidKeys } from './vapid.ts';
 
 const base64url = z.string().regex(/^[A-Za-z0-9_-]+={0,2}$/).max(200);
@@ -61,6 +63,22 @@ export const deviceRouter = router({
 	rename: authedProcedure.input(z.object({ id: z.uuid(), name: z.string().trim().min(1).max(60) })).mutation(async ({ ctx, input }) => {
 		if (!(await renameDevice(sql, input.id, ctx.user.id, input.name))) throw notFound();
 		return { ok: true as const };
+	}),
+	/** "发送测试通知": one push to this device now, outside any clock, to see that it arrives. */
+	test: authedProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
+		const device = await getDevice(sql, input.id, ctx.user.id);
+		if (!device) throw notFound();
+		const send = (await appSenders()).webPush!;
+		const outcome = await send(device, {
+			deliveryId: `test-${Date.now()}`,
+			title: t('notify.test_title'),
+			body: t('notify.test_body'),
+			url: '/me/notifications',
+			urgency: 'normal'
+		});
+		if (!outcome.ok && outcome.gone) await forgetEndpoint(sql, device.endpoint);
+		else await markDeviceResult(sql, device.id, outcome.ok ? null : outcome.reason);
+		return outcome.ok ? { sent: true as const } : { sent: false as const, reason: outcome.reason };
 	}),
 	remove: authedProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) =>
 		sql.begin(async (tx) => {
