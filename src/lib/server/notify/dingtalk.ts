@@ -4,6 +4,7 @@
 // 错误码 https://developers.dingtalk.com/document/app/server-api-error-codes-1 · 调用频率限制 https://help.dingtalk.io/open/development/call-frequency-limit
 import { t } from '../../i18n/index.ts';
 import type { OutgoingMessage, SendOutcome } from './channel.ts';
+import { absoluteUrl, fitText, plain, seconds } from './text.ts';
 
 type Failure = Extract<SendOutcome, { ok: false }>;
 
@@ -70,33 +71,13 @@ const MISCONFIGURED: Record<number, string> = {
 	90020: '企业本月接口调用量已用完'
 };
 
-const graphemes = new Intl.Segmenter('zh', { granularity: 'grapheme' });
 const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
-
-/**
- * The longest whole-grapheme prefix of `text` (plus an ellipsis when cut) whose cost fits `budget`. `cost`
- * measures one piece: UTF-16 units for the title, JSON-encoded UTF-8 bytes for the markdown.
- */
-export function fitText(text: string, budget: number, cost: (piece: string) => number): string {
-	const pieces = [...graphemes.segment(text)].map(({ segment }) => segment);
-	if (pieces.reduce((sum, piece) => sum + cost(piece), 0) <= budget) return text;
-	let used = cost('…');
-	let out = '';
-	for (const piece of pieces) {
-		if (used + cost(piece) > budget) break;
-		used += cost(piece);
-		out += piece;
-	}
-	return used > budget ? '' : `${out}…`;
-}
 
 // Counted in UTF-16 units, as DingTalk's Java side does: never fewer than the characters seen.
 const charCost = (piece: string) => piece.length;
 /** Bytes a piece adds inside a JSON string: CJK stays raw UTF-8, a line break becomes \n. */
 const jsonCost = (piece: string) => jsonBytes(piece) - 2;
 
-// Control characters other than the line break would show as boxes.
-const plain = (text: string) => text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0009\u000B-\u001F\u007F]/g, ' ');
 /** What people typed stays text: no links or images of its own, and a line break stays a line break. */
 const markdownText = (text: string) => plain(text).replace(/\]\(/g, '] (').replace(/\n/g, '\n\n');
 
@@ -118,15 +99,6 @@ export function cardMarkdown(message: OutgoingMessage, singleUrl: string): strin
 	const room = MSG_MAX_BYTES - jsonBytes(shell);
 	return head + fitText(markdownText(message.body), room, jsonCost) + foot;
 }
-
-/** The absolute link for one tap; anything that would leave the app's origin falls back to its home page. */
-export function absoluteUrl(publicOrigin: string, path: string): string {
-	const origin = new URL(publicOrigin).origin;
-	const url = new URL(path, origin);
-	return url.origin === origin ? url.href : `${origin}/`;
-}
-
-const seconds = (ms: number) => `${Number((ms / 1_000).toFixed(1))} 秒`;
 
 type Reply = { ok: true; body: Record<string, unknown>; text: string } | { ok: false; failure: Failure };
 

@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OutgoingMessage } from './channel.ts';
-import { absoluteUrl, createWeComClient, type WeComOptions } from './wecom.ts';
+import { absoluteUrl } from './text.ts';
+import { createWeComClient, type WeComOptions } from './wecom.ts';
 
 const CORP_ID = 'ww5f1c0ffee0d15ea5';
 const SECRET = 'app-secret-for-tests';

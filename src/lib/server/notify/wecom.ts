@@ -4,6 +4,7 @@
 // 全局错误码 https://developer.work.weixin.qq.com/document/path/90313
 import { t } from '../../i18n/index.ts';
 import type { OutgoingMessage, SendOutcome } from './channel.ts';
+import { absoluteUrl, fitText, plain, seconds, utf8Bytes } from './text.ts';
 
 type Failure = Extract<SendOutcome, { ok: false }>;
 
@@ -68,34 +69,13 @@ const MISCONFIGURED: Record<number, string> = {
 	48002: '应用没有发送消息的接口权限'
 };
 
-const graphemes = new Intl.Segmenter('zh', { granularity: 'grapheme' });
-const byteLength = (text: string) => Buffer.byteLength(text, 'utf8');
-
-/**
- * The longest prefix of `text`, cut between whole characters (graphemes), whose encoded form fits in
- * `maxBytes` UTF-8 bytes; an ellipsis marks the cut. `encode` maps each piece (e.g. HTML escaping) so an
- * escape sequence is never cut in half either.
- */
-export function truncateUtf8(text: string, maxBytes: number, encode: (piece: string) => string = (p) => p): string {
-	const whole = [...graphemes.segment(text)].map(({ segment }) => encode(segment));
-	if (byteLength(whole.join('')) <= maxBytes) return whole.join('');
-	const ellipsis = '…';
-	let used = byteLength(ellipsis);
-	let out = '';
-	for (const piece of whole) {
-		const cost = byteLength(piece);
-		if (used + cost > maxBytes) break;
-		used += cost;
-		out += piece;
-	}
-	return used > maxBytes ? '' : out + ellipsis;
-}
+/** The longest whole-character prefix whose (encoded) form fits `maxBytes` UTF-8 bytes; an ellipsis marks a cut. */
+export const truncateUtf8 = (text: string, maxBytes: number, encode?: (piece: string) => string): string =>
+	fitText(text, maxBytes, utf8Bytes, encode);
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 /** The description is rendered as HTML (div classes, br): what people typed stays text. */
 const escapeHtml = (piece: string) => (piece === '\n' ? '<br>' : piece.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c));
-// Control characters other than the line break would show as boxes, or be refused as 不合法的请求字符.
-const plain = (text: string) => text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0009\u000B-\u001F\u007F]/g, ' ');
 
 /** What the member sees: the urgency word (highlighted when it is not routine), then the body, inside 512 bytes. */
 export function textcardDescription(message: Pick<OutgoingMessage, 'body' | 'urgency'>): string {
@@ -103,7 +83,7 @@ export function textcardDescription(message: Pick<OutgoingMessage, 'body' | 'urg
 	const head = message.urgency === 'normal' ? `<div class="gray">${label}</div>` : `<div class="highlight">${label}</div>`;
 	const open = '<div class="normal">';
 	const close = '</div>';
-	const room = DESCRIPTION_MAX_BYTES - byteLength(head + open + close);
+	const room = DESCRIPTION_MAX_BYTES - utf8Bytes(head + open + close);
 	return head + open + truncateUtf8(plain(message.body), room, escapeHtml) + close;
 }
 
@@ -111,18 +91,9 @@ export function textcardTitle(title: string): string {
 	return truncateUtf8(plain(title).replace(/\n/g, ' '), TITLE_MAX_BYTES);
 }
 
-/** The absolute link for one tap; anything that would leave the app's origin falls back to its home page. */
-export function absoluteUrl(publicOrigin: string, path: string): string {
-	const origin = new URL(publicOrigin).origin;
-	const url = new URL(path, origin);
-	return url.origin === origin ? url.href : `${origin}/`;
-}
-
 /** Whether a `|`-separated user list from WeCom names `userId` (it lower-cases userids in its answers). */
 const listed = (list: unknown, userId: string) =>
 	typeof list === 'string' && list.toLowerCase().split('|').includes(userId.toLowerCase());
-
-const seconds = (ms: number) => `${Number((ms / 1_000).toFixed(1))} 秒`;
 
 type Reply = { ok: true; body: Record<string, unknown> } | { ok: false; failure: Failure };
 

@@ -1,0 +1,37 @@
+// Text helpers the channels share: fitting what people typed into a platform's limit without
+// cutting a character (or an escape) in half, and keeping links inside the app.
+
+const graphemes = new Intl.Segmenter('zh', { granularity: 'grapheme' });
+
+export const utf8Bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+
+/**
+ * The longest prefix of `text`, cut between whole characters (graphemes), whose pieces fit `budget` as
+ * `cost` counts them; an ellipsis marks a cut. `encode` maps each piece first (HTML escaping, say), so an
+ * escape sequence is never cut either.
+ */
+export function fitText(text: string, budget: number, cost: (piece: string) => number, encode: (piece: string) => string = (p) => p): string {
+	const pieces = [...graphemes.segment(text)].map(({ segment }) => encode(segment));
+	if (pieces.reduce((sum, piece) => sum + cost(piece), 0) <= budget) return pieces.join('');
+	let used = cost('…');
+	let out = '';
+	for (const piece of pieces) {
+		if (used + cost(piece) > budget) break;
+		used += cost(piece);
+		out += piece;
+	}
+	return used > budget ? '' : `${out}…`;
+}
+
+// Control characters other than the line break would show as boxes, or be refused by the platform.
+export const plain = (text: string) => text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0009\u000B-\u001F\u007F]/g, ' ');
+
+/** The absolute link for one tap; anything that would leave the app's origin falls back to its home page. */
+export function absoluteUrl(publicOrigin: string, path: string): string {
+	const origin = new URL(publicOrigin).origin;
+	const url = new URL(path, origin);
+	return url.origin === origin ? url.href : `${origin}/`;
+}
+
+/** `1.5 秒`, for failure reasons shown to office admins. */
+export const seconds = (ms: number) => `${Number((ms / 1_000).toFixed(1))} 秒`;
