@@ -57,6 +57,10 @@ export async function forgetEndpoint(db: Tx, endpoint: string): Promise<void> {
 	await db`delete from push_devices where endpoint = ${endpoint}`;
 }
 
+export async function markDevicesReached(db: Tx, ids: string[]): Promise<void> {
+	if (ids.length) await db`update push_devices set last_success_at = now() where id = any(${ids}::uuid[])`;
+}
+
 export async function markDeviceResult(db: Tx, id: string, failure: string | null): Promise<void> {
 	if (failure === null) await db`update push_devices set last_success_at = now() where id = ${id}`;
 	else await db`update push_devices set last_failure_at = now(), last_failure = ${failure} where id = ${id}`;

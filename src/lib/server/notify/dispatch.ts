@@ -10,7 +10,8 @@ export async function deliver(data: DeliverData, senders: Senders): Promise<void
 		const attempt = await sendOnNextChannel(data, senders);
 		if (!attempt.channel || !attempt.deliveryId) return;
 		if (attempt.outcome?.ok) {
-			await enqueueFallback({ ...data, deliveryId: attempt.deliveryId }, new Date(Date.now() + (await fallbackSeconds()) * 1000));
+			const seconds = attempt.fallbackSeconds ?? (await fallbackSeconds());
+			await enqueueFallback({ ...data, deliveryId: attempt.deliveryId }, new Date(Date.now() + seconds * 1000));
 			return;
 		}
 	}

@@ -167,6 +167,23 @@ describe('Web Push to every phone', () => {
 		expect(job!.startAfter.getTime()).toBeLessThanOrEqual(Date.now() + 61_000);
 	});
 
+	it('looks for the receipt after the office’s own fallback window', async () => {
+		const { notice, people } = await told();
+		const [chen] = people as [PersonRow];
+		await phone(chen);
+		const { senders } = await wiring();
+		await sql`update settings set value = '180' where key = 'notify.fallback_seconds'`;
+		try {
+			const before = Date.now();
+			await deliver(notice(chen), senders);
+			const [job] = await fallbackJobs((await deliveries(notice(chen))).web_push!.id);
+			expect(job!.startAfter.getTime()).toBeGreaterThanOrEqual(before + 179_000);
+			expect(job!.startAfter.getTime()).toBeLessThanOrEqual(Date.now() + 181_000);
+		} finally {
+			await sql`update settings set value = '60' where key = 'notify.fallback_seconds'`;
+		}
+	});
+
 	it('forgets a phone the push service says is gone (410) and still reaches the other', async () => {
 		const { notice, people } = await told();
 		const [chen] = people as [PersonRow];
@@ -326,7 +343,7 @@ describe('收到 on any channel stops the rest of the step', () => {
 
 		await deliver(notice(chen), senders);
 		const { id, token } = payloadOf(a);
-		const me = await signInAs(chen.username);
+		const me = await signInAs(chen.username!);
 		expect(await me.caller.delivery.acknowledge({ deliveryId: id, token: token! })).toEqual({ acknowledged: true });
 
 		await fallback({ ...notice(chen), deliveryId: id }, senders);
@@ -343,7 +360,7 @@ describe('收到 on any channel stops the rest of the step', () => {
 		await linkChannel(chen, 'wecom', 'chen.xuanchuan');
 		const { senders, wecom } = await wiring();
 
-		const me = await signInAs(chen.username);
+		const me = await signInAs(chen.username!);
 		expect(await me.caller.clock.acknowledge({ clockId, stepIndex: 0, channel: 'inbox' })).toMatchObject({ acknowledged: true });
 		await deliver(notice(chen), senders);
 		expect(fake.receivedBy(a.endpoint)).toEqual([]);
@@ -371,7 +388,7 @@ describe('收到 on any channel stops the rest of the step', () => {
 		expect(fake.receivedBy(b.endpoint)).toHaveLength(1);
 
 		// The card's link opens the app, where 收到 is recorded as coming from WeCom.
-		const me = await signInAs(chen.username);
+		const me = await signInAs(chen.username!);
 		expect(await me.caller.clock.acknowledge({ clockId, stepIndex: 0, channel: 'wecom' })).toMatchObject({ acknowledged: true });
 		await fallback({ ...notice(lin), deliveryId: (await deliveries(notice(lin))).web_push!.id }, senders);
 		expect(wecom.calls.map((c) => c.to)).toEqual(['chen.xuanchuan']);

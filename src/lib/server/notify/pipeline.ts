@@ -4,7 +4,7 @@
 import type { Urgency } from '../../clocks.ts';
 import { sql, type Tx } from '../db.ts';
 import type { ChannelName, OutgoingMessage, SendOutcome } from './channel.ts';
-import { forgetEndpoint, markDeviceResult, type DeviceRow } from './devices.ts';
+import { forgetEndpoint, markDeviceResult, markDevicesReached, type DeviceRow } from './devices.ts';
 import { issueDeliveryToken } from './tokens.ts';
 import type { Subject } from '../clocks/queries.ts';
 import { addEvent } from '../timeline/queries.ts';
@@ -32,6 +32,11 @@ interface Context {
 	body: string;
 	url: string;
 	urgency: Urgency;
+	/** who and what, for the timeline */
+	subject: Subject['type'];
+	subjectId: string;
+	rule: string;
+	person: string;
 	order: ExternalChannel[];
 	externalIds: Partial<Record<ExternalChannel, string>>;
 	enabled: Set<ExternalChannel>;
@@ -40,41 +45,39 @@ interface Context {
 	/** another worker is sending this step to this person right now */
 	sending: boolean;
 	acknowledged: boolean;
+	fallbackSeconds: number;
 }
 
 // Longer than any one send takes (three pushes of 10 s each with their waits; WeCom's token and message):
 // a row still unfinished after this was left by a worker that died, and the job's retry moves past it.
 const SENDING_SECONDS = 120;
 
+// Every job of a big step runs this at once (500 people, 8 × 20 in flight): one query for the notice, the
+// person and the step's state, one for the phones, rather than a query for each.
 async function contextOf(db: Tx, n: Notice): Promise<Context | null> {
-	const [inbox] = await db<{ tier: number; dueAt: Date; title: string; body: string; url: string; urgency: Urgency }[]>`
-		select d.tier, d.due_at, n.title, n.body, n.url, n.urgency
-		from deliveries d join notifications n on n.id = d.notification_id
+	const [row] = await db<(Omit<Context, 'enabled' | 'devices' | 'tried'> & { enabled: ExternalChannel[]; tried: string[] })[]>`
+		select d.tier, d.due_at, n.title, n.body, n.url, n.urgency,
+			c.subject, c.subject_id, c.rule_name as rule, p.name as person, p.channel_order as "order",
+			coalesce((select json_object_agg(pc.channel, pc.external_id) from person_channels pc where pc.person_id = p.id), '{}') as external_ids,
+			array(select cs.channel from channel_settings cs where cs.enabled) as enabled,
+			array(select t.channel from deliveries t where t.clock_id = d.clock_id and t.step_index = d.step_index and t.recipient_id = d.recipient_id) as tried,
+			exists (
+				select 1 from deliveries t
+				where t.clock_id = d.clock_id and t.step_index = d.step_index and t.recipient_id = d.recipient_id
+					and t.channel <> 'inbox' and t.attempts = 0 and t.created_at > now() - make_interval(secs => ${SENDING_SECONDS})
+			) as sending,
+			exists (select 1 from clock_acknowledgements a where a.clock_id = d.clock_id and a.step_index >= d.step_index) as acknowledged,
+			coalesce((select (value #>> '{}')::numeric from settings where key = 'notify.fallback_seconds'), 60)::float8 as fallback_seconds
+		from deliveries d
+		join notifications n on n.id = d.notification_id
+		join clocks c on c.id = d.clock_id
+		join people p on p.id = d.recipient_id and p.active
 		where d.clock_id = ${n.clockId} and d.step_index = ${n.stepIndex} and d.recipient_id = ${n.recipientId} and d.channel = 'inbox'`;
-	if (!inbox) return null;
-	const [person] = await db<{ channelOrder: ExternalChannel[] }[]>`select channel_order from people where id = ${n.recipientId} and active`;
-	if (!person) return null;
-	const ids = await db<{ channel: ExternalChannel; externalId: string }[]>`
-		select channel, external_id from person_channels where person_id = ${n.recipientId}`;
-	const enabled = await db<{ channel: ExternalChannel }[]>`select channel from channel_settings where enabled`;
+	if (!row) return null;
 	const devices = await db<DeviceRow[]>`
 		select id, person_id, endpoint, p256dh, auth, vapid_public_key, name, platform, created_at, last_success_at, last_failure_at, last_failure
 		from push_devices where person_id = ${n.recipientId}`;
-	const tried = await db<{ channel: string; sending: boolean }[]>`
-		select channel, (channel <> 'inbox' and attempts = 0 and created_at > now() - make_interval(secs => ${SENDING_SECONDS})) as sending
-		from deliveries where clock_id = ${n.clockId} and step_index = ${n.stepIndex} and recipient_id = ${n.recipientId}`;
-	const [ack] = await db`
-		select 1 from clock_acknowledgements where clock_id = ${n.clockId} and step_index >= ${n.stepIndex} limit 1`;
-	return {
-		...inbox,
-		order: person.channelOrder,
-		externalIds: Object.fromEntries(ids.map((i) => [i.channel, i.externalId])),
-		enabled: new Set(enabled.map((e) => e.channel)),
-		devices,
-		tried: new Set(tried.map((t) => t.channel)),
-		sending: tried.some((t) => t.sending),
-		acknowledged: ack !== undefined
-	};
+	return { ...row, enabled: new Set(row.enabled), devices, tried: new Set(row.tried) };
 }
 
 /** The first channel in the person's order that can reach them and was not tried for this step. */
@@ -93,6 +96,8 @@ export interface Attempt {
 	channel: ExternalChannel | null;
 	deliveryId: string | null;
 	outcome: SendOutcome | null;
+	/** the office's fallback window, read with the notice */
+	fallbackSeconds?: number;
 }
 
 /**
@@ -124,10 +129,12 @@ export async function sendOnNextChannel(n: Notice, senders: Senders): Promise<At
 				ctx.devices.map(async (device) => {
 					const result = await senders.webPush!(device, { ...message, token });
 					if (!result.ok && result.gone) await forgetEndpoint(sql, device.endpoint);
-					else await markDeviceResult(sql, device.id, result.ok ? null : result.reason);
+					else if (!result.ok) await markDeviceResult(sql, device.id, result.reason);
 					return result;
 				})
 			);
+			// The phones that took it, in one statement: most sends reach every phone.
+			await markDevicesReached(sql, ctx.devices.filter((_, i) => results[i]!.ok).map((d) => d.id));
 			outcome = results.find((r) => r.ok) ?? results[0]!;
 		} else {
 			outcome = await senders[channel === 'wecom' ? 'wecom' : channel === 'dingtalk' ? 'dingtalk' : 'sms']!(ctx.externalIds[channel]!, message);
@@ -148,18 +155,30 @@ export async function sendOnNextChannel(n: Notice, senders: Senders): Promise<At
 			failure = ${outcome.ok ? null : outcome.reason},
 			provider_message_id = ${outcome.ok ? (outcome.providerMessageId ?? null) : null}
 		where id = ${deliveryId}`;
-	await recordOnTimeline(deliveryId, outcome.ok ? 'delivery.sent' : 'delivery.failed', outcome.ok ? null : outcome.reason);
-	return { channel, deliveryId, outcome };
+	await addDeliveryEvent({ ...ctx, channel }, outcome.ok ? 'delivery.sent' : 'delivery.failed', outcome.ok ? null : outcome.reason);
+	return { channel, deliveryId, outcome, fallbackSeconds: ctx.fallbackSeconds };
+}
+
+type DeliveryEvent = 'delivery.sent' | 'delivery.failed' | 'delivery.received' | 'delivery.opened';
+interface Told {
+	subject: Subject['type'];
+	subjectId: string;
+	rule: string;
+	person: string;
+	channel: string;
+}
+
+function addDeliveryEvent(d: Told, kind: DeliveryEvent, reason: string | null) {
+	return addEvent(sql, { type: d.subject, id: d.subjectId }, kind, null, { rule: d.rule, person: d.person, channel: d.channel, ...(reason ? { reason } : {}) });
 }
 
 /** Which channel reached whom, and when: the evidence on the subject's timeline. */
-export async function recordOnTimeline(deliveryId: string, kind: 'delivery.sent' | 'delivery.failed' | 'delivery.received' | 'delivery.opened', reason: string | null = null): Promise<void> {
-	const [d] = await sql<{ subject: Subject['type']; subjectId: string; rule: string; person: string; channel: string }[]>`
+export async function recordOnTimeline(deliveryId: string, kind: DeliveryEvent, reason: string | null = null): Promise<void> {
+	const [d] = await sql<Told[]>`
 		select c.subject, c.subject_id, c.rule_name as rule, p.name as person, d.channel
 		from deliveries d join clocks c on c.id = d.clock_id join people p on p.id = d.recipient_id
 		where d.id = ${deliveryId}`;
-	if (!d) return;
-	await addEvent(sql, { type: d.subject, id: d.subjectId }, kind, null, { rule: d.rule, person: d.person, channel: d.channel, ...(reason ? { reason } : {}) });
+	if (d) await addDeliveryEvent(d, kind, reason);
 }
 
 export async function fallbackSeconds(): Promise<number> {
