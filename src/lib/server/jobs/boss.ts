@@ -74,6 +74,11 @@ export async function enqueueDelivery(tx: Tx, data: DeliverData): Promise<void> 
 	});
 }
 
+/** A notice a channel asked to hold (its per-person pace), sent again when allowed. */
+export async function enqueueDeliveryAt(data: DeliverData, at: Date): Promise<void> {
+	await getSender().send(QUEUES.deliver, data, { startAfter: at, retryLimit: 5, retryDelay: 5, retryBackoff: true });
+}
+
 /** Looks again after the fallback window: not received means the next channel. */
 export async function enqueueFallback(data: FallbackData, at: Date): Promise<void> {
 	await getSender().send(QUEUES.deliveryFallback, data, { startAfter: at, retryLimit: 5, retryDelay: 5 });

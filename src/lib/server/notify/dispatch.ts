@@ -1,13 +1,17 @@
 // The job side of deliveries: try the person's next channel; after a success wait for the receipt,
 // after a failure move on at once.
 import type { DeliverData, FallbackData } from '../jobs/boss.ts';
-import { enqueueFallback } from '../jobs/boss.ts';
+import { enqueueDeliveryAt, enqueueFallback } from '../jobs/boss.ts';
 import { sql } from '../db.ts';
 import { fallbackSeconds, sendOnNextChannel, type Senders } from './pipeline.ts';
 
 export async function deliver(data: DeliverData, senders: Senders): Promise<void> {
 	for (;;) {
 		const attempt = await sendOnNextChannel(data, senders);
+		if (attempt.retryAfterMs !== undefined) {
+			await enqueueDeliveryAt(data, new Date(Date.now() + attempt.retryAfterMs));
+			return;
+		}
 		if (!attempt.channel || !attempt.deliveryId) return;
 		if (attempt.outcome?.ok) {
 			const seconds = attempt.fallbackSeconds ?? (await fallbackSeconds());

@@ -547,3 +547,39 @@ describe('a push service that never answers', () => {
 		expect(wecom.calls.map((c) => c.to)).toEqual(['stuck.xuanchuan']);
 	});
 });
+
+describe('a chat platform’s pace per person', () => {
+	it('holds a card WeCom would drop, and sends it again when the pace allows', async () => {
+		const { notice, people } = await told();
+		const [chen] = people as [PersonRow];
+		await linkChannel(chen, 'wecom', 'chen.paced');
+		const { senders, wecom, dingtalk } = await wiring({ wecom: { ok: false, retryable: true, retryAfterMs: 30_000, reason: '企业微信：该成员一分钟内消息已达上限' } });
+
+		const before = Date.now();
+		await deliver(notice(chen), senders);
+
+		// Not failed, not passed on to DingTalk: waiting for WeCom's window.
+		expect(wecom.calls).toHaveLength(1);
+		expect(dingtalk.calls).toEqual([]);
+		expect(await deliveries(notice(chen))).toEqual({});
+		const jobs = await sql<{ startAfter: Date }[]>`
+			select start_after from pgboss.job where name = 'deliver' and data->>'recipientId' = ${chen.id} and start_after > now()`;
+		expect(jobs).toHaveLength(1);
+		expect(jobs[0]!.startAfter.getTime()).toBeGreaterThanOrEqual(before + 29_000);
+	});
+
+	it('collapses a held notice into the newer step of the same clock: one card, the latest', async () => {
+		const { clockId, occurred, notice, people } = await told();
+		const [chen] = people as [PersonRow];
+		await linkChannel(chen, 'wecom', 'chen.collapse');
+		// The clock moves on to its next step before the held card's turn comes.
+		await runClock(clockId, new Date(occurred.getTime() + 3 * 3_600_000));
+		const { senders, wecom } = await wiring();
+
+		await deliver(notice(chen, 0), senders);
+		expect(wecom.calls).toEqual([]);
+		await deliver(notice(chen, 1), senders);
+		expect(wecom.calls).toHaveLength(1);
+		expect(wecom.calls[0]!.message.title).toContain('发布权威信息');
+	});
+});

@@ -45,6 +45,8 @@ interface Context {
 	/** another worker is sending this step to this person right now */
 	sending: boolean;
 	acknowledged: boolean;
+	/** a later step of the same clock already reached this person's inbox: that one is the news now */
+	superseded: boolean;
 	fallbackSeconds: number;
 }
 
@@ -67,6 +69,10 @@ async function contextOf(db: Tx, n: Notice): Promise<Context | null> {
 					and t.channel <> 'inbox' and t.attempts = 0 and t.created_at > now() - make_interval(secs => ${SENDING_SECONDS})
 			) as sending,
 			exists (select 1 from clock_acknowledgements a where a.clock_id = d.clock_id and a.step_index >= d.step_index) as acknowledged,
+			exists (
+				select 1 from deliveries l
+				where l.clock_id = d.clock_id and l.recipient_id = d.recipient_id and l.channel = 'inbox' and l.step_index > d.step_index
+			) as superseded,
 			coalesce((select (value #>> '{}')::numeric from settings where key = 'notify.fallback_seconds'), 60)::float8 as fallback_seconds
 		from deliveries d
 		join notifications n on n.id = d.notification_id
@@ -98,6 +104,8 @@ export interface Attempt {
 	outcome: SendOutcome | null;
 	/** the office's fallback window, read with the notice */
 	fallbackSeconds?: number;
+	/** the channel asked to wait (its pace per person): send again after this long */
+	retryAfterMs?: number;
 }
 
 /**
@@ -107,7 +115,8 @@ export interface Attempt {
 export async function sendOnNextChannel(n: Notice, senders: Senders): Promise<Attempt> {
 	const ctx = await contextOf(sql, n);
 	// While a channel is still being tried, the next one is not: that would tell the person twice at once.
-	if (!ctx || ctx.acknowledged || ctx.sending) return { channel: null, deliveryId: null, outcome: null };
+	// A held-back notice whose clock has moved on collapses into the newer one: one card per clock, not a burst.
+	if (!ctx || ctx.acknowledged || ctx.sending || ctx.superseded) return { channel: null, deliveryId: null, outcome: null };
 	const channel = nextChannel(ctx, senders);
 	if (!channel) return { channel: null, deliveryId: null, outcome: null };
 
@@ -144,6 +153,12 @@ export async function sendOnNextChannel(n: Notice, senders: Senders): Promise<At
 		await sql`update deliveries set attempts = attempts + 1, updated_at = now(), status = 'failed', failed_at = now(),
 			failure = '发送中断（服务器内部错误）' where id = ${deliveryId} and status = 'queued'`.catch(() => {});
 		throw error;
+	}
+
+	// WeCom and DingTalk drop what exceeds their per-person pace: hold it instead, and try again when they allow.
+	if (!outcome.ok && outcome.retryable && outcome.retryAfterMs !== undefined && channel !== 'web_push') {
+		await sql`delete from deliveries where id = ${deliveryId} and status = 'queued'`;
+		return { channel, deliveryId: null, outcome, retryAfterMs: outcome.retryAfterMs };
 	}
 
 	await sql`
