@@ -215,14 +215,16 @@ test('a clock step reaches the phone by Web Push; its notification opens the inc
 	await expect(device).toContainText('最近一次送达');
 
 	const deliver = await pushChannel(context, page, server.url);
-	await deliver(release!);
-	await deliver(conference!);
 	// What the phone shows: the notifications, where each leads, and their buttons.
 	const shown = () =>
 		page.evaluate(async () => {
 			const notifications = (await (await navigator.serviceWorker.ready).getNotifications()) as (Notification & { actions: { title: string }[] })[];
 			return notifications.map((n) => ({ title: n.title, url: (n.data as Payload).url, buttons: n.actions.map((a) => a.title) }));
 		});
+	// One at a time, as a push service hands them over: the second waits until the first is on screen.
+	await deliver(release!);
+	await expect.poll(async () => (await shown()).map((n) => n.title)).toContain(release!.title);
+	await deliver(conference!);
 	const byTitle = (a: { title: string }, b: { title: string }) => a.title.localeCompare(b.title);
 	await expect
 		.poll(async () => (await shown()).sort(byTitle))
