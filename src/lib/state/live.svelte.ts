@@ -1,4 +1,5 @@
 import { invalidate } from '$app/navigation';
+import { navigating } from '$app/state';
 import { trpc } from '$lib/trpc.ts';
 
 const DEBOUNCE_MS = 250;
@@ -12,12 +13,20 @@ class Live {
 
 	#refresh(keys: string[]) {
 		for (const k of keys) this.#pending.add(k);
-		this.#timer ??= setTimeout(() => {
-			const all = [...this.#pending];
-			this.#pending.clear();
-			this.#timer = null;
-			for (const k of all) void invalidate(k);
-		}, DEBOUNCE_MS);
+		this.#timer ??= setTimeout(() => this.#flush(), DEBOUNCE_MS);
+	}
+
+	#flush() {
+		this.#timer = null;
+		// An invalidation while the person is moving to another screen would cancel that move (the form
+		// they just sent would stay on screen): wait until the navigation has landed.
+		if (navigating.to) {
+			this.#timer = setTimeout(() => this.#flush(), DEBOUNCE_MS);
+			return;
+		}
+		const all = [...this.#pending];
+		this.#pending.clear();
+		for (const k of all) void invalidate(k);
 	}
 
 	start() {
