@@ -4,9 +4,9 @@
 // 错误码 https://developers.dingtalk.com/document/app/server-api-error-codes-1 · 调用频率限制 https://help.dingtalk.io/open/development/call-frequency-limit
 import { t } from '../../i18n/index.ts';
 import type { OutgoingMessage, SendOutcome } from './channel.ts';
-import { absoluteUrl, fitText, plain, seconds } from './text.ts';
+import { callPlatform, tokenCache, type Failure } from './platform.ts';
+import { absoluteUrl, fitText, plain } from './text.ts';
 
-type Failure = Extract<SendOutcome, { ok: false }>;
 
 export interface DingTalkOptions {
 	/** the internal app's AppKey and AppSecret, from 开发者后台 → 应用详情 → 凭证与基础信息 */
@@ -36,7 +36,6 @@ export const MSG_MAX_BYTES = 2_048;
 /** DingTalk's limit for a card title (34016 消息内容长度超过限制: title 64). */
 export const TITLE_MAX_CHARS = 64;
 
-const TOKEN_RENEW_EARLY_MS = 5 * 60_000;
 // oapi wraps authentication failures as errcode 88 with the real cause in sub_code (a string), e.g. "40014".
 const TOKEN_ERRORS = new Set(['40001', '40014', '41001', '42001']);
 
@@ -114,35 +113,11 @@ export function createDingTalkClient(options: DingTalkOptions): DingTalkClient {
 		timeoutMs = 10_000
 	} = options;
 
-	let token: { value: string; renewAt: number } | null = null;
-	let fetching: Promise<{ token: string } | { failure: Failure }> | null = null;
 
 	async function call(path: string, init: RequestInit = {}): Promise<Reply> {
-		let res: Response;
-		let text: string;
-		try {
-			res = await fetch(new URL(path, baseUrl), { ...init, signal: AbortSignal.timeout(timeoutMs) });
-			text = await res.text();
-		} catch (error) {
-			if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-				return { ok: false, failure: { ok: false, retryable: true, reason: `钉钉：服务器 ${seconds(timeoutMs)}内无响应（超时）` } };
-			}
-			const code = (error as { cause?: { code?: string } }).cause?.code ?? '网络错误';
-			return { ok: false, failure: { ok: false, retryable: true, reason: `钉钉：无法连接服务器（${code}）` } };
-		}
-		if (!res.ok) {
-			const retryable = res.status === 429 || res.status >= 500;
-			const after = Number(res.headers.get('retry-after'));
-			return {
-				ok: false,
-				failure: {
-					ok: false,
-					retryable,
-					reason: retryable ? `钉钉：服务器暂时故障（HTTP ${res.status}）` : `钉钉：接口地址有误（HTTP ${res.status}）`,
-					...(retryable && after > 0 ? { retryAfterMs: after * 1_000 } : {})
-				}
-			};
-		}
+		const answer = await callPlatform('钉钉', fetch, new URL(path, baseUrl), init, timeoutMs);
+		if (!answer.ok) return answer;
+		const { text } = answer;
 		let body: unknown;
 		try {
 			body = JSON.parse(text);
@@ -182,25 +157,14 @@ export function createDingTalkClient(options: DingTalkOptions): DingTalkClient {
 	const isTokenError = (body: Record<string, unknown>) =>
 		TOKEN_ERRORS.has(String(body.errcode === 88 ? body.sub_code : body.errcode));
 
-	async function fetchToken(): Promise<{ token: string } | { failure: Failure }> {
+	const tokens = tokenCache(now, async () => {
 		const reply = await call(`/gettoken?${new URLSearchParams({ appkey: appKey, appsecret: appSecret })}`);
 		if (!reply.ok) return { failure: reply.failure };
 		const { errcode, access_token: value, expires_in: expiresIn } = reply.body;
 		if (errcode !== 0) return { failure: failureFor(reply.body) };
 		if (typeof value !== 'string' || !value) return { failure: { ok: false, retryable: true, reason: '钉钉：获取 access_token 时未返回凭证' } };
-		const lifetimeMs = (typeof expiresIn === 'number' && expiresIn > 0 ? expiresIn : 7_200) * 1_000;
-		token = { value, renewAt: now() + Math.max(lifetimeMs - TOKEN_RENEW_EARLY_MS, lifetimeMs / 2) };
-		return { token: value };
-	}
-
-	/** The cached token, or one fetch shared by every send that needs it ("不能频繁调用gettoken接口"). */
-	function accessToken(): Promise<{ token: string } | { failure: Failure }> {
-		if (token && now() < token.renewAt) return Promise.resolve({ token: token.value });
-		fetching ??= fetchToken().finally(() => {
-			fetching = null;
-		});
-		return fetching;
-	}
+		return { token: value, expiresIn };
+	});
 
 	function post(accessTokenValue: string, body: string): Promise<Reply> {
 		return call(`/topapi/message/corpconversation/asyncsend_v2?${new URLSearchParams({ access_token: accessTokenValue })}`, {
@@ -222,13 +186,12 @@ export function createDingTalkClient(options: DingTalkOptions): DingTalkClient {
 				}
 			});
 
-			let got = await accessToken();
+			let got = await tokens.get();
 			if ('failure' in got) return got.failure;
 			let reply = await post(got.token, body);
 			if (reply.ok && isTokenError(reply.body)) {
-				// Forget only the token that failed: a concurrent send may already have fetched its successor.
-				if (token?.value === got.token) token = null;
-				got = await accessToken();
+				tokens.forget(got.token);
+				got = await tokens.get();
 				if ('failure' in got) return got.failure;
 				reply = await post(got.token, body);
 				if (reply.ok && isTokenError(reply.body)) {

@@ -4,9 +4,9 @@
 // 全局错误码 https://developer.work.weixin.qq.com/document/path/90313
 import { t } from '../../i18n/index.ts';
 import type { OutgoingMessage, SendOutcome } from './channel.ts';
-import { absoluteUrl, fitText, plain, seconds, utf8Bytes } from './text.ts';
+import { callPlatform, tokenCache, type Failure } from './platform.ts';
+import { absoluteUrl, fitText, plain, utf8Bytes } from './text.ts';
 
-type Failure = Extract<SendOutcome, { ok: false }>;
 
 export interface WeComOptions {
 	/** 企业ID, from 管理后台 → 我的企业 */
@@ -43,8 +43,6 @@ export const MEMBER_LIMITS = [
 export const TITLE_MAX_BYTES = 128;
 export const DESCRIPTION_MAX_BYTES = 512;
 
-// Within this long of expires_in the token is renewed first, so a slow send never carries a just-expired one.
-const TOKEN_RENEW_EARLY_MS = 5 * 60_000;
 // WeCom may revoke a token early (运营需要); these answers mean "fetch a new one", once.
 const TOKEN_ERRORS = new Set([40001, 40014, 42001]);
 
@@ -109,36 +107,12 @@ export function createWeComClient(options: WeComOptions): WeComClient {
 		timeoutMs = 10_000
 	} = options;
 
-	let token: { value: string; renewAt: number } | null = null;
-	let fetching: Promise<{ token: string } | { failure: Failure }> | null = null;
 	const sentTo = new Map<string, number[]>();
 
 	async function call(path: string, init: RequestInit = {}): Promise<Reply> {
-		let res: Response;
-		let text: string;
-		try {
-			res = await fetch(new URL(path, baseUrl), { ...init, signal: AbortSignal.timeout(timeoutMs) });
-			text = await res.text();
-		} catch (error) {
-			if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-				return { ok: false, failure: { ok: false, retryable: true, reason: `企业微信：服务器 ${seconds(timeoutMs)}内无响应（超时）` } };
-			}
-			const code = (error as { cause?: { code?: string } }).cause?.code ?? '网络错误';
-			return { ok: false, failure: { ok: false, retryable: true, reason: `企业微信：无法连接服务器（${code}）` } };
-		}
-		if (!res.ok) {
-			const retryable = res.status === 429 || res.status >= 500;
-			const after = Number(res.headers.get('retry-after'));
-			return {
-				ok: false,
-				failure: {
-					ok: false,
-					retryable,
-					reason: retryable ? `企业微信：服务器暂时故障（HTTP ${res.status}）` : `企业微信：接口地址有误（HTTP ${res.status}）`,
-					...(retryable && after > 0 ? { retryAfterMs: after * 1_000 } : {})
-				}
-			};
-		}
+		const answer = await callPlatform('企业微信', fetch, new URL(path, baseUrl), init, timeoutMs);
+		if (!answer.ok) return answer;
+		const { text } = answer;
 		try {
 			const body: unknown = JSON.parse(text);
 			if (body && typeof body === 'object' && typeof (body as { errcode?: unknown }).errcode === 'number') {
@@ -164,26 +138,15 @@ export function createWeComClient(options: WeComOptions): WeComClient {
 		return { ok: false, retryable: false, reason: `企业微信：发送被拒绝（错误码 ${errcode}）` };
 	}
 
-	async function fetchToken(): Promise<{ token: string } | { failure: Failure }> {
+	const tokens = tokenCache(now, async () => {
 		const query = new URLSearchParams({ corpid: corpId, corpsecret: secret });
 		const reply = await call(`/cgi-bin/gettoken?${query}`);
 		if (!reply.ok) return { failure: reply.failure };
 		const { errcode, access_token: value, expires_in: expiresIn } = reply.body;
 		if (errcode !== 0) return { failure: failureFor(Number(errcode)) };
 		if (typeof value !== 'string' || !value) return { failure: { ok: false, retryable: true, reason: '企业微信：获取 access_token 时未返回凭证' } };
-		const lifetimeMs = (typeof expiresIn === 'number' && expiresIn > 0 ? expiresIn : 7_200) * 1_000;
-		token = { value, renewAt: now() + Math.max(lifetimeMs - TOKEN_RENEW_EARLY_MS, lifetimeMs / 2) };
-		return { token: value };
-	}
-
-	/** The cached token, or one fetch shared by every send that needs it (gettoken is rate limited). */
-	function accessToken(): Promise<{ token: string } | { failure: Failure }> {
-		if (token && now() < token.renewAt) return Promise.resolve({ token: token.value });
-		fetching ??= fetchToken().finally(() => {
-			fetching = null;
-		});
-		return fetching;
-	}
+		return { token: value, expiresIn };
+	});
 
 	/** Claims a slot in every per-member window, or says how long until one frees. Synchronous, so racing sends count. */
 	function reserve(toUserId: string): { release: () => void } | { heldMs: number; label: string; max: number } {
@@ -244,16 +207,15 @@ export function createWeComClient(options: WeComOptions): WeComClient {
 				duplicate_check_interval: 1_800
 			});
 
-			let got = await accessToken();
+			let got = await tokens.get();
 			if ('failure' in got) {
 				slot.release();
 				return got.failure;
 			}
 			let reply = await post(got.token, body);
 			if (reply.ok && TOKEN_ERRORS.has(Number(reply.body.errcode))) {
-				// Forget only the token that failed: a concurrent send may already have fetched its successor.
-				if (token?.value === got.token) token = null;
-				got = await accessToken();
+				tokens.forget(got.token);
+				got = await tokens.get();
 				if ('failure' in got) return got.failure;
 				reply = await post(got.token, body);
 				if (reply.ok && TOKEN_ERRORS.has(Number(reply.body.errcode))) {
