@@ -80,7 +80,8 @@ try {
 		tick: async (id) => void (await runClock(id)),
 		audit: async () => void (await auditClocks()),
 		deliver: async () => {},
-		fallback: async () => {}
+		fallback: async () => {},
+		signoffExpiry: async () => {}
 	});
 	const due = Math.ceil((Date.now() + LEAD_MS) / 1000) * 1000;
 	const dueClocks = await addIncidents(DUE_INCIDENTS, sql`${new Date(due - 3 * HOUR)}::timestamptz`);

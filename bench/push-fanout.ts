@@ -227,7 +227,7 @@ try {
 	}
 
 	// (c) The real deliver workers, started as the server starts them: from the tick's commit to the 1,500th push.
-	await startJobs({ tick: async () => {}, audit: async () => {}, deliver: async (data) => deliver(data, senders), fallback: async () => {} });
+	await startJobs({ tick: async () => {}, audit: async () => {}, deliver: async (data) => deliver(data, senders), fallback: async () => {}, signoffExpiry: async () => {} });
 	fake.clear();
 	const { clockId, ms: runClockMs } = await told();
 	const committed = Date.now();

@@ -8,6 +8,7 @@ import { sql } from '$lib/server/db.ts';
 import { startJobs, stopJobs } from '$lib/server/jobs/boss.ts';
 import { deliver, fallback } from '$lib/server/notify/dispatch.ts';
 import { appSenders } from '$lib/server/notify/senders.ts';
+import { lapseRequest } from '$lib/server/releases/flows.ts';
 import { migrate } from '$lib/server/migrate.ts';
 import { migrationFiles } from '$lib/server/migrations.ts';
 import { formRefusal } from '$lib/server/security/origin.ts';
@@ -23,7 +24,8 @@ export const init: ServerInit = async () => {
 			tick: async (id) => void (await runClock(id)),
 			audit: async () => void (await auditClocks()),
 			deliver: async (data) => deliver(data, await appSenders()),
-			fallback: async (data) => fallback(data, await appSenders())
+			fallback: async (data) => fallback(data, await appSenders()),
+			signoffExpiry: async (data) => void (await lapseRequest(data.requestId))
 		});
 	}
 	// adapter-node waits for open connections on SIGTERM: close them so a stop takes seconds, not forever.

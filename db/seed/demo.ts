@@ -140,5 +140,10 @@ export async function seedDemo(): Promise<{ created: boolean; signIns: DemoSignI
 			SYSTEM_ACTOR
 		);
 	}
+	// The emergency bureau's releases pass its spokesperson's confidentiality review before the vice-mayor signs.
+	const em = units.find((u) => u.def.name === '江城市应急管理局')!;
+	await sql`
+		insert into review_chains (unit_id, confidentiality_reviewer_ids)
+		values (${em.id}, ${[personIds.get('em-spokes')!]}::uuid[])`;
 	return { created: true, signIns };
 }

@@ -26,5 +26,7 @@ export function formProblem(error: unknown): FormProblem {
 		if (!error.data && !error.shape) return { message: t('error.network'), fieldErrors: {} };
 		return { message: error.message, fieldErrors: data?.fieldErrors ?? {} };
 	}
+	// An error the screen raised itself on purpose (a cancelled passkey ceremony) carries its own message.
+	if (error instanceof Error && 'key' in error) return { message: error.message, fieldErrors: {} };
 	return { message: t('error.network'), fieldErrors: {} };
 }

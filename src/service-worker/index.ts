@@ -86,6 +86,8 @@ interface PushPayload {
 	body?: string;
 	url?: string;
 	urgency?: 'normal' | 'high' | 'critical';
+	/** false for a sign-off request or an alert: answered on its own screen, not with "收到" */
+	ack?: boolean;
 }
 
 /** Tells the server what happened to a delivery; the token in the payload is the proof. */
@@ -117,7 +119,7 @@ sw.addEventListener('push', (event) => {
 		lang: 'zh-CN'
 	};
 	// Where the platform offers buttons on notifications, "收到" works without opening the app.
-	if ('actions' in Notification.prototype && data.token) {
+	if ('actions' in Notification.prototype && data.token && data.ack !== false) {
 		options.actions = [
 			{ action: 'ack', title: t('clock.acknowledge') },
 			{ action: 'open', title: t('inbox.open') }

@@ -1,6 +1,10 @@
 // The Simplified Chinese catalogue: every string the interface shows. Keys are stable; add an
 // English catalogue with the same keys in en.ts to translate without touching components.
-export const zhCN = {
+import { conferencesZh } from './zh-CN/conferences.ts';
+import { passkeysZh } from './zh-CN/passkeys.ts';
+import { releasesZh } from './zh-CN/releases.ts';
+
+const base = {
 	'app.name': '回应',
 	'app.tagline': '政务新闻发布与舆情回应时限助手',
 
@@ -393,5 +397,8 @@ export const zhCN = {
 	'common.active': '在用',
 	'common.inactive': '已停用'
 } as const;
+
+// Each domain keeps its strings in its own file under zh-CN/, merged here into one catalogue.
+export const zhCN = { ...base, ...passkeysZh, ...releasesZh, ...conferencesZh } as const;
 
 export type MessageKey = keyof typeof zhCN;

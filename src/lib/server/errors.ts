@@ -18,10 +18,14 @@ export function forbidden(): TRPCError {
 	return new TRPCError({ code: 'FORBIDDEN', message: t('error.forbidden') });
 }
 
+/** The field's label; for a path into a list (`publications.gov_weibo.url`), the label of its last part. */
 export function fieldLabel(field: string): string {
-	const key = `field.${field}` as MessageKey;
-	const label = t(key);
-	return label === key ? field : label;
+	for (const name of [field, field.split('.').at(-1)!]) {
+		const key = `field.${name}` as MessageKey;
+		const label = t(key);
+		if (label !== key) return label;
+	}
+	return field;
 }
 
 /** A replayed submission whose body differs from the first: the client shows both versions. */

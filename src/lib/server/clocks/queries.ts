@@ -3,7 +3,8 @@ import type { Tx } from '../db.ts';
 import type { DurationUnit } from './deadline.ts';
 import type { LadderStep } from './engine.ts';
 
-export type SubjectType = 'incident' | 'opinion_item' | 'document';
+/** What a clock (or a timeline) is about; releases and conferences have timelines but no clocks of their own. */
+export type SubjectType = 'incident' | 'opinion_item' | 'document' | 'release' | 'conference';
 export type Anchor = 'occurred' | 'captured' | 'assessed' | 'published' | 'abolished';
 export type SatisfiedBy =
 	| 'release.authoritative'

@@ -7,7 +7,8 @@ export const QUEUES = {
 	clockTick: 'clock-tick',
 	clockAudit: 'clock-audit',
 	deliver: 'deliver',
-	deliveryFallback: 'delivery-fallback'
+	deliveryFallback: 'delivery-fallback',
+	signoffExpiry: 'signoff-expiry'
 } as const;
 
 let boss: PgBoss | null = null;
@@ -52,21 +53,20 @@ export async function enqueueTick(tx: Tx, clockId: string, at: Date): Promise<vo
 	await getSender().send(QUEUES.clockTick, data, { ...options, db: inTransaction(tx) });
 }
 
-/** One notice for one person beyond the inbox: Web Push, WeCom, DingTalk… in their order. */
-export interface DeliverData {
-	clockId: string;
-	stepIndex: number;
-	recipientId: string;
-}
+/**
+ * One notice for one person beyond the inbox: Web Push, WeCom, DingTalk… in their order. A clock's step
+ * is keyed by the clock and step; any other notice (a sign-off request, an alert) by its inbox row.
+ */
+export type DeliverData = { clockId: string; stepIndex: number; recipientId: string } | { notificationId: string; recipientId: string };
 
-export interface FallbackData extends DeliverData {
-	deliveryId: string;
-}
+export type FallbackData = DeliverData & { deliveryId: string };
+
+const deliverKey = (d: DeliverData) => ('notificationId' in d ? `n:${d.notificationId}` : `${d.clockId}:${d.stepIndex}:${d.recipientId}`);
 
 /** Queued with the inbox notice, in the same transaction: the phone is tried as soon as it commits. */
 export async function enqueueDelivery(tx: Tx, data: DeliverData): Promise<void> {
 	await getSender().send(QUEUES.deliver, data, {
-		singletonKey: `${data.clockId}:${data.stepIndex}:${data.recipientId}`,
+		singletonKey: deliverKey(data),
 		retryLimit: 5,
 		retryDelay: 5,
 		retryBackoff: true,
@@ -84,6 +84,16 @@ export async function enqueueFallback(data: FallbackData, at: Date): Promise<voi
 	await getSender().send(QUEUES.deliveryFallback, data, { startAfter: at, retryLimit: 5, retryDelay: 5 });
 }
 
+export interface SignoffExpiryData {
+	requestId: string;
+}
+
+/** Looks at a sign-off request when it lapses: unanswered, its drafter must hear of it. */
+export async function enqueueSignoffExpiry(tx: Tx, requestId: string, at: Date): Promise<void> {
+	const data: SignoffExpiryData = { requestId };
+	await getSender().send(QUEUES.signoffExpiry, data, { startAfter: at, singletonKey: `signoff:${requestId}`, retryLimit: 5, retryDelay: 5, db: inTransaction(tx) });
+}
+
 export async function installQueues(b: PgBoss = getBoss()): Promise<void> {
 	for (const name of Object.values(QUEUES)) {
 		if (!(await b.getQueue(name))) await b.createQueue(name);
@@ -95,6 +105,7 @@ export interface Workers {
 	audit(): Promise<void>;
 	deliver(data: DeliverData): Promise<void>;
 	fallback(data: FallbackData): Promise<void>;
+	signoffExpiry(data: SignoffExpiryData): Promise<void>;
 }
 
 /** Starts pg-boss in this process: installs its schema, the queues, the minute auditor and the workers. */
@@ -121,6 +132,9 @@ export async function startJobs(workers: Workers): Promise<PgBoss> {
 	});
 	await b.work<FallbackData>(QUEUES.deliveryFallback, sendOptions, async (jobs: Job<FallbackData>[]) => {
 		await Promise.all(jobs.map((job) => workers.fallback(job.data)));
+	});
+	await b.work<SignoffExpiryData>(QUEUES.signoffExpiry, { pollingIntervalSeconds: 2 }, async (jobs: Job<SignoffExpiryData>[]) => {
+		for (const job of jobs) await workers.signoffExpiry(job.data);
 	});
 	return b;
 }

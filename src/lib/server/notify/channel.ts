@@ -17,6 +17,8 @@ export interface OutgoingMessage {
 	topic?: string;
 	/** the delivery's single-use token: receipts and "收到" from the notification prove themselves with it */
 	token?: string;
+	/** offers "收到" on the notification (a clock's step); false for a sign-off or an alert, answered on its screen */
+	acknowledgeable?: boolean;
 }
 
 export type SendOutcome =

@@ -38,11 +38,14 @@ export const deliveryRouter = router({
 	acknowledge: authedProcedure
 		.input(z.object({ deliveryId: receipt.shape.deliveryId, token: receipt.shape.token }))
 		.mutation(async ({ ctx, input }) => {
-			const [delivery] = await sql<{ clockId: string; stepIndex: number; channel: string; recipientId: string }[]>`
-				select clock_id, step_index, channel, recipient_id from deliveries where id = ${input.deliveryId}`;
+			const [delivery] = await sql<{ clockId: string | null; stepIndex: number | null; notificationId: string | null; channel: string; recipientId: string }[]>`
+				select clock_id, step_index, notification_id, channel, recipient_id from deliveries where id = ${input.deliveryId}`;
 			if (!delivery || delivery.recipientId !== ctx.user.id) throw notFound();
 			if (!(await spendToken(sql, input.deliveryId, input.token))) return { acknowledged: false };
-			const result = await acknowledgeClock(delivery.clockId, ctx.user.id, delivery.channel, delivery.stepIndex);
+			// A notice outside any clock is simply seen; a clock's step stops its higher tiers.
+			const result = delivery.clockId
+				? await acknowledgeClock(delivery.clockId, ctx.user.id, delivery.channel, delivery.stepIndex)
+				: await sql`update notifications set read_at = coalesce(read_at, now()) where id = ${delivery.notificationId} returning 1`.then((r) => r[0] ?? null);
 			await sql`update deliveries set status = 'acknowledged', acknowledged_at = coalesce(acknowledged_at, now()), updated_at = now() where id = ${input.deliveryId}`;
 			return { acknowledged: result !== null };
 		})

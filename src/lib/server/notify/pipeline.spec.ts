@@ -10,7 +10,8 @@ import { anonymousCaller, logMajorIncident, makePerson, makeProvince, makeUnit, 
 import type { OutgoingMessage, SendOutcome } from './channel.ts';
 import { upsertDevice, type DeviceRow } from './devices.ts';
 import { deliver, fallback } from './dispatch.ts';
-import type { ExternalChannel, Notice, Senders } from './pipeline.ts';
+import { sendNotice, settleNotices } from './notices.ts';
+import type { ClockNotice as Notice, ExternalChannel, Senders } from './pipeline.ts';
 import { tokenMatches } from './tokens.ts';
 import { vapidKeys } from './vapid.ts';
 import { createWebPushSender, withRetries, type PushPayload } from './webpush.ts';
@@ -218,7 +219,7 @@ describe('Web Push to every phone', () => {
 		expect(wecom.calls).toEqual([
 			{
 				to: 'chen.xuanchuan',
-				message: { deliveryId: rows.wecom!.id, title: note.title, body: note.body, url: note.url, urgency: note.urgency, topic: clockId }
+				message: { deliveryId: rows.wecom!.id, title: note.title, body: note.body, url: note.url, urgency: note.urgency, topic: clockId, acknowledgeable: true }
 			}
 		]);
 		expect(dingtalk.calls).toEqual([]);
@@ -581,5 +582,59 @@ describe('a chat platform’s pace per person', () => {
 		await deliver(notice(chen, 1), senders);
 		expect(wecom.calls).toHaveLength(1);
 		expect(wecom.calls[0]!.message.title).toContain('发布权威信息');
+	});
+});
+
+describe('notices outside any clock (a sign-off request, an alert)', () => {
+	async function signoffNotice() {
+		unitSerial += 1;
+		const unit = await makeUnit(`江城市测试局${unitSerial}`, city.government.id);
+		const leader = await makePerson(unit.id, ['leader']);
+		const releaseId = crypto.randomUUID();
+		const sent = await sql.begin((tx) =>
+			sendNotice(tx, [leader.id, leader.id], {
+				kind: 'signoff',
+				urgency: 'critical',
+				title: '待签发：暴雨情况通报',
+				body: '版本 7F3A',
+				url: `/releases/${releaseId}/sign/x`,
+				subject: { type: 'release', id: releaseId }
+			})
+		);
+		return { leader, releaseId, notificationId: sent.get(leader.id)!, sent };
+	}
+
+	it('tells each person once, in the inbox and on their phone, without a 收到 button', async () => {
+		const { leader, releaseId, notificationId, sent } = await signoffNotice();
+		expect(sent.size).toBe(1);
+		const device = await phone(leader);
+		const { senders } = await wiring();
+		await deliver({ notificationId, recipientId: leader.id }, senders);
+		const [push] = fake.receivedBy(device.endpoint);
+		const payload = push!.payload as PushPayload;
+		expect(payload).toMatchObject({ title: '待签发：暴雨情况通报', url: `/releases/${releaseId}/sign/x`, urgency: 'critical', ack: false });
+		expect(await tokenMatches(sql, payload.id, payload.token!)).toBe(true);
+		const rows = await sql<{ channel: string; status: string }[]>`
+			select channel, status from deliveries where notification_id = ${notificationId} order by channel`;
+		expect(rows).toEqual([
+			{ channel: 'inbox', status: 'sent' },
+			{ channel: 'web_push', status: 'sent' }
+		]);
+		// The release's own timeline says which channel reached whom.
+		const events = await sql<{ kind: string; data: { channel: string } }[]>`
+			select kind, data from timeline_events where subject = 'release' and subject_id = ${releaseId}`;
+		expect(events).toEqual([{ kind: 'delivery.sent', data: expect.objectContaining({ channel: 'web_push', person: leader.name }) }]);
+		// A second run of the same job sends nothing more.
+		await deliver({ notificationId, recipientId: leader.id }, senders);
+		expect(fake.receivedBy(device.endpoint)).toHaveLength(1);
+	});
+
+	it('stops trying further channels once the notice is answered', async () => {
+		const { leader, releaseId, notificationId } = await signoffNotice();
+		await linkChannel(leader, 'wecom', `leader.${unitSerial}`);
+		const { senders, wecom } = await wiring();
+		await sql.begin((tx) => settleNotices(tx, { type: 'release', id: releaseId }, 'signoff', null, new Date()));
+		await deliver({ notificationId, recipientId: leader.id }, senders);
+		expect(wecom.calls).toEqual([]);
 	});
 });

@@ -8,6 +8,7 @@ import { forgetEndpoint, markDeviceResult, markDevicesReached, type DeviceRow } 
 import { issueDeliveryToken } from './tokens.ts';
 import type { Subject } from '../clocks/queries.ts';
 import { addEvent } from '../timeline/queries.ts';
+import type { DeliverData } from '../jobs/boss.ts';
 
 export type ExternalChannel = Exclude<ChannelName, 'inbox'>;
 
@@ -19,11 +20,9 @@ export interface Senders {
 	sms?: (externalId: string, message: OutgoingMessage) => Promise<SendOutcome>;
 }
 
-export interface Notice {
-	clockId: string;
-	stepIndex: number;
-	recipientId: string;
-}
+export type Notice = DeliverData;
+/** A clock step's notice to one person. */
+export type ClockNotice = Extract<DeliverData, { clockId: string }>;
 
 interface Context {
 	tier: number;
@@ -57,7 +56,8 @@ const SENDING_SECONDS = 120;
 // Every job of a big step runs this at once (500 people, 8 × 20 in flight): one query for the notice, the
 // person and the step's state, one for the phones, rather than a query for each.
 async function contextOf(db: Tx, n: Notice): Promise<Context | null> {
-	const [row] = await db<(Omit<Context, 'enabled' | 'devices' | 'tried'> & { enabled: ExternalChannel[]; tried: string[] })[]>`
+	if ('notificationId' in n) return noticeContextOf(db, n.notificationId, n.recipientId);
+	const [row] = await db<ContextRow[]>`
 		select d.tier, d.due_at, n.title, n.body, n.url, n.urgency,
 			c.subject, c.subject_id, c.rule_name as rule, p.name as person, p.channel_order as "order",
 			coalesce((select json_object_agg(pc.channel, pc.external_id) from person_channels pc where pc.person_id = p.id), '{}') as external_ids,
@@ -80,10 +80,40 @@ async function contextOf(db: Tx, n: Notice): Promise<Context | null> {
 		join people p on p.id = d.recipient_id and p.active
 		where d.clock_id = ${n.clockId} and d.step_index = ${n.stepIndex} and d.recipient_id = ${n.recipientId} and d.channel = 'inbox'`;
 	if (!row) return null;
+	return withDevices(db, row, n.recipientId);
+}
+
+type ContextRow = Omit<Context, 'enabled' | 'devices' | 'tried'> & { enabled: ExternalChannel[]; tried: string[] };
+
+async function withDevices(db: Tx, row: ContextRow, recipientId: string): Promise<Context> {
 	const devices = await db<DeviceRow[]>`
 		select id, person_id, endpoint, p256dh, auth, vapid_public_key, name, platform, created_at, last_success_at, last_failure_at, last_failure
-		from push_devices where person_id = ${n.recipientId}`;
+		from push_devices where person_id = ${recipientId}`;
 	return { ...row, enabled: new Set(row.enabled), devices, tried: new Set(row.tried) };
+}
+
+/** A notice outside any clock: answered (a sign-off decided, an alert seen) means no further channel. */
+async function noticeContextOf(db: Tx, notificationId: string, recipientId: string): Promise<Context | null> {
+	const [row] = await db<ContextRow[]>`
+		select 0 as tier, d.due_at, n.title, n.body, n.url, n.urgency,
+			n.subject, n.subject_id, n.title as rule, p.name as person, p.channel_order as "order",
+			coalesce((select json_object_agg(pc.channel, pc.external_id) from person_channels pc where pc.person_id = p.id), '{}') as external_ids,
+			array(select cs.channel from channel_settings cs where cs.enabled) as enabled,
+			array(select t.channel from deliveries t where t.notification_id = n.id) as tried,
+			exists (
+				select 1 from deliveries t
+				where t.notification_id = n.id and t.channel <> 'inbox' and t.attempts = 0
+					and t.created_at > now() - make_interval(secs => ${SENDING_SECONDS})
+			) as sending,
+			n.acknowledged_at is not null as acknowledged,
+			false as superseded,
+			coalesce((select (value #>> '{}')::numeric from settings where key = 'notify.fallback_seconds'), 60)::float8 as fallback_seconds
+		from notifications n
+		join deliveries d on d.notification_id = n.id and d.channel = 'inbox' and d.clock_id is null
+		join people p on p.id = n.person_id and p.active
+		where n.id = ${notificationId} and n.person_id = ${recipientId}`;
+	if (!row) return null;
+	return withDevices(db, row, recipientId);
 }
 
 /** The first channel in the person's order that can reach them and was not tried for this step. */
@@ -120,15 +150,32 @@ export async function sendOnNextChannel(n: Notice, senders: Senders): Promise<At
 	const channel = nextChannel(ctx, senders);
 	if (!channel) return { channel: null, deliveryId: null, outcome: null };
 
-	const [row] = await sql<{ id: string }[]>`
-		insert into deliveries (clock_id, step_index, tier, recipient_id, channel, status, due_at)
-		values (${n.clockId}, ${n.stepIndex}, ${ctx.tier}, ${n.recipientId}, ${channel}, 'queued', ${ctx.dueAt})
-		on conflict (clock_id, step_index, recipient_id, channel) do nothing
-		returning id::text`;
+	const [row] =
+		'notificationId' in n
+			? await sql<{ id: string }[]>`
+				insert into deliveries (notification_id, tier, recipient_id, channel, status, due_at)
+				values (${n.notificationId}, 0, ${n.recipientId}, ${channel}, 'queued', ${ctx.dueAt})
+				on conflict (notification_id, channel) where clock_id is null do nothing
+				returning id::text`
+			: await sql<{ id: string }[]>`
+				insert into deliveries (clock_id, step_index, tier, recipient_id, channel, status, due_at)
+				values (${n.clockId}, ${n.stepIndex}, ${ctx.tier}, ${n.recipientId}, ${channel}, 'queued', ${ctx.dueAt})
+				on conflict (clock_id, step_index, recipient_id, channel) do nothing
+				returning id::text`;
 	// Another worker took this channel already.
 	if (!row) return { channel, deliveryId: null, outcome: null };
 	const deliveryId = row.id;
-	const message: OutgoingMessage = { deliveryId, title: ctx.title, body: ctx.body, url: ctx.url, urgency: ctx.urgency, topic: n.clockId };
+	const notice = 'notificationId' in n;
+	const message: OutgoingMessage = {
+		deliveryId,
+		title: ctx.title,
+		body: ctx.body,
+		url: ctx.url,
+		urgency: ctx.urgency,
+		topic: notice ? n.notificationId : n.clockId,
+		// "收到" answers a clock's step; a sign-off or an alert is answered on its own screen
+		acknowledgeable: !notice
+	};
 
 	let outcome: SendOutcome;
 	try {
@@ -183,17 +230,23 @@ interface Told {
 	channel: string;
 }
 
-function addDeliveryEvent(d: Told, kind: DeliveryEvent, reason: string | null) {
-	return addEvent(sql, { type: d.subject, id: d.subjectId }, kind, null, { rule: d.rule, person: d.person, channel: d.channel, ...(reason ? { reason } : {}) });
+async function addDeliveryEvent(d: Told, kind: DeliveryEvent, reason: string | null) {
+	// an alert about nothing in particular has no timeline to go on
+	if (!d.subject) return;
+	await addEvent(sql, { type: d.subject, id: d.subjectId }, kind, null, { rule: d.rule, person: d.person, channel: d.channel, ...(reason ? { reason } : {}) });
 }
 
 /** Which channel reached whom, and when: the evidence on the subject's timeline. */
 export async function recordOnTimeline(deliveryId: string, kind: DeliveryEvent, reason: string | null = null): Promise<void> {
-	const [d] = await sql<Told[]>`
-		select c.subject, c.subject_id, c.rule_name as rule, p.name as person, d.channel
-		from deliveries d join clocks c on c.id = d.clock_id join people p on p.id = d.recipient_id
+	const [d] = await sql<(Omit<Told, 'subject'> & { subject: Subject['type'] | null })[]>`
+		select coalesce(c.subject, n.subject) as subject, coalesce(c.subject_id, n.subject_id) as subject_id,
+			coalesce(c.rule_name, n.title) as rule, p.name as person, d.channel
+		from deliveries d
+		left join clocks c on c.id = d.clock_id
+		left join notifications n on n.id = d.notification_id
+		join people p on p.id = d.recipient_id
 		where d.id = ${deliveryId}`;
-	if (d) await addDeliveryEvent(d, kind, reason);
+	if (d?.subject) await addDeliveryEvent({ ...d, subject: d.subject }, kind, reason);
 }
 
 export async function fallbackSeconds(): Promise<number> {

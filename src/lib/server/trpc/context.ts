@@ -7,8 +7,10 @@ export interface Context {
 	user: SessionUser | null;
 	session: Session | null;
 	actor: Actor;
+	/** the app's origin as the browser sees it (WebAuthn checks signatures against it); absent in tests' callers */
+	origin?: string;
 }
 
 export function createContext(event: Pick<RequestEvent, 'request' | 'getClientAddress'> & { locals: App.Locals }): Context {
-	return { user: event.locals.user, session: event.locals.session, actor: actorOf(event) };
+	return { user: event.locals.user, session: event.locals.session, actor: actorOf(event), origin: new URL(event.request.url).origin };
 }

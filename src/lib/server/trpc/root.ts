@@ -1,5 +1,6 @@
 import { breachRouter } from '../breaches/router.ts';
 import { clockRouter } from '../clocks/router.ts';
+import { conferenceRouter } from '../conferences/router.ts';
 import { rulesRouter } from '../clocks/rules-router.ts';
 import { inboxRouter } from '../inbox/router.ts';
 import { liveRouter } from '../live/router.ts';
@@ -7,6 +8,8 @@ import { channelRouter } from '../notify/channels-router.ts';
 import { deliveryRouter } from '../notify/delivery-router.ts';
 import { deviceRouter } from '../notify/router.ts';
 import { incidentRouter } from '../incidents/router.ts';
+import { passkeyRouter } from '../passkeys/router.ts';
+import { releaseRouter } from '../releases/router.ts';
 import { personRouter } from '../people/router.ts';
 import { settingsRouter } from '../settings/router.ts';
 import { unitRouter } from '../units/router.ts';
@@ -18,6 +21,7 @@ export const appRouter = router({
 	person: personRouter,
 	settings: settingsRouter,
 	incident: incidentRouter,
+	conference: conferenceRouter,
 	clock: clockRouter,
 	inbox: inboxRouter,
 	rule: rulesRouter,
@@ -25,6 +29,8 @@ export const appRouter = router({
 	live: liveRouter,
 	device: deviceRouter,
 	delivery: deliveryRouter,
+	passkey: passkeyRouter,
+	release: releaseRouter,
 	channel: channelRouter
 });
 

@@ -9,15 +9,17 @@ export const load: PageServerLoad = async (event) => {
 	const caller = callerFor(event);
 	const incident = await caller.incident.byId({ id: event.params.id });
 	const clockIds = incident.clocks.map((c) => c.id);
-	const [units, others, toAck, deliveries] = await Promise.all([
+	const [units, others, toAck, deliveries, releases] = await Promise.all([
 		caller.unit.list(),
 		caller.incident.list({ status: 'open', limit: 200 }),
 		unacknowledgedSteps(sql, event.locals.user!.id, clockIds),
-		deliveriesOf(sql, clockIds)
+		deliveriesOf(sql, clockIds),
+		caller.release.list({ incidentId: event.params.id })
 	]);
 	return {
 		incident,
 		units,
+		releases: releases.map((r) => ({ id: r.id, title: r.title, kind: r.kind, status: r.status, code: r.code })),
 		mergeTargets: others.filter((o) => o.id !== incident.id).map((o) => ({ id: o.id, title: o.title, occurredAt: o.occurredAt })),
 		toAcknowledge: Object.fromEntries(toAck),
 		deliveries: deliveries.map((d) => ({

@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { CONFERENCE_KINDS, CONFERENCE_ROLES, canManageConferences } from '../../conferences.ts';
+import { toIso } from '../../time.ts';
+import type { SessionUser } from '../auth/session.ts';
+import { clockOut } from '../clocks/out.ts';
+import { clocksOf } from '../clocks/queries.ts';
+import { sql } from '../db.ts';
+import { notFound } from '../errors.ts';
+import { getIncident } from '../incidents/queries.ts';
+import { timelineOf } from '../timeline/queries.ts';
+import type { Context } from '../trpc/context.ts';
+import { authedProcedure, officeProcedure, roleProcedure, router } from '../trpc/init.ts';
+import { labelledAs } from '../trpc/zod-messages.ts';
+import { scopeRoot } from '../units/scope.ts';
+import {
+	cancelConference,
+	changePublicPhone,
+	editConference,
+	markHeld,
+	planConference,
+	postponeConference,
+	type Author,
+	type Planned
+} from './flows.ts';
+import { conferenceOut } from './out.ts';
+import { getConference, listRecent, listSpokespersons, listUpcoming, peopleNamed, releasesOf } from './queries.ts';
+
+const when = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+// A select left on "none" sends an empty string: that is no choice, not a malformed id.
+const optionalId = z
+	.union([z.uuid(), z.literal(''), z.null()])
+	.default(null)
+	.transform((v) => v || null);
+
+const fields = z.object({
+	kind: z.enum(CONFERENCE_KINDS, { error: labelledAs('conferenceKind') }),
+	title: z.string().trim().min(1).max(200),
+	incidentId: optionalId,
+	unitId: optionalId,
+	plannedAt: when,
+	place: z.string().trim().max(200).default(''),
+	hostId: optionalId,
+	/** null: the unit's spokespersons (and its principal for a major incident) */
+	speakerIds: z.array(z.uuid()).max(20).nullable().default(null),
+	mediaInvited: z.array(z.string().trim().max(100)).max(100).default([])
+});
+
+const reason = z.string().trim().max(1000);
+
+// Duty staff log incidents; scheduling and recording conferences is the press office's and the leaders'.
+const manageProcedure = roleProcedure(...CONFERENCE_ROLES);
+
+const authorOf = (ctx: Context & { user: SessionUser }): Author => ({
+	personId: ctx.user.id,
+	scope: scopeRoot(ctx.user),
+	actor: ctx.actor
+});
+
+const plannedOut = (p: Planned) => ({ ...conferenceOut(p.conference), lateWarning: p.lateWarning });
+
+export const conferenceRouter = router({
+	create: manageProcedure.input(fields).mutation(async ({ ctx, input }) => plannedOut(await planConference(input, authorOf(ctx)))),
+	update: manageProcedure
+		.input(fields.extend({ id: z.uuid() }))
+		.mutation(async ({ ctx, input }) => {
+			const { id, ...f } = input;
+			return plannedOut(await editConference(id, f, authorOf(ctx)));
+		}),
+	markHeld: manageProcedure
+		.input(z.object({ id: z.uuid(), heldAt: when }))
+		.mutation(async ({ ctx, input }) => conferenceOut(await markHeld(input.id, input.heldAt, authorOf(ctx)))),
+	postpone: manageProcedure
+		.input(z.object({ id: z.uuid(), plannedAt: when, reason }))
+		.mutation(async ({ ctx, input }) => plannedOut(await postponeConference(input.id, input.plannedAt, input.reason, authorOf(ctx)))),
+	cancel: manageProcedure
+		.input(z.object({ id: z.uuid(), reason }))
+		.mutation(async ({ ctx, input }) => conferenceOut(await cancelConference(input.id, input.reason, authorOf(ctx)))),
+
+	/** The conference with its speakers, its incident's clocks, the releases drafted for it and its own record. */
+	byId: authedProcedure.input(z.object({ id: z.uuid() })).query(async ({ ctx, input }) => {
+		const scope = scopeRoot(ctx.user);
+		const c = await getConference(sql, input.id, scope);
+		if (!c) throw notFound();
+		const [speakers, host, incident, clocks, releases, timeline] = await Promise.all([
+			peopleNamed(sql, c.speakerIds),
+			c.hostId ? peopleNamed(sql, [c.hostId]) : Promise.resolve([]),
+			// The incident as far as this person may see it; the conference's unit may reach further.
+			c.incidentId ? getIncident(sql, c.incidentId, null) : Promise.resolve(undefined),
+			c.incidentId ? clocksOf(sql, { type: 'incident', id: c.incidentId }) : Promise.resolve([]),
+			releasesOf(sql, c.id),
+			timelineOf(sql, { type: 'conference', id: c.id })
+		]);
+		const incidentVisible = c.incidentId ? Boolean(await getIncident(sql, c.incidentId, scope)) : false;
+		return {
+			...conferenceOut(c),
+			host: host[0] ?? null,
+			speakers,
+			incident: incident
+				? { id: incident.id, title: incident.title, level: incident.level, status: incident.status, leadUnitName: incident.leadUnitName, visible: incidentVisible }
+				: null,
+			clocks: clocks.map(clockOut),
+			releases,
+			timeline: timeline.map((e) => ({ ...e, at: toIso(e.at) })),
+			canManage: canManageConferences(ctx.user.roles)
+		};
+	}),
+
+	/** Still to be held (soonest first), and held or called off in the last `recentDays` (latest first), within reach. */
+	list: authedProcedure
+		.input(
+			z
+				.object({ limit: z.number().int().min(1).max(200).default(50), recentDays: z.number().int().min(1).max(366).default(30) })
+				.default({ limit: 50, recentDays: 30 })
+		)
+		.query(async ({ ctx, input }) => {
+			const scope = scopeRoot(ctx.user);
+			const since = new Date(Date.now() - input.recentDays * 86_400_000);
+			const [upcoming, recent] = await Promise.all([listUpcoming(sql, scope, input.limit), listRecent(sql, scope, since, input.limit)]);
+			return { upcoming: upcoming.map(conferenceOut), recent: recent.map(conferenceOut), canManage: canManageConferences(ctx.user.roles) };
+		}),
+
+	/** Each unit's spokespersons and principal (the first spokesperson), with their public phones. */
+	spokespersons: authedProcedure
+		.input(z.object({ unitId: z.uuid().nullable().default(null) }).default({ unitId: null }))
+		.query(async ({ ctx, input }) => {
+			const rows = await listSpokespersons(sql, scopeRoot(ctx.user), input.unitId);
+			const units: { unitId: string; unitName: string; people: Omit<(typeof rows)[number], 'unitId' | 'unitName'>[] }[] = [];
+			for (const { unitId, unitName, ...person } of rows) {
+				const last = units.at(-1);
+				if (last?.unitId === unitId) last.people.push(person);
+				else units.push({ unitId, unitName, people: [person] });
+			}
+			return units;
+		}),
+	setPublicPhone: officeProcedure
+		.input(z.object({ personId: z.uuid(), publicPhone: z.string().max(60) }))
+		.mutation(async ({ ctx, input }) => ({
+			personId: input.personId,
+			publicPhone: await changePublicPhone(input.personId, input.publicPhone, scopeRoot(ctx.user), ctx.actor)
+		}))
+});

@@ -1,0 +1,69 @@
+import { toIso } from '../../time.ts';
+import { shortCode } from './content.ts';
+import type { ApprovalRow, PublicationRow, ReleaseRow, RequestRow, ReviewRow, VersionRow } from './queries.ts';
+import { requestState } from './flows.ts';
+import type { ServedClock } from './flows.ts';
+
+const iso = (d: Date | null) => (d ? toIso(d) : null);
+
+/** A release as the interface and the API see it: the current version's content with its short code. */
+export function releaseOut(r: ReleaseRow) {
+	return {
+		id: r.id,
+		unitId: r.unitId,
+		unitName: r.unitName,
+		kind: r.kind,
+		incidentId: r.incidentId,
+		incidentTitle: r.incidentTitle,
+		conferenceId: r.conferenceId,
+		conferenceTitle: r.conferenceTitle,
+		status: r.status,
+		statusReason: r.statusReason,
+		version: r.currentVersion,
+		hash: r.hash,
+		code: shortCode(r.hash),
+		title: r.title,
+		body: r.body,
+		talkingPoints: r.talkingPoints,
+		channels: r.channels,
+		createdBy: r.createdBy,
+		createdByName: r.createdByName,
+		createdAt: toIso(r.createdAt),
+		updatedAt: toIso(r.updatedAt),
+		publishedAt: iso(r.publishedAt)
+	};
+}
+export type ReleaseOut = ReturnType<typeof releaseOut>;
+
+export const versionOut = (v: VersionRow) => ({
+	number: v.number,
+	hash: v.hash,
+	code: shortCode(v.hash),
+	title: v.title,
+	createdByName: v.createdByName,
+	createdAt: toIso(v.createdAt)
+});
+
+export const requestOut = (q: RequestRow, now: Date) => ({
+	id: q.id,
+	version: q.version,
+	versionHash: q.versionHash,
+	code: shortCode(q.versionHash),
+	seat: q.seat,
+	unitId: q.unitId,
+	unitName: q.unitName,
+	createdAt: toIso(q.createdAt),
+	expiresAt: toIso(q.expiresAt),
+	state: requestState(q, now),
+	decidedByName: q.decidedByName,
+	decidedAt: iso(q.decidedAt),
+	reason: q.reason,
+	flaggedAt: iso(q.flaggedAt),
+	flagNote: q.flagNote
+});
+
+export const reviewOut = (r: ReviewRow) => ({ ...r, code: shortCode(r.versionHash), at: toIso(r.at) });
+export const approvalOut = (a: ApprovalRow) => ({ ...a, code: shortCode(a.versionHash), at: toIso(a.at), voidedAt: iso(a.voidedAt) });
+export const publicationOut = (p: PublicationRow) => ({ ...p, code: shortCode(p.versionHash), publishedAt: toIso(p.publishedAt) });
+export const servedClockOut = (c: ServedClock | null) =>
+	c && { id: c.id, ruleName: c.ruleName, label: c.label, dueAt: toIso(c.dueAt), status: c.status, satisfiedAt: iso(c.satisfiedAt) };

@@ -1,0 +1,239 @@
+import type { Tx } from '../db.ts';
+import type { ReleaseChannel } from './content.ts';
+
+import { RELEASE_KIND_LIST, type ReleaseKindName } from '../../releases.ts';
+
+export const RELEASE_KINDS = RELEASE_KIND_LIST;
+export type ReleaseKind = ReleaseKindName;
+export type ReleaseStatus = 'draft' | 'in_review' | 'awaiting_signoff' | 'approved' | 'published' | 'rejected' | 'withdrawn';
+/** States a release can still move from; rejected and withdrawn are ends until an edit reopens a rejection. */
+export const OPEN_STATES: ReleaseStatus[] = ['draft', 'in_review', 'awaiting_signoff', 'approved'];
+
+export interface ReleaseRow {
+	id: string;
+	unitId: string;
+	unitName: string;
+	kind: ReleaseKind;
+	incidentId: string | null;
+	incidentTitle: string | null;
+	conferenceId: string | null;
+	conferenceTitle: string | null;
+	status: ReleaseStatus;
+	currentVersion: number;
+	statusReason: string | null;
+	createdBy: string;
+	createdByName: string;
+	createdAt: Date;
+	updatedAt: Date;
+	publishedAt: Date | null;
+	/** the current version's content */
+	title: string;
+	body: string;
+	talkingPoints: string;
+	channels: ReleaseChannel[];
+	hash: string;
+}
+
+export interface VersionRow {
+	number: number;
+	title: string;
+	body: string;
+	talkingPoints: string;
+	channels: ReleaseChannel[];
+	hash: string;
+	createdBy: string;
+	createdByName: string;
+	createdAt: Date;
+}
+
+export interface RequestRow {
+	id: string;
+	releaseId: string;
+	version: number;
+	versionHash: string;
+	seat: 'sign' | 'countersign';
+	unitId: string;
+	unitName: string;
+	requestedBy: string;
+	createdAt: Date;
+	expiresAt: Date;
+	status: 'open' | 'approved' | 'rejected' | 'void';
+	decidedBy: string | null;
+	decidedByName: string | null;
+	decidedAt: Date | null;
+	reason: string | null;
+	flaggedBy: string | null;
+	flaggedAt: Date | null;
+	flagNote: string | null;
+}
+
+export interface ChainRow {
+	unitId: string;
+	confidentialityReviewerIds: string[];
+	countersignUnitIds: string[];
+	signoffHours: number;
+}
+
+const select = (db: Tx) => db`
+	select r.id, r.unit_id, u.name as unit_name, r.kind, r.incident_id, i.title as incident_title,
+		r.conference_id, c.title as conference_title, r.status, r.current_version, r.status_reason,
+		r.created_by, p.name as created_by_name, r.created_at, r.updated_at, r.published_at,
+		v.title, v.body, v.talking_points, v.channels, v.hash
+	from releases r
+	join units u on u.id = r.unit_id
+	join people p on p.id = r.created_by
+	join release_versions v on v.release_id = r.id and v.number = r.current_version
+	left join incidents i on i.id = r.incident_id
+	left join conferences c on c.id = r.conference_id`;
+
+/**
+ * Who may see a release: anyone whose reach includes its unit, and the people it names (the reviewers of
+ * its unit's chain and the leaders of its countersigning units, who may sit elsewhere).
+ */
+const visible = (db: Tx, scopeRoot: string | null, personId: string) =>
+	scopeRoot === null
+		? db`true`
+		: db`(r.unit_id in (select unit_subtree(${scopeRoot}))
+			or exists (select 1 from signoff_requests s where s.release_id = r.id and s.unit_id in (select unit_subtree(${scopeRoot})))
+			or exists (select 1 from review_chains ch where ch.unit_id = r.unit_id and ${personId} = any(ch.confidentiality_reviewer_ids)))`;
+
+export async function getRelease(db: Tx, id: string, scopeRoot: string | null, personId: string): Promise<ReleaseRow | undefined> {
+	const [row] = await db<ReleaseRow[]>`${select(db)} where r.id = ${id} and ${visible(db, scopeRoot, personId)}`;
+	return row;
+}
+
+/** The row locked for a transition: every step on one release happens one at a time. */
+export async function lockRelease(db: Tx, id: string, scopeRoot: string | null, personId: string): Promise<ReleaseRow | undefined> {
+	// The row alone first: locking through the join would, after waiting on an edit, re-check the old
+	// version's row against the new version number and lose the release.
+	const [locked] = await db`select 1 from releases where id = ${id} for update`;
+	if (!locked) return undefined;
+	return getRelease(db, id, scopeRoot, personId);
+}
+
+/** Whether the release belongs to a unit in the person's reach (not just visible to them as a countersigner). */
+export async function ownsRelease(db: Tx, r: Pick<ReleaseRow, 'unitId'>, scopeRoot: string | null): Promise<boolean> {
+	if (scopeRoot === null) return true;
+	const [row] = await db`select 1 where ${r.unitId}::uuid in (select unit_subtree(${scopeRoot}))`;
+	return row !== undefined;
+}
+
+export async function findByClientKey(db: Tx, createdBy: string, clientKey: string): Promise<ReleaseRow | undefined> {
+	const [row] = await db<ReleaseRow[]>`${select(db)} where r.created_by = ${createdBy} and r.client_key = ${clientKey}`;
+	return row;
+}
+
+export async function listReleases(
+	db: Tx,
+	scopeRoot: string | null,
+	personId: string,
+	filter: { status: ReleaseStatus | null; incidentId: string | null; conferenceId: string | null; limit: number }
+): Promise<ReleaseRow[]> {
+	return db<ReleaseRow[]>`
+		${select(db)}
+		where ${visible(db, scopeRoot, personId)}
+			and (${filter.status}::text is null or r.status = ${filter.status})
+			and (${filter.incidentId}::uuid is null or r.incident_id = ${filter.incidentId})
+			and (${filter.conferenceId}::uuid is null or r.conference_id = ${filter.conferenceId})
+		order by case when r.status in ('awaiting_signoff', 'in_review', 'approved', 'draft') then 0 else 1 end, r.updated_at desc
+		limit ${filter.limit}`;
+}
+
+export async function insertVersion(db: Tx, releaseId: string, number: number, c: Omit<VersionRow, 'number' | 'createdByName' | 'createdAt'>) {
+	await db`
+		insert into release_versions (release_id, number, title, body, talking_points, channels, hash, created_by)
+		values (${releaseId}, ${number}, ${c.title}, ${c.body}, ${c.talkingPoints}, ${c.channels}::text[], ${c.hash}, ${c.createdBy})`;
+}
+
+export async function versionsOf(db: Tx, releaseId: string): Promise<VersionRow[]> {
+	return db<VersionRow[]>`
+		select v.number, v.title, v.body, v.talking_points, v.channels, v.hash, v.created_by, p.name as created_by_name, v.created_at
+		from release_versions v join people p on p.id = v.created_by
+		where v.release_id = ${releaseId} order by v.number`;
+}
+
+const selectRequest = (db: Tx) => db`
+	select s.id, s.release_id, s.version, s.version_hash, s.seat, s.unit_id, u.name as unit_name, s.requested_by, s.created_at,
+		s.expires_at, s.status, s.decided_by, d.name as decided_by_name, s.decided_at, s.reason, s.flagged_by, s.flagged_at, s.flag_note
+	from signoff_requests s join units u on u.id = s.unit_id left join people d on d.id = s.decided_by`;
+
+export async function requestsOf(db: Tx, releaseId: string): Promise<RequestRow[]> {
+	return db<RequestRow[]>`${selectRequest(db)} where s.release_id = ${releaseId} order by s.created_at, s.seat desc`;
+}
+
+export async function getRequest(db: Tx, releaseId: string, requestId: string): Promise<RequestRow | undefined> {
+	const [row] = await db<RequestRow[]>`${selectRequest(db)} where s.id = ${requestId} and s.release_id = ${releaseId}`;
+	return row;
+}
+
+export async function chainOf(db: Tx, unitId: string): Promise<ChainRow> {
+	const [row] = await db<ChainRow[]>`
+		select unit_id, confidentiality_reviewer_ids, countersign_unit_ids, signoff_hours::float8 as signoff_hours
+		from review_chains where unit_id = ${unitId}`;
+	return row ?? { unitId, confidentialityReviewerIds: [], countersignUnitIds: [], signoffHours: 2 };
+}
+
+export interface ReviewRow {
+	id: string;
+	version: number;
+	versionHash: string;
+	stage: 'confidentiality';
+	reviewerId: string;
+	reviewerName: string;
+	decision: 'passed' | 'rejected';
+	reason: string | null;
+	at: Date;
+}
+
+export async function reviewsOf(db: Tx, releaseId: string): Promise<ReviewRow[]> {
+	return db<ReviewRow[]>`
+		select r.id, r.version, r.version_hash, r.stage, r.reviewer_id, p.name as reviewer_name, r.decision, r.reason, r.at
+		from release_reviews r join people p on p.id = r.reviewer_id
+		where r.release_id = ${releaseId} order by r.at`;
+}
+
+export interface ApprovalRow {
+	id: string;
+	requestId: string;
+	version: number;
+	versionHash: string;
+	personId: string;
+	personName: string;
+	factor: 'passkey' | 'password';
+	device: string | null;
+	at: Date;
+	voidedAt: Date | null;
+	voidReason: string | null;
+}
+
+export async function approvalsOf(db: Tx, releaseId: string): Promise<ApprovalRow[]> {
+	return db<ApprovalRow[]>`
+		select a.id, a.request_id, a.version, a.version_hash, a.person_id, p.name as person_name, a.factor, a.device, a.at, a.voided_at, a.void_reason
+		from approvals a join people p on p.id = a.person_id
+		where a.release_id = ${releaseId} order by a.at`;
+}
+
+export interface PublicationRow {
+	id: string;
+	version: number;
+	versionHash: string;
+	channel: ReleaseChannel;
+	url: string | null;
+	publishedAt: Date;
+	recordedByName: string;
+}
+
+export async function publicationsOf(db: Tx, releaseId: string): Promise<PublicationRow[]> {
+	return db<PublicationRow[]>`
+		select x.id, x.version, x.version_hash, x.channel, x.url, x.published_at, p.name as recorded_by_name
+		from release_publications x join people p on p.id = x.recorded_by
+		where x.release_id = ${releaseId} order by x.published_at, x.channel`;
+}
+
+/** Requests still waiting for a decision, newest first, with the title they carry. */
+export async function openRequests(db: Tx, now: Date): Promise<(RequestRow & { title: string })[]> {
+	return db<(RequestRow & { title: string })[]>`
+		select q.*, v.title from (${selectRequest(db)} where s.status = 'open' and s.expires_at > ${now}) q
+		join release_versions v on v.release_id = q.release_id and v.number = q.version
+		order by q.expires_at`;
+}

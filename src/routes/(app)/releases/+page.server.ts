@@ -1,0 +1,9 @@
+import type { PageServerLoad } from './$types';
+import { callerFor } from '$lib/server/trpc/caller.ts';
+
+export const load: PageServerLoad = async (event) => {
+	event.depends('app:releases');
+	const caller = callerFor(event);
+	const [releases, signoffs] = await Promise.all([caller.release.list(), caller.release.mySignoffs()]);
+	return { releases, signoffs, serverNowMs: Date.now() };
+};
