@@ -9,6 +9,8 @@ import {
 } from '@simplewebauthn/browser';
 import { t, type MessageKey } from '$lib/i18n/index.ts';
 import { trpc } from '$lib/trpc.ts';
+// this module's strings (see $lib/i18n/index.ts)
+import '$lib/i18n/zh-CN/passkeys.ts';
 
 /** The browser's ceremony ended without an answer; `message` says why in the interface language. */
 export class PasskeyCeremonyError extends Error {

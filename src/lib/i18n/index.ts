@@ -1,21 +1,27 @@
-import { zhCN, type MessageKey } from './zh-CN.ts';
+import { zhCN } from './zh-CN.ts';
+import type { conferencesZh } from './zh-CN/conferences.ts';
+import type { passkeysZh } from './zh-CN/passkeys.ts';
+import type { releasesZh } from './zh-CN/releases.ts';
 
-export type { MessageKey };
-export type Catalogue = Record<MessageKey, string>;
+export type MessageKey = keyof typeof zhCN | keyof typeof conferencesZh | keyof typeof passkeysZh | keyof typeof releasesZh;
 
-const catalogues: Record<string, Catalogue> = { 'zh-CN': zhCN };
-let current: Catalogue = zhCN;
+const messages: Record<string, string> = { ...zhCN };
 
-export function setLocale(locale: string): void {
-	current = catalogues[locale] ?? zhCN;
+/**
+ * A domain's strings join the catalogue when the code that shows them loads: a screen imports its domain's
+ * file under zh-CN/, so the sign-in page does not download the strings of sign-off. The server loads them all
+ * (src/lib/server/errors.ts).
+ */
+export function addMessages(section: Readonly<Record<string, string>>): void {
+	Object.assign(messages, section);
 }
 
 /** Looks a message up and fills `{name}` placeholders. */
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
-	const text: string = current[key] ?? zhCN[key] ?? key;
+	const text: string = messages[key] ?? key;
 	return params ? text.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m)) : text;
 }
 
 export function hasMessage(key: string): key is MessageKey {
-	return key in current;
+	return key in messages;
 }

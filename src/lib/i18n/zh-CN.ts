@@ -1,10 +1,6 @@
-// The Simplified Chinese catalogue: every string the interface shows. Keys are stable; add an
-// English catalogue with the same keys in en.ts to translate without touching components.
-import { conferencesZh } from './zh-CN/conferences.ts';
-import { passkeysZh } from './zh-CN/passkeys.ts';
-import { releasesZh } from './zh-CN/releases.ts';
-
-const base = {
+// The Simplified Chinese catalogue: the strings every page may show. A domain's own strings live in
+// zh-CN/<domain>.ts and join when the screens that show them load (see index.ts). Keys are stable.
+export const zhCN = {
 	'app.name': '回应',
 	'app.tagline': '政务新闻发布与舆情回应时限助手',
 
@@ -395,10 +391,8 @@ const base = {
 	'common.yes': '是',
 	'common.no': '否',
 	'common.active': '在用',
-	'common.inactive': '已停用'
+	'common.inactive': '已停用',
+	'subject.release': '新闻稿',
+	'subject.conference': '新闻发布会'
 } as const;
 
-// Each domain keeps its strings in its own file under zh-CN/, merged here into one catalogue.
-export const zhCN = { ...base, ...passkeysZh, ...releasesZh, ...conferencesZh } as const;
-
-export type MessageKey = keyof typeof zhCN;

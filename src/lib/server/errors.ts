@@ -1,5 +1,9 @@
 import { TRPCError } from '@trpc/server';
 import { t, type MessageKey } from '../i18n/index.ts';
+// The server speaks every domain: all strings are loaded here, which every server module reaches.
+import '../i18n/zh-CN/conferences.ts';
+import '../i18n/zh-CN/passkeys.ts';
+import '../i18n/zh-CN/releases.ts';
 
 /** A rejected input: which field, and why, in the interface language. */
 export class FieldError extends TRPCError {

@@ -1,4 +1,6 @@
 // Strings for conferences; merged into the catalogue by ../zh-CN.ts.
+import { addMessages } from '../index.ts';
+
 export const conferencesZh = {
 	// Field labels the server's messages name (「计划时间」…); `kind` of a conference is labelled as conferenceKind.
 	'field.conferenceKind': '发布形式',
@@ -12,7 +14,6 @@ export const conferencesZh = {
 	'field.publicPhone': '公开电话',
 	'field.personId': '人员',
 
-	'subject.conference': '新闻发布会',
 
 	'conference.kind.press_conference': '新闻发布会',
 	'conference.kind.briefing': '吹风会',
@@ -113,3 +114,4 @@ export const conferencesZh = {
 	'timeline.conference.late_notified': '计划晚于时限（截止 {time}），已提醒分管领导 {people}',
 	'timeline.conference.late_nobody': '计划晚于时限（截止 {time}），但该单位未设置分管领导，请政务公开办补齐'
 } as const;
+addMessages(conferencesZh);

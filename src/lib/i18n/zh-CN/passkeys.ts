@@ -1,4 +1,6 @@
 // Strings for passkeys; merged into the catalogue by ../zh-CN.ts.
+import { addMessages } from '../index.ts';
+
 export const passkeysZh = {
 	'passkey.title': '通行密钥',
 	'passkey.why': '签批新闻稿时，用通行密钥（指纹、面容或手机解锁）再确认一次身份，比重新输入密码更快也更安全。没有登记通行密钥时，签批需要重新输入登录密码。',
@@ -38,3 +40,4 @@ export const passkeysZh = {
 	'passkey.locked': '「{field}」尝试次数过多，请 15 分钟后再试',
 	'passkey.use_passkey': '「{field}」：您已登记通行密钥，请用通行密钥确认'
 } as const;
+addMessages(passkeysZh);

@@ -1,4 +1,6 @@
-// Strings for releases and their sign-off; merged into the catalogue by ../zh-CN.ts.
+// Strings for releases, their sign-off and review chains: they join the catalogue when a screen that shows them loads.
+import { addMessages } from '../index.ts';
+
 export const releasesZh = {
 	'chain.title': '审签流程',
 	'chain.intro': '每个单位的新闻稿先经保密审查人审查，再由分管领导签发；需要时加上其他单位领导会签。签发请求在设定时长后失效，若所服务的时限更早到期则以时限为准。',
@@ -14,8 +16,6 @@ export const releasesZh = {
 	'incident.releases': '发布与发布会',
 	'incident.draft_release': '起草权威信息',
 	'incident.plan_conference': '筹备新闻发布会',
-	'subject.release': '新闻稿',
-	'subject.conference': '新闻发布会',
 	'field.body': '正文',
 	'field.talkingPoints': '发布口径',
 	'field.channels': '发布渠道',
@@ -183,3 +183,4 @@ export const releasesZh = {
 	'timeline.release.published': '发布版本 {code}',
 	'timeline.release.requests_renewed': '重新送签'
 } as const;
+addMessages(releasesZh);
