@@ -8,7 +8,7 @@ import { sql } from '$lib/server/db.ts';
 import { startJobs, stopJobs } from '$lib/server/jobs/boss.ts';
 import { deliver, fallback } from '$lib/server/notify/dispatch.ts';
 import { appSenders } from '$lib/server/notify/senders.ts';
-import { lapseRequest } from '$lib/server/releases/flows.ts';
+import { lapseRequest } from '$lib/server/signoff/lapse.ts';
 import { migrate } from '$lib/server/migrate.ts';
 import { migrationFiles } from '$lib/server/migrations.ts';
 import { formRefusal } from '$lib/server/security/origin.ts';

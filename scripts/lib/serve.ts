@@ -39,7 +39,7 @@ export async function serveApp(opts: {
 		cwd: ROOT,
 		stdio: opts.quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit',
 		// Open live streams (server-sent events) would hold a stop for adapter-node's default 30 s.
-		env: { ...process.env, SHUTDOWN_TIMEOUT: '2', ...opts.env, DATABASE_URL: opts.databaseUrl, PORT: String(opts.port), HOST: host, ORIGIN: url }
+		env: { ...process.env, SHUTDOWN_TIMEOUT: '2', BODY_SIZE_LIMIT: '25M', ...opts.env, DATABASE_URL: opts.databaseUrl, PORT: String(opts.port), HOST: host, ORIGIN: url }
 	});
 	const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
 	const stop = async () => {

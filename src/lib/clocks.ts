@@ -37,3 +37,17 @@ export function hoursMinutes(ms: number): { h: number; m: number } {
 	const minutes = Math.floor(Math.abs(ms) / 60_000);
 	return { h: Math.floor(minutes / 60), m: minutes % 60 };
 }
+
+/** Where a clock's subject is shown. */
+export function subjectHref(subject: string, id: string): string | undefined {
+	switch (subject) {
+		case 'incident':
+			return `/incidents/${id}`;
+		case 'document':
+			return `/documents/${id}`;
+		case 'opinion_item':
+			return `/opinions/${id}`;
+		default:
+			return undefined;
+	}
+}

@@ -1,9 +1,23 @@
 import { zhCN } from './zh-CN.ts';
+import type { calendarZh } from './zh-CN/calendar.ts';
 import type { conferencesZh } from './zh-CN/conferences.ts';
+import type { documentsZh } from './zh-CN/documents.ts';
+import type { expertsZh } from './zh-CN/experts.ts';
+import type { filesZh } from './zh-CN/files.ts';
+import type { opinionsZh } from './zh-CN/opinions.ts';
 import type { passkeysZh } from './zh-CN/passkeys.ts';
 import type { releasesZh } from './zh-CN/releases.ts';
 
-export type MessageKey = keyof typeof zhCN | keyof typeof conferencesZh | keyof typeof passkeysZh | keyof typeof releasesZh;
+export type MessageKey =
+	| keyof typeof zhCN
+	| keyof typeof calendarZh
+	| keyof typeof conferencesZh
+	| keyof typeof documentsZh
+	| keyof typeof expertsZh
+	| keyof typeof filesZh
+	| keyof typeof opinionsZh
+	| keyof typeof passkeysZh
+	| keyof typeof releasesZh;
 
 const messages: Record<string, string> = { ...zhCN };
 

@@ -1,7 +1,12 @@
 import { TRPCError } from '@trpc/server';
 import { t, type MessageKey } from '../i18n/index.ts';
 // The server speaks every domain: all strings are loaded here, which every server module reaches.
+import '../i18n/zh-CN/calendar.ts';
 import '../i18n/zh-CN/conferences.ts';
+import '../i18n/zh-CN/documents.ts';
+import '../i18n/zh-CN/experts.ts';
+import '../i18n/zh-CN/files.ts';
+import '../i18n/zh-CN/opinions.ts';
 import '../i18n/zh-CN/passkeys.ts';
 import '../i18n/zh-CN/releases.ts';
 

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type postgres from 'postgres';
+import { rescheduleWarned } from './calendar/flows.ts';
+import { seedCalendar } from './calendar/seed.ts';
 
 export interface MigrationFile {
 	name: string;
@@ -23,6 +25,23 @@ const LOCK_KEY = 7_316_420_011; // any constant: one lock for every Huiying migr
 
 export function checksum(text: string): string {
 	return createHash('sha256').update(text.replace(/\r\n/g, '\n')).digest('hex');
+}
+
+/**
+ * The working-day calendar comes with the schema: every year the chinese-days package covers and the calendar
+ * lacks, in one transaction with the deadlines that had counted those years Monday to Friday (their pending
+ * ticks and the minute auditor act on the new times). Under the migration lock, so concurrent starts seed once.
+ */
+async function seedCalendarOnce(conn: postgres.ReservedSql<Record<string, unknown>>): Promise<void> {
+	await conn.unsafe('begin');
+	try {
+		const years = await seedCalendar(conn);
+		if (years.length) await rescheduleWarned(conn, years);
+		await conn.unsafe('commit');
+	} catch (e) {
+		await conn.unsafe('rollback');
+		throw new Error(`seeding the working-day calendar failed: ${(e as Error).message}`, { cause: e });
+	}
 }
 
 /**
@@ -63,6 +82,7 @@ export async function migrate(
 			}
 			applied.push(f.name);
 		}
+		await seedCalendarOnce(conn);
 		return { applied, alreadyApplied: done.size };
 	} finally {
 		await conn`select pg_advisory_unlock(${LOCK_KEY})`.catch(() => {});

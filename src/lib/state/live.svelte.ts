@@ -35,7 +35,8 @@ class Live {
 			onStarted: () => (this.connected = true),
 			onData: (change) => {
 				if (change.kind === 'inbox') this.#refresh(['app:inbox']);
-				else this.#refresh(['app:incident', 'app:incidents', 'app:clocks']);
+				// app:<subject> (app:opinion_item, app:document…) for the screens of other kinds of subject
+				else this.#refresh(['app:incident', 'app:incidents', 'app:clocks', `app:${change.subject}`]);
 			},
 			onError: () => (this.connected = false),
 			onConnectionStateChange: (state) => (this.connected = state.state === 'pending')

@@ -3,5 +3,10 @@ import { callerFor } from '$lib/server/trpc/caller.ts';
 
 export const load: PageServerLoad = async (event) => {
 	event.depends('app:clocks');
-	return { mine: await callerFor(event).clock.mine() };
+	const caller = callerFor(event);
+	const user = event.locals.user!;
+	// The office chases the units' yearly obligations from October (obligations/flows.ts).
+	const office = (user.roles.includes('office_admin') && user.unitKind === 'office') || user.roles.includes('sysadmin');
+	const [mine, obligations] = await Promise.all([caller.clock.mine(), office ? caller.obligation.shortfalls() : null]);
+	return { mine, obligations: obligations?.season && obligations.units.length ? obligations : null };
 };

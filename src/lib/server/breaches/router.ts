@@ -30,7 +30,7 @@ export const breachRouter = router({
 		const scope = scopeRoot(ctx.user);
 		const rows = await sql<BreachRow[]>`
 			select b.id, b.clock_id, b.unit_id, u.name as unit_name, c.rule_name, c.subject, c.subject_id,
-				coalesce(i.title, '') as subject_title, b.due_at, b.breached_at, c.satisfied_at, c.status,
+				coalesce(subject_title(c.subject, c.subject_id), '') as subject_title, b.due_at, b.breached_at, c.satisfied_at, c.status,
 				coalesce((select array_agg(p.name order by p.name) from people p where p.id = any(b.responsible_ids)), '{}') as responsible,
 				coalesce((
 					select json_agg(json_build_object('kind', a.kind, 'note', a.note, 'by', p.name, 'at', a.created_at) order by a.created_at)
@@ -39,7 +39,6 @@ export const breachRouter = router({
 			from breaches b
 			join clocks c on c.id = b.clock_id
 			join units u on u.id = b.unit_id
-			left join incidents i on c.subject = 'incident' and i.id = c.subject_id
 			where ${scope === null ? sql`true` : sql`b.unit_id in (select unit_subtree(${scope}))`}
 			order by b.breached_at desc
 			limit 200`;

@@ -3,11 +3,12 @@
 import { isOpen } from '../../clocks.ts';
 import { formatCountdown } from '../../countdown.ts';
 import { t, type MessageKey } from '../../i18n/index.ts';
+import { loadCalendar } from '../calendar/queries.ts';
 import { sql, type Tx } from '../db.ts';
 import { enqueueDelivery, enqueueTick } from '../jobs/boss.ts';
 import { announce } from '../live/bus.ts';
 import { addEvent } from '../timeline/queries.ts';
-import { dueAt as computeDue } from './deadline.ts';
+import { deadline, NO_CALENDAR, yearsReached } from './deadline.ts';
 import { decide, type Notice } from './engine.ts';
 import {
 	acknowledgementsOf,
@@ -54,6 +55,9 @@ export async function startClocks(
 	for (const rule of await listRules(tx, subject.type)) {
 		if (!applies(rule, ctx)) continue;
 		const startsAt = ctx.anchors[rule.anchor]!;
+		const calendar =
+			rule.durationUnit === 'working_days' ? await loadCalendar(tx, ...yearsReached(startsAt, rule.durationValue, rule.durationUnit)) : NO_CALENDAR;
+		const { due, fallbackYears } = deadline(startsAt, rule.durationValue, rule.durationUnit, calendar);
 		const clock = await insertClock(tx, {
 			ruleKey: rule.key,
 			subject,
@@ -62,8 +66,9 @@ export async function startClocks(
 			satisfiedBy: rule.satisfiedBy,
 			ladder: rule.ladder,
 			startsAt,
-			dueAt: computeDue(startsAt, rule.durationValue, rule.durationUnit),
-			startedAt
+			dueAt: due,
+			startedAt,
+			calendarWarning: fallbackYears.length > 0
 		});
 		if (!clock) continue;
 		await addEvent(tx, subject, 'clock.started', actorId, { clockId: clock.id, rule: clock.ruleName, dueAt: clock.dueAt }, startedAt);
@@ -161,15 +166,12 @@ export async function acknowledgeClock(
 }
 
 async function subjectTitle(tx: Tx, subject: Subject): Promise<string> {
-	if (subject.type === 'incident') {
-		const [row] = await tx<{ title: string }[]>`select title from incidents where id = ${subject.id}`;
-		return row?.title ?? '';
-	}
-	return '';
+	const [row] = await tx<{ title: string | null }[]>`select subject_title(${subject.type}, ${subject.id}) as title`;
+	return row?.title ?? '';
 }
 
 function subjectUrl(subject: Subject): string {
-	return subject.type === 'incident' ? `/incidents/${subject.id}` : '/';
+	return subject.type === 'incident' || subject.type === 'document' ? `/${subject.type}s/${subject.id}` : '/';
 }
 
 function noticeText(clock: ClockRow, notice: Notice, title: string, now: Date) {

@@ -17,7 +17,8 @@ export function clockOut(c: ClockRow) {
 		satisfiedAt: c.satisfiedAt ? toIso(c.satisfiedAt) : null,
 		breachedAt: c.breachedAt ? toIso(c.breachedAt) : null,
 		cancelledAt: c.cancelledAt ? toIso(c.cancelledAt) : null,
-		cancelReason: c.cancelReason
+		cancelReason: c.cancelReason,
+		calendarWarning: c.calendarWarning
 	};
 }
 export type ClockOut = ReturnType<typeof clockOut>;

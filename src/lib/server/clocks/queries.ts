@@ -10,6 +10,7 @@ export type SatisfiedBy =
 	| 'release.authoritative'
 	| 'conference.held'
 	| 'opinion.responded'
+	| 'opinion.assessed'
 	| 'document.interpretation_published'
 	| 'document.abolition_marked';
 
@@ -51,13 +52,15 @@ export interface ClockRow {
 	breachedAt: Date | null;
 	cancelledAt: Date | null;
 	cancelReason: string | null;
+	/** the deadline counted some year Monday to Friday: its holidays were not entered yet */
+	calendarWarning: boolean;
 }
 
 const ruleColumns = (db: Tx) =>
 	db`key, subject, name, applies_to, anchor, duration_value, duration_unit, satisfied_by, ladder, active, source, updated_at`;
 const clockColumns = (db: Tx) => db`
 	id, rule_key, subject, subject_id, unit_id, rule_name, satisfied_by, ladder, starts_at, due_at, started_at,
-	status, satisfied_at, evidence, breached_at, cancelled_at, cancel_reason`;
+	status, satisfied_at, evidence, breached_at, cancelled_at, cancel_reason, calendar_warning`;
 
 export async function listRules(db: Tx, subject?: SubjectType): Promise<RuleRow[]> {
 	return db<RuleRow[]>`
@@ -95,14 +98,15 @@ export interface NewClock {
 	startsAt: Date;
 	dueAt: Date;
 	startedAt: Date;
+	calendarWarning?: boolean;
 }
 
 /** Inserts unless an open clock of that rule already runs for the subject; returns the new clock or nothing. */
 export async function insertClock(db: Tx, c: NewClock): Promise<ClockRow | undefined> {
 	const [row] = await db<ClockRow[]>`
-		insert into clocks (rule_key, subject, subject_id, unit_id, rule_name, satisfied_by, ladder, starts_at, due_at, started_at)
+		insert into clocks (rule_key, subject, subject_id, unit_id, rule_name, satisfied_by, ladder, starts_at, due_at, started_at, calendar_warning)
 		values (${c.ruleKey}, ${c.subject.type}, ${c.subject.id}, ${c.unitId}, ${c.ruleName}, ${c.satisfiedBy},
-			${db.json(c.ladder as never)}, ${c.startsAt}, ${c.dueAt}, ${c.startedAt})
+			${db.json(c.ladder as never)}, ${c.startsAt}, ${c.dueAt}, ${c.startedAt}, ${c.calendarWarning ?? false})
 		on conflict (subject, subject_id, rule_key) where status in ('running', 'breached') do nothing
 		returning ${clockColumns(db)}`;
 	return row;

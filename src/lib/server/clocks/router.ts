@@ -15,10 +15,10 @@ export const clockRouter = router({
 		const rows = await sql<(ClockRow & { subjectTitle: string; unitName: string })[]>`
 			select c.id, c.rule_key, c.rule_name, c.subject, c.subject_id, c.unit_id, c.satisfied_by, c.ladder, c.starts_at,
 				c.due_at, c.started_at, c.status, c.satisfied_at, c.evidence, c.breached_at, c.cancelled_at, c.cancel_reason,
-				coalesce(i.title, '') as subject_title, u.name as unit_name
+				c.calendar_warning,
+				coalesce(subject_title(c.subject, c.subject_id), '') as subject_title, u.name as unit_name
 			from clocks c
 			join units u on u.id = c.unit_id
-			left join incidents i on c.subject = 'incident' and i.id = c.subject_id
 			where c.status in ('running', 'breached')
 				and ${scope === null ? sql`true` : sql`c.unit_id in (select unit_subtree(${scope}))`}
 			order by c.due_at

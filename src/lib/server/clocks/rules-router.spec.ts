@@ -53,6 +53,7 @@ describe('the rules screen', () => {
 			['document.interpretation', '发布政策解读材料', 3, 'working_days', true],
 			['incident.authoritative_release', '发布权威信息', 5, 'hours', true],
 			['incident.press_conference', '召开新闻发布会', 24, 'hours', true],
+			['opinion.assessment', '研判舆情', 2, 'hours', true],
 			['opinion.response', '回应政务舆情', 48, 'hours', true]
 		]);
 		const release = rules.find((r) => r.key === RELEASE)!;

@@ -7,6 +7,7 @@ import { t } from '../../i18n/index.ts';
 import { formatDateTime, toIso } from '../../time.ts';
 import { audit, type Actor } from '../audit/log.ts';
 import { satisfyClocks } from '../clocks/flows.ts';
+import { markResponded } from '../opinions/flows.ts';
 import type { Subject } from '../clocks/queries.ts';
 import { recipientsFor } from '../clocks/recipients.ts';
 import { sql, type Tx } from '../db.ts';
@@ -184,6 +185,9 @@ export async function markHeld(id: string, heldAt: Date, author: Author, now: Da
 		const met = before.incidentId
 			? await satisfyClocks(incidentSubject(before.incidentId), 'conference.held', heldAt, { conferenceId: id, title: after.title }, author.personId, tx)
 			: [];
+		// A conference that answers a public-opinion item is its response too.
+		const [answers] = await tx<{ opinionItemId: string | null }[]>`select opinion_item_id from conferences where id = ${id}`;
+		if (answers?.opinionItemId) met.push(...(await markResponded(tx, answers.opinionItemId, heldAt, { conferenceId: id, title: after.title }, author.personId)));
 		await audit(tx, author.actor, {
 			action: 'conference.held',
 			entity: 'conference',

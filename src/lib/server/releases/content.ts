@@ -62,8 +62,7 @@ export function contentHash(c: ReleaseContent): string {
 	return createHash('sha256').update(canonical, 'utf8').digest('hex');
 }
 
-/** The four characters people read aloud: "版本 7F3A". */
-export const shortCode = (hash: string) => hash.slice(0, 4).toUpperCase();
+export { shortCode } from '../signoff/flows.ts';
 
 // Markdown-lite: the "zero" preset knows nothing; only the rules named here are switched on. Raw HTML
 // stays off, so anything that looks like a tag is shown as text.

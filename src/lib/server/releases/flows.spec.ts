@@ -16,13 +16,13 @@ import {
 	editRelease,
 	publishRelease,
 	renewRequests,
-	requestState,
-	signoffTitle,
 	submitRelease,
-	type ReleaseAuthor,
-	type ServedClock
+	type ReleaseAuthor
 } from './flows.ts';
-import { requestsOf } from './queries.ts';
+import { requestState, signoffTitle, type ServedClock } from '../signoff/flows.ts';
+import { requestsOf as requestsOfRef } from '../signoff/queries.ts';
+
+const requestsOf = (db: typeof sql, releaseId: string) => requestsOfRef(db, { kind: 'release', id: releaseId });
 
 let city: Awaited<ReturnType<typeof makeProvince>>;
 beforeAll(async () => {

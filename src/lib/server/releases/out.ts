@@ -1,8 +1,8 @@
 import { toIso } from '../../time.ts';
 import { shortCode } from './content.ts';
-import type { ApprovalRow, PublicationRow, ReleaseRow, RequestRow, ReviewRow, VersionRow } from './queries.ts';
-import { requestState } from './flows.ts';
-import type { ServedClock } from './flows.ts';
+import { requestState, type ServedClock } from '../signoff/flows.ts';
+import type { ApprovalRow, RequestRow, ReviewRow } from '../signoff/queries.ts';
+import type { PublicationRow, ReleaseRow, VersionRow } from './queries.ts';
 
 const iso = (d: Date | null) => (d ? toIso(d) : null);
 
@@ -17,6 +17,8 @@ export function releaseOut(r: ReleaseRow) {
 		incidentTitle: r.incidentTitle,
 		conferenceId: r.conferenceId,
 		conferenceTitle: r.conferenceTitle,
+		opinionItemId: r.opinionItemId,
+		opinionSummary: r.opinionSummary,
 		status: r.status,
 		statusReason: r.statusReason,
 		version: r.currentVersion,

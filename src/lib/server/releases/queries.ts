@@ -18,6 +18,8 @@ export interface ReleaseRow {
 	incidentTitle: string | null;
 	conferenceId: string | null;
 	conferenceTitle: string | null;
+	opinionItemId: string | null;
+	opinionSummary: string | null;
 	status: ReleaseStatus;
 	currentVersion: number;
 	statusReason: string | null;
@@ -46,37 +48,9 @@ export interface VersionRow {
 	createdAt: Date;
 }
 
-export interface RequestRow {
-	id: string;
-	releaseId: string;
-	version: number;
-	versionHash: string;
-	seat: 'sign' | 'countersign';
-	unitId: string;
-	unitName: string;
-	requestedBy: string;
-	createdAt: Date;
-	expiresAt: Date;
-	status: 'open' | 'approved' | 'rejected' | 'void';
-	decidedBy: string | null;
-	decidedByName: string | null;
-	decidedAt: Date | null;
-	reason: string | null;
-	flaggedBy: string | null;
-	flaggedAt: Date | null;
-	flagNote: string | null;
-}
-
-export interface ChainRow {
-	unitId: string;
-	confidentialityReviewerIds: string[];
-	countersignUnitIds: string[];
-	signoffHours: number;
-}
-
 const select = (db: Tx) => db`
 	select r.id, r.unit_id, u.name as unit_name, r.kind, r.incident_id, i.title as incident_title,
-		r.conference_id, c.title as conference_title, r.status, r.current_version, r.status_reason,
+		r.conference_id, c.title as conference_title, r.opinion_item_id, o.summary as opinion_summary, r.status, r.current_version, r.status_reason,
 		r.created_by, p.name as created_by_name, r.created_at, r.updated_at, r.published_at,
 		v.title, v.body, v.talking_points, v.channels, v.hash
 	from releases r
@@ -84,7 +58,8 @@ const select = (db: Tx) => db`
 	join people p on p.id = r.created_by
 	join release_versions v on v.release_id = r.id and v.number = r.current_version
 	left join incidents i on i.id = r.incident_id
-	left join conferences c on c.id = r.conference_id`;
+	left join conferences c on c.id = r.conference_id
+	left join opinion_items o on o.id = r.opinion_item_id`;
 
 /**
  * Who may see a release: anyone whose reach includes its unit, and the people it names (the reviewers of
@@ -152,67 +127,6 @@ export async function versionsOf(db: Tx, releaseId: string): Promise<VersionRow[
 		where v.release_id = ${releaseId} order by v.number`;
 }
 
-const selectRequest = (db: Tx) => db`
-	select s.id, s.release_id, s.version, s.version_hash, s.seat, s.unit_id, u.name as unit_name, s.requested_by, s.created_at,
-		s.expires_at, s.status, s.decided_by, d.name as decided_by_name, s.decided_at, s.reason, s.flagged_by, s.flagged_at, s.flag_note
-	from signoff_requests s join units u on u.id = s.unit_id left join people d on d.id = s.decided_by`;
-
-export async function requestsOf(db: Tx, releaseId: string): Promise<RequestRow[]> {
-	return db<RequestRow[]>`${selectRequest(db)} where s.release_id = ${releaseId} order by s.created_at, s.seat desc`;
-}
-
-export async function getRequest(db: Tx, releaseId: string, requestId: string): Promise<RequestRow | undefined> {
-	const [row] = await db<RequestRow[]>`${selectRequest(db)} where s.id = ${requestId} and s.release_id = ${releaseId}`;
-	return row;
-}
-
-export async function chainOf(db: Tx, unitId: string): Promise<ChainRow> {
-	const [row] = await db<ChainRow[]>`
-		select unit_id, confidentiality_reviewer_ids, countersign_unit_ids, signoff_hours::float8 as signoff_hours
-		from review_chains where unit_id = ${unitId}`;
-	return row ?? { unitId, confidentialityReviewerIds: [], countersignUnitIds: [], signoffHours: 2 };
-}
-
-export interface ReviewRow {
-	id: string;
-	version: number;
-	versionHash: string;
-	stage: 'confidentiality';
-	reviewerId: string;
-	reviewerName: string;
-	decision: 'passed' | 'rejected';
-	reason: string | null;
-	at: Date;
-}
-
-export async function reviewsOf(db: Tx, releaseId: string): Promise<ReviewRow[]> {
-	return db<ReviewRow[]>`
-		select r.id, r.version, r.version_hash, r.stage, r.reviewer_id, p.name as reviewer_name, r.decision, r.reason, r.at
-		from release_reviews r join people p on p.id = r.reviewer_id
-		where r.release_id = ${releaseId} order by r.at`;
-}
-
-export interface ApprovalRow {
-	id: string;
-	requestId: string;
-	version: number;
-	versionHash: string;
-	personId: string;
-	personName: string;
-	factor: 'passkey' | 'password';
-	device: string | null;
-	at: Date;
-	voidedAt: Date | null;
-	voidReason: string | null;
-}
-
-export async function approvalsOf(db: Tx, releaseId: string): Promise<ApprovalRow[]> {
-	return db<ApprovalRow[]>`
-		select a.id, a.request_id, a.version, a.version_hash, a.person_id, p.name as person_name, a.factor, a.device, a.at, a.voided_at, a.void_reason
-		from approvals a join people p on p.id = a.person_id
-		where a.release_id = ${releaseId} order by a.at`;
-}
-
 export interface PublicationRow {
 	id: string;
 	version: number;
@@ -228,12 +142,4 @@ export async function publicationsOf(db: Tx, releaseId: string): Promise<Publica
 		select x.id, x.version, x.version_hash, x.channel, x.url, x.published_at, p.name as recorded_by_name
 		from release_publications x join people p on p.id = x.recorded_by
 		where x.release_id = ${releaseId} order by x.published_at, x.channel`;
-}
-
-/** Requests still waiting for a decision, newest first, with the title they carry. */
-export async function openRequests(db: Tx, now: Date): Promise<(RequestRow & { title: string })[]> {
-	return db<(RequestRow & { title: string })[]>`
-		select q.*, v.title from (${selectRequest(db)} where s.status = 'open' and s.expires_at > ${now}) q
-		join release_versions v on v.release_id = q.release_id and v.number = q.version
-		order by q.expires_at`;
 }

@@ -22,30 +22,16 @@ import {
 	publishRelease,
 	rejectSignoff,
 	renewRequests,
-	requestState,
 	reviewRelease,
 	servedClock,
-	signersOf,
-	signoffBinding,
 	submitRelease,
 	withdrawRelease,
 	type ReleaseAuthor
 } from './flows.ts';
 import { approvalOut, publicationOut, releaseOut, requestOut, reviewOut, servedClockOut, versionOut } from './out.ts';
-import {
-	approvalsOf,
-	chainOf,
-	getRelease,
-	getRequest,
-	listReleases,
-	openRequests,
-	publicationsOf,
-	RELEASE_KINDS,
-	requestsOf,
-	reviewsOf,
-	versionsOf,
-	type ReleaseRow
-} from './queries.ts';
+import { getRelease, listReleases, publicationsOf, RELEASE_KINDS, versionsOf, type ReleaseRow } from './queries.ts';
+import { requestState, signersOf, signoffBinding, signUrl } from '../signoff/flows.ts';
+import { approvalsOf, chainOf, getRequest, openRequests, refOf, requestsOf, reviewsOf } from '../signoff/queries.ts';
 
 const content = {
 	title: z.string().max(200),
@@ -77,9 +63,9 @@ async function details(r: ReleaseRow, user: SessionUser, compareTo: number | nul
 	const now = new Date();
 	const [versions, requests, reviews, approvals, publications, clock, chain, timeline] = await Promise.all([
 		versionsOf(sql, r.id),
-		requestsOf(sql, r.id),
-		reviewsOf(sql, r.id),
-		approvalsOf(sql, r.id),
+		requestsOf(sql, { kind: 'release', id: r.id }),
+		reviewsOf(sql, { kind: 'release', id: r.id }),
+		approvalsOf(sql, { kind: 'release', id: r.id }),
 		publicationsOf(sql, r.id),
 		servedClock(sql, r),
 		chainOf(sql, r.unitId),
@@ -123,6 +109,7 @@ export const releaseRouter = router({
 				unitId: z.uuid().nullable().default(null),
 				incidentId: z.uuid().nullable().default(null),
 				conferenceId: z.uuid().nullable().default(null),
+				opinionItemId: z.uuid().nullable().default(null),
 				...content
 			})
 		)
@@ -142,7 +129,7 @@ export const releaseRouter = router({
 	/** The second-factor ceremony for one request: a passkey challenge bound to the request and the version, or "use your password". */
 	stepUp: authedProcedure.input(requestRef).mutation(async ({ ctx, input }) => {
 		await visibleRelease(ctx, input.id);
-		const request = await getRequest(sql, input.id, input.requestId);
+		const request = await getRequest(sql, { kind: 'release', id: input.id }, input.requestId);
 		if (!request) throw notFound();
 		return stepUpOptions(ctx.user.id, signoffBinding(request.id, request.versionHash), ctx.origin);
 	}),
@@ -187,13 +174,13 @@ export const releaseRouter = router({
 	/** What the leader sees before deciding: the request's own version in full, its diff, who drafted and reviewed it, the clock. */
 	signoffView: authedProcedure.input(requestRef).query(async ({ ctx, input }) => {
 		const r = await visibleRelease(ctx, input.id);
-		const request = await getRequest(sql, r.id, input.requestId);
+		const request = await getRequest(sql, { kind: 'release', id: r.id }, input.requestId);
 		if (!request) throw notFound();
 		const now = new Date();
 		const [versions, reviews, approvals, clock, signers, passkey] = await Promise.all([
 			versionsOf(sql, r.id),
-			reviewsOf(sql, r.id),
-			approvalsOf(sql, r.id),
+			reviewsOf(sql, { kind: 'release', id: r.id }),
+			approvalsOf(sql, { kind: 'release', id: r.id }),
 			servedClock(sql, r),
 			signersOf(sql, request.unitId),
 			hasPasskey(sql, ctx.user.id)
@@ -226,13 +213,13 @@ export const releaseRouter = router({
 				.default({ status: null, incidentId: null, conferenceId: null, limit: 100 })
 		)
 		.query(async ({ ctx, input }) => (await listReleases(sql, scopeRoot(ctx.user), ctx.user.id, input)).map(releaseOut)),
-	/** Requests this person may decide now: the leader's "待我签发". */
+	/** Requests this person may decide now, releases and documents alike: the leader's "待我签发". */
 	mySignoffs: authedProcedure.query(async ({ ctx }) => {
 		const now = new Date();
 		const requests = await openRequests(sql, now);
 		const signers = new Map<string, string[]>();
 		for (const unitId of new Set(requests.map((q) => q.unitId))) signers.set(unitId, await signersOf(sql, unitId));
-		return requests.filter((q) => signers.get(q.unitId)!.includes(ctx.user.id)).map((q) => ({ ...requestOut(q, now), releaseId: q.releaseId, title: q.title }));
+		return requests.filter((q) => signers.get(q.unitId)!.includes(ctx.user.id)).map((q) => ({ ...requestOut(q, now), kind: refOf(q).kind, href: signUrl(refOf(q), q.id), title: q.title }));
 	}),
 	/** The unit's review chain: confidentiality reviewers, countersigning units, how long a request stays open. */
 	chain: authedProcedure.input(z.object({ unitId: z.uuid() })).query(async ({ ctx, input }) => {

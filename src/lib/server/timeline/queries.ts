@@ -25,7 +25,13 @@ export async function addEvent(
 		values (${subject.type}, ${subject.id}, ${kind}, ${actorId}, ${db.json(data as never)}, ${at ?? new Date()})`;
 	// Whatever reaches a timeline is news for the screens showing that subject, on every instance.
 	const [unit] = await db<{ unitId: string | null }[]>`
-		select case ${subject.type} when 'incident' then (select lead_unit_id from incidents where id = ${subject.id}) end as unit_id`;
+		select case ${subject.type}
+			when 'incident' then (select lead_unit_id from incidents where id = ${subject.id})
+			when 'opinion_item' then (select unit_id from opinion_items where id = ${subject.id})
+			when 'document' then (select unit_id from documents where id = ${subject.id})
+			when 'release' then (select unit_id from releases where id = ${subject.id})
+			when 'conference' then (select unit_id from conferences where id = ${subject.id})
+		end as unit_id`;
 	await announce(db, { kind: 'subject', subject: subject.type, id: subject.id, unitId: unit?.unitId ?? null });
 }
 

@@ -1,6 +1,8 @@
 import { breachRouter } from '../breaches/router.ts';
+import { calendarRouter } from '../calendar/router.ts';
 import { clockRouter } from '../clocks/router.ts';
 import { conferenceRouter } from '../conferences/router.ts';
+import { expertRouter } from '../experts/router.ts';
 import { rulesRouter } from '../clocks/rules-router.ts';
 import { inboxRouter } from '../inbox/router.ts';
 import { liveRouter } from '../live/router.ts';
@@ -10,6 +12,9 @@ import { deviceRouter } from '../notify/router.ts';
 import { incidentRouter } from '../incidents/router.ts';
 import { passkeyRouter } from '../passkeys/router.ts';
 import { releaseRouter } from '../releases/router.ts';
+import { documentRouter } from '../documents/router.ts';
+import { obligationRouter } from '../obligations/router.ts';
+import { opinionRouter } from '../opinions/router.ts';
 import { personRouter } from '../people/router.ts';
 import { settingsRouter } from '../settings/router.ts';
 import { unitRouter } from '../units/router.ts';
@@ -22,6 +27,7 @@ export const appRouter = router({
 	settings: settingsRouter,
 	incident: incidentRouter,
 	conference: conferenceRouter,
+	expert: expertRouter,
 	clock: clockRouter,
 	inbox: inboxRouter,
 	rule: rulesRouter,
@@ -31,7 +37,11 @@ export const appRouter = router({
 	delivery: deliveryRouter,
 	passkey: passkeyRouter,
 	release: releaseRouter,
-	channel: channelRouter
+	document: documentRouter,
+	obligation: obligationRouter,
+	opinion: opinionRouter,
+	channel: channelRouter,
+	calendar: calendarRouter
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,182 @@
+import type { Tx } from '../db.ts';
+
+export const DOCUMENT_STATUSES = ['drafting', 'submitted', 'signed', 'published', 'amended', 'abolished', 'expired'] as const;
+export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
+export const DISCLOSURES = ['proactive', 'on_request', 'withheld'] as const;
+export type Disclosure = (typeof DISCLOSURES)[number];
+export const MATERIAL_KINDS = ['text', 'graphic', 'video', 'qa', 'expert_interview', 'principal'] as const;
+export type MaterialKind = (typeof MATERIAL_KINDS)[number];
+
+/** What a document version holds besides who saved it: the text and its interpretation plan. */
+export interface DocumentContent {
+	title: string;
+	docNumber: string;
+	body: string;
+	disclosure: Disclosure;
+	withheldReason: string;
+	planInterpreter: string;
+	planApproach: string;
+	planChannels: string[];
+	planTiming: string;
+	exemptionReason: string;
+	fileIds: string[];
+}
+
+export interface DocumentRow extends DocumentContent {
+	id: string;
+	unitId: string;
+	unitName: string;
+	interpretingUnitId: string;
+	interpretingUnitName: string;
+	drafterId: string;
+	drafterName: string;
+	status: DocumentStatus;
+	stage: 'in_review' | 'awaiting_signoff' | null;
+	currentVersion: number;
+	statusReason: string | null;
+	publishedAt: Date | null;
+	publishedUrl: string | null;
+	endedAt: Date | null;
+	markedAt: Date | null;
+	markedUrl: string | null;
+	createdBy: string;
+	createdByName: string;
+	createdAt: Date;
+	updatedAt: Date;
+	/** the current version's hash (the document alone; the bundle hash adds the materials) */
+	hash: string;
+}
+
+const select = (db: Tx) => db`
+	select d.id, d.unit_id, u.name as unit_name, d.interpreting_unit_id, iu.name as interpreting_unit_name, d.drafter_id,
+		dr.name as drafter_name, d.status, d.stage, d.current_version, d.status_reason, d.published_at, d.published_url, d.ended_at,
+		d.marked_at, d.marked_url, d.created_by, c.name as created_by_name, d.created_at, d.updated_at,
+		v.title, v.doc_number, v.body, v.disclosure, v.withheld_reason, v.plan_interpreter, v.plan_approach, v.plan_channels,
+		v.plan_timing, v.exemption_reason, v.file_ids, v.hash
+	from documents d
+	join units u on u.id = d.unit_id
+	join units iu on iu.id = d.interpreting_unit_id
+	join people dr on dr.id = d.drafter_id
+	join people c on c.id = d.created_by
+	join document_versions v on v.document_id = d.id and v.number = d.current_version`;
+
+/**
+ * Who may see a document: anyone whose reach includes its drafting or interpreting unit, and the people
+ * its sign-off names. A withheld document (不予公开) stays with the drafting unit's reach and its signers.
+ */
+const visible = (db: Tx, scopeRoot: string | null, personId: string) =>
+	scopeRoot === null
+		? db`true`
+		: db`(d.unit_id in (select unit_subtree(${scopeRoot}))
+			-- the units asked to sign it see it, withheld or not: they cannot sign what they cannot read
+			or exists (select 1 from signoff_requests s where s.document_id = d.id and s.unit_id in (select unit_subtree(${scopeRoot})))
+			or (v.disclosure <> 'withheld' and (
+				d.interpreting_unit_id in (select unit_subtree(${scopeRoot}))
+				or exists (select 1 from review_chains ch where ch.unit_id = d.unit_id and ${personId} = any(ch.confidentiality_reviewer_ids)))))`;
+
+export async function getDocument(db: Tx, id: string, scopeRoot: string | null, personId: string): Promise<DocumentRow | undefined> {
+	const [row] = await db<DocumentRow[]>`${select(db)} where d.id = ${id} and ${visible(db, scopeRoot, personId)}`;
+	return row;
+}
+
+/** The row locked first, then read: a lock through the version join could lose the row after an edit. */
+export async function lockDocument(db: Tx, id: string, scopeRoot: string | null, personId: string): Promise<DocumentRow | undefined> {
+	const [locked] = await db`select 1 from documents where id = ${id} for update`;
+	if (!locked) return undefined;
+	return getDocument(db, id, scopeRoot, personId);
+}
+
+export async function ownsDocument(db: Tx, d: Pick<DocumentRow, 'unitId' | 'interpretingUnitId'>, scopeRoot: string | null): Promise<boolean> {
+	if (scopeRoot === null) return true;
+	const [row] = await db`
+		select 1 where ${d.unitId}::uuid in (select unit_subtree(${scopeRoot})) or ${d.interpretingUnitId}::uuid in (select unit_subtree(${scopeRoot}))`;
+	return row !== undefined;
+}
+
+export async function findByClientKey(db: Tx, createdBy: string, clientKey: string): Promise<DocumentRow | undefined> {
+	const [row] = await db<DocumentRow[]>`${select(db)} where d.created_by = ${createdBy} and d.client_key = ${clientKey}`;
+	return row;
+}
+
+export async function listDocuments(
+	db: Tx,
+	scopeRoot: string | null,
+	personId: string,
+	filter: { status: DocumentStatus | null; limit: number }
+): Promise<DocumentRow[]> {
+	return db<DocumentRow[]>`
+		${select(db)}
+		where ${visible(db, scopeRoot, personId)} and (${filter.status}::text is null or d.status = ${filter.status})
+		order by case when d.status in ('drafting', 'submitted', 'signed') then 0 else 1 end, d.updated_at desc
+		limit ${filter.limit}`;
+}
+
+export async function insertVersion(db: Tx, documentId: string, number: number, c: DocumentContent & { hash: string; createdBy: string }) {
+	await db`
+		insert into document_versions (document_id, number, title, doc_number, body, disclosure, withheld_reason, plan_interpreter,
+			plan_approach, plan_channels, plan_timing, exemption_reason, file_ids, hash, created_by)
+		values (${documentId}, ${number}, ${c.title}, ${c.docNumber}, ${c.body}, ${c.disclosure}, ${c.withheldReason}, ${c.planInterpreter},
+			${c.planApproach}, ${c.planChannels}::text[], ${c.planTiming}, ${c.exemptionReason}, ${c.fileIds}::uuid[], ${c.hash}, ${c.createdBy})`;
+}
+
+export interface DocumentVersionRow extends DocumentContent {
+	number: number;
+	hash: string;
+	createdByName: string;
+	createdAt: Date;
+}
+
+export async function documentVersions(db: Tx, documentId: string): Promise<DocumentVersionRow[]> {
+	return db<DocumentVersionRow[]>`
+		select v.number, v.title, v.doc_number, v.body, v.disclosure, v.withheld_reason, v.plan_interpreter, v.plan_approach,
+			v.plan_channels, v.plan_timing, v.exemption_reason, v.file_ids, v.hash, p.name as created_by_name, v.created_at
+		from document_versions v join people p on p.id = v.created_by
+		where v.document_id = ${documentId} order by v.number`;
+}
+
+export interface MaterialRow {
+	id: string;
+	documentId: string;
+	kind: MaterialKind;
+	expertId: string | null;
+	expertName: string | null;
+	interpreterId: string | null;
+	interpreterName: string | null;
+	currentVersion: number;
+	publishedAt: Date | null;
+	publishedUrl: string | null;
+	removedAt: Date | null;
+	createdAt: Date;
+	title: string;
+	body: string;
+	fileIds: string[];
+	hash: string;
+	versionCreatedAt: Date;
+	versionCreatedByName: string;
+}
+
+const selectMaterial = (db: Tx) => db`
+	select m.id, m.document_id, m.kind, m.expert_id, e.name as expert_name, m.interpreter_id, ip.name as interpreter_name,
+		m.current_version, m.published_at, m.published_url, m.removed_at, m.created_at,
+		v.title, v.body, v.file_ids, v.hash, v.created_at as version_created_at, vp.name as version_created_by_name
+	from materials m
+	join material_versions v on v.material_id = m.id and v.number = m.current_version
+	join people vp on vp.id = v.created_by
+	left join experts e on e.id = m.expert_id
+	left join people ip on ip.id = m.interpreter_id`;
+
+/** The package's materials still in it (removed ones stay on record, outside the package). */
+export async function materialsOf(db: Tx, documentId: string): Promise<MaterialRow[]> {
+	return db<MaterialRow[]>`${selectMaterial(db)} where m.document_id = ${documentId} and m.removed_at is null order by m.created_at`;
+}
+
+export async function getMaterial(db: Tx, documentId: string, materialId: string): Promise<MaterialRow | undefined> {
+	const [row] = await db<MaterialRow[]>`${selectMaterial(db)} where m.document_id = ${documentId} and m.id = ${materialId}`;
+	return row;
+}
+
+export async function insertMaterialVersion(db: Tx, materialId: string, number: number, c: { title: string; body: string; fileIds: string[]; hash: string; createdBy: string }) {
+	await db`
+		insert into material_versions (material_id, number, title, body, file_ids, hash, created_by)
+		values (${materialId}, ${number}, ${c.title}, ${c.body}, ${c.fileIds}::uuid[], ${c.hash}, ${c.createdBy})`;
+}

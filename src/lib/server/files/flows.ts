@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import type { MessageKey } from '../../i18n/index.ts';
+import { audit, type Actor } from '../audit/log.ts';
+import type { SessionUser } from '../auth/session.ts';
+import { sql } from '../db.ts';
+import { FieldError } from '../errors.ts';
+import { scopeRoot } from '../units/scope.ts';
+import { insertFile, maxFileBytes, readableFile, type FileRow } from './queries.ts';
+import { checkFile, cleanFileName, type FileRefusalReason } from './sniff.ts';
+import { blobStore, newStorageKey, type BlobStore } from './store.ts';
+
+/** Why a file is refused: its bytes (sniff.ts), or no file in the request at all. */
+export type UploadRefusalReason = FileRefusalReason | 'missing';
+
+const REFUSAL_KEY: Record<UploadRefusalReason, MessageKey> = {
+	missing: 'files.no_file',
+	empty: 'files.empty',
+	too_large: 'files.too_large',
+	type: 'files.bad_type'
+};
+
+/** A file that will not be stored, and why, naming the field 「文件」. */
+export class FileRefused extends FieldError {
+	readonly reason: UploadRefusalReason;
+	constructor(reason: UploadRefusalReason, maxBytes: number) {
+		super('file', REFUSAL_KEY[reason], { mb: megabytes(maxBytes) });
+		this.reason = reason;
+	}
+}
+
+function megabytes(bytes: number): number {
+	return Math.round((bytes / 1024 / 1024) * 10) / 10;
+}
+
+export interface Uploader {
+	personId: string;
+	actor: Actor;
+}
+
+/** Checks the bytes (empty, size, sniffed type), puts them in the store and records who uploaded what. */
+export async function storeFile(bytes: Uint8Array, name: string, uploader: Uploader, store: BlobStore = blobStore()): Promise<FileRow> {
+	const maxBytes = await maxFileBytes(sql);
+	const checked = await checkFile(bytes, name, maxBytes);
+	if (!checked.ok) throw new FileRefused(checked.reason, maxBytes);
+	const { mime, ext } = checked.type;
+	const sha256 = createHash('sha256').update(bytes).digest('hex');
+	const storageKey = newStorageKey();
+	await store.put(storageKey, bytes, mime);
+	try {
+		return await sql.begin(async (tx) => {
+			const row = await insertFile(tx, { sha256, size: bytes.byteLength, mime, name: cleanFileName(name, ext), storageKey, uploadedBy: uploader.personId });
+			await audit(tx, { ...uploader.actor, personId: uploader.personId }, {
+				action: 'file.uploaded',
+				entity: 'file',
+				entityId: row.id,
+				after: { name: row.name, size: row.size, mime, sha256 }
+			});
+			return row;
+		});
+	} catch (e) {
+		// No row, no bytes: a blob nobody can reach is not left behind.
+		await store.delete(storageKey).catch(() => {});
+		throw e;
+	}
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The file when this person may download it, else null (the caller answers 404 either way). See readableFile. */
+export async function fileAccess(user: Pick<SessionUser, 'id' | 'roles' | 'scopeUnitId'>, fileId: string): Promise<FileRow | null> {
+	if (!UUID.test(fileId)) return null;
+	return (await readableFile(sql, fileId, user.id, scopeRoot(user))) ?? null;
+}
+
+/**
+ * The files of `ids` this person may read, in the order asked, skipping the rest. Attaching a file to a version
+ * must go through this: otherwise attaching someone else's file id to one's own document would open it up.
+ */
+export async function accessibleFiles(user: Pick<SessionUser, 'id' | 'roles' | 'scopeUnitId'>, ids: readonly string[]): Promise<FileRow[]> {
+	const rows = await Promise.all([...new Set(ids)].map((id) => fileAccess(user, id)));
+	return rows.filter((r): r is FileRow => r !== null);
+}
+
+/** The stored bytes of a file row; null when the store has lost them. */
+export function openFile(file: FileRow, store: BlobStore = blobStore()): Promise<ReadableStream<Uint8Array> | null> {
+	return store.get(file.storageKey);
+}

@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { OPINION_HEATS, OPINION_SOURCES, OPINION_STATUSES, OPINION_TYPES } from '../../opinions.ts';
+import { toIso } from '../../time.ts';
+import type { SessionUser } from '../auth/session.ts';
+import { clockOut } from '../clocks/out.ts';
+import { clocksOf } from '../clocks/queries.ts';
+import { sql } from '../db.ts';
+import { notFound } from '../errors.ts';
+import { timelineOf } from '../timeline/queries.ts';
+import type { Context } from '../trpc/context.ts';
+import { authedProcedure, router } from '../trpc/init.ts';
+import { scopeRoot } from '../units/scope.ts';
+import { labelledAs } from '../trpc/zod-messages.ts';
+import { addConsultation, assessItem, captureItem, evaluateItem, linkConference, linkIncident, mergeItem, possibleDuplicates, recordResponse, type Author } from './flows.ts';
+import { opinionOut, sightingOut } from './out.ts';
+import { awaitingCount, consultationsOf, getItem, listItems, responsesOf, sightingsOf, type OpinionRow } from './queries.ts';
+
+const when = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+
+const authorOf = (ctx: Context & { user: SessionUser }): Author => ({
+	personId: ctx.user.id,
+	unitId: ctx.user.unitId,
+	scope: scopeRoot(ctx.user),
+	actor: ctx.actor
+});
+
+const duplicateOut = (d: Awaited<ReturnType<typeof possibleDuplicates>>[number]) => ({ ...d, firstSeenAt: toIso(d.firstSeenAt) });
+
+/** The item's own clocks, and under an incident the incident's too: those are the ones that govern it. */
+async function withClocks(o: OpinionRow) {
+	const own = await clocksOf(sql, { type: 'opinion_item', id: o.id });
+	const incident = o.incidentId ? await clocksOf(sql, { type: 'incident', id: o.incidentId }) : [];
+	return { ...opinionOut(o), clocks: own.map(clockOut), incidentClocks: incident.map(clockOut) };
+}
+
+async function visible(ctx: Context & { user: SessionUser }, id: string) {
+	const o = await getItem(sql, id, scopeRoot(ctx.user));
+	if (!o) throw notFound();
+	return o;
+}
+
+export const opinionRouter = router({
+	/** Captured from a phone, online or from the outbox: a replay of the same clientKey returns the first item. */
+	create: authedProcedure
+		.input(
+			z.object({
+				clientKey: z.uuid(),
+				source: z.enum(OPINION_SOURCES, { error: labelledAs('opinionSource') }),
+				url: z
+					.string()
+					.trim()
+					.max(2000)
+					.regex(/^(https?:\/\/\S+)?$/)
+					.transform((s) => s || null)
+					.nullable()
+					.default(null),
+				summary: z.string().max(2000),
+				firstSeenAt: when,
+				type: z.enum(OPINION_TYPES, { error: labelledAs('opinionType') }),
+				unitId: z.uuid(),
+				screenshotIds: z.array(z.uuid()).max(9).default([]),
+				deviceRecordedAt: when.nullable().default(null)
+			})
+		)
+		.mutation(async ({ ctx, input }) => {
+			const { item, replay, duplicates } = await captureItem(input, authorOf(ctx));
+			return { ...(await withClocks(item)), replay, duplicates: duplicates.map(duplicateOut) };
+		}),
+	assess: authedProcedure
+		.input(
+			z.object({
+				id: z.uuid(),
+				heat: z.enum(OPINION_HEATS),
+				needsResponse: z.boolean(),
+				incidentId: z.uuid().nullable().default(null),
+				localityUnitIds: z.array(z.uuid()).max(20).default([]),
+				responsePlan: z.string().max(5000).default('')
+			})
+		)
+		.mutation(async ({ ctx, input }) => {
+			const { id, ...a } = input;
+			return withClocks(await assessItem(id, a, authorOf(ctx)));
+		}),
+	linkIncident: authedProcedure
+		.input(z.object({ id: z.uuid(), incidentId: z.uuid() }))
+		.mutation(async ({ ctx, input }) => withClocks(await linkIncident(input.id, input.incidentId, authorOf(ctx)))),
+	/** Answered by a press conference: held, it counts at once; planned, when it is held. */
+	linkConference: authedProcedure.input(z.object({ id: z.uuid(), conferenceId: z.uuid() })).mutation(async ({ ctx, input }) => {
+		const { item, satisfied } = await linkConference(input.id, input.conferenceId, authorOf(ctx));
+		return { ...(await withClocks(item)), satisfied };
+	}),
+	merge: authedProcedure
+		.input(z.object({ id: z.uuid(), intoId: z.uuid() }))
+		.mutation(async ({ ctx, input }) => withClocks(await mergeItem(input.id, input.intoId, authorOf(ctx)))),
+	consult: authedProcedure
+		.input(z.object({ id: z.uuid(), note: z.string().max(5000) }))
+		.mutation(async ({ ctx, input }) => opinionOut(await addConsultation(input.id, input.note, authorOf(ctx)))),
+	recordResponse: authedProcedure
+		.input(z.object({ id: z.uuid(), kind: z.enum(['interview', 'briefing']), outlet: z.string().max(200), at: when, note: z.string().max(2000).default('') }))
+		.mutation(async ({ ctx, input }) => {
+			const { id, ...r } = input;
+			const { item, satisfied } = await recordResponse(id, r, authorOf(ctx));
+			return { ...(await withClocks(item)), satisfied };
+		}),
+	evaluate: authedProcedure
+		.input(z.object({ id: z.uuid(), attentionFell: z.boolean(), lessons: z.string().max(5000).default('') }))
+		.mutation(async ({ ctx, input }) => opinionOut(await evaluateItem(input.id, input, authorOf(ctx)))),
+	byId: authedProcedure.input(z.object({ id: z.uuid() })).query(async ({ ctx, input }) => {
+		const o = await visible(ctx, input.id);
+		const [sightings, consultations, responses, timeline, releases, conferences] = await Promise.all([
+			sightingsOf(sql, o.id),
+			consultationsOf(sql, o.id),
+			responsesOf(sql, o.id),
+			timelineOf(sql, { type: 'opinion_item', id: o.id }),
+			sql<{ id: string; kind: string; status: string; title: string; publishedAt: Date | null }[]>`
+				select r.id, r.kind, r.status, v.title, r.published_at from releases r
+				join release_versions v on v.release_id = r.id and v.number = r.current_version
+				where r.opinion_item_id = ${o.id} order by r.created_at`,
+			sql<{ id: string; title: string; status: string; plannedAt: Date; heldAt: Date | null }[]>`
+				select id, title, status, planned_at, held_at from conferences where opinion_item_id = ${o.id} order by planned_at`
+		]);
+		const open = o.status === 'awaiting_assessment' || o.status === 'assessed';
+		const duplicates = open ? await possibleDuplicates(sql, { id: o.id, summary: o.summary, urls: sightings.flatMap((s) => (s.url ? [s.url] : [])) }, scopeRoot(ctx.user), new Date()) : [];
+		return {
+			...(await withClocks(o)),
+			sightings: sightings.map(sightingOut),
+			consultations: consultations.map((c) => ({ ...c, at: toIso(c.at) })),
+			responses: responses.map((r) => ({ ...r, at: toIso(r.at) })),
+			releases: releases.map((r) => ({ ...r, publishedAt: r.publishedAt ? toIso(r.publishedAt) : null })),
+			conferences: conferences.map((c) => ({ ...c, heldAt: c.heldAt ? toIso(c.heldAt) : null, plannedAt: toIso(c.plannedAt) })),
+			duplicates: duplicates.map(duplicateOut),
+			timeline: timeline.map((e) => ({ ...e, at: toIso(e.at) }))
+		};
+	}),
+	list: authedProcedure
+		.input(
+			z
+				.object({
+					status: z.enum(['open', ...OPINION_STATUSES]).nullable().default('open'),
+					unitId: z.uuid().nullable().default(null),
+					type: z.enum(OPINION_TYPES).nullable().default(null),
+					source: z.enum(OPINION_SOURCES).nullable().default(null),
+					heat: z.enum(OPINION_HEATS).nullable().default(null),
+					limit: z.number().int().min(1).max(500).default(200)
+				})
+				.default({ status: 'open', unitId: null, type: null, source: null, heat: null, limit: 200 })
+		)
+		.query(async ({ ctx, input }) => {
+			const rows = await listItems(sql, scopeRoot(ctx.user), input);
+			return {
+				awaiting: await awaitingCount(sql, scopeRoot(ctx.user)),
+				items: rows.map((r) => ({ ...opinionOut(r), nextDueAt: r.nextDueAt ? toIso(r.nextDueAt) : null }))
+			};
+		}),
+	awaitingCount: authedProcedure.query(async ({ ctx }) => awaitingCount(sql, scopeRoot(ctx.user)))
+});

@@ -1,0 +1,16 @@
+import type { PageServerLoad } from './$types';
+import { callerFor } from '$lib/server/trpc/caller.ts';
+
+export const load: PageServerLoad = async (event) => {
+	event.depends('app:document');
+	const caller = callerFor(event);
+	const document = await caller.document.byId({ id: event.params.id });
+	// The choices of the material form, only for those who may add one.
+	const [experts, people] = document.can.edit ? await Promise.all([caller.expert.list(), caller.person.list()]) : [[], []];
+	return {
+		document,
+		experts: experts.map((x) => ({ id: x.id, name: x.name, field: x.field, organisation: x.organisation })),
+		principals: people.filter((p) => p.active && p.roles.includes('principal')).map((p) => ({ id: p.id, name: p.name, unitName: p.unitName })),
+		serverNowMs: Date.now()
+	};
+};

@@ -1,0 +1,77 @@
+import { json } from '@sveltejs/kit';
+import type { RequestHandler } from './$types';
+import { t } from '$lib/i18n/index.ts';
+import { sql } from '$lib/server/db.ts';
+import { FileRefused, storeFile, type UploadRefusalReason } from '$lib/server/files/flows.ts';
+import { maxFileBytes } from '$lib/server/files/queries.ts';
+import { actorOf } from '$lib/server/request.ts';
+
+// Room for the multipart boundaries and part headers around the file itself.
+const ENVELOPE_BYTES = 64 * 1024;
+
+function problem(status: number, message: string) {
+	return json({ message, field: 'file' }, { status });
+}
+
+const STATUS: Record<UploadRefusalReason, number> = { missing: 400, empty: 400, too_large: 413, type: 415 };
+
+const refused = (e: FileRefused) => problem(STATUS[e.reason], e.message);
+const refusal = (reason: UploadRefusalReason, maxBytes: number) => refused(new FileRefused(reason, maxBytes));
+
+/** The body, or null as soon as it grows past `cap`: a large upload is cut off, not read to the end. */
+async function readCapped(request: Request, cap: number): Promise<Uint8Array | null> {
+	if (!request.body) return new Uint8Array();
+	const reader = request.body.getReader();
+	const chunks: Uint8Array[] = [];
+	let total = 0;
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) break;
+		total += value.byteLength;
+		if (total > cap) {
+			await reader.cancel().catch(() => {});
+			return null;
+		}
+		chunks.push(value);
+	}
+	const body = new Uint8Array(total);
+	let at = 0;
+	for (const c of chunks) {
+		body.set(c, at);
+		at += c.byteLength;
+	}
+	return body;
+}
+
+/** One file per request, as multipart/form-data in the field `file`; answers `{ id, name, size, mime }`. */
+export const POST: RequestHandler = async (event) => {
+	const { request, url, locals } = event;
+	if (!locals.user) return problem(401, t('error.unauthorized'));
+	// Stricter than the form rule in the hooks: an upload always comes from this app's own pages.
+	if (request.headers.get('origin') !== url.origin) return problem(403, t('error.origin'));
+	const contentType = request.headers.get('content-type') ?? '';
+	if (!/^multipart\/form-data\s*;/i.test(contentType)) return problem(415, new FileRefused('missing', 0).message);
+
+	const maxBytes = await maxFileBytes(sql);
+	const cap = maxBytes + ENVELOPE_BYTES;
+	if (Number(request.headers.get('content-length') ?? 0) > cap) return refusal('too_large', maxBytes);
+	const body = await readCapped(request, cap);
+	if (!body) return refusal('too_large', maxBytes);
+
+	let file: FormDataEntryValue | null;
+	try {
+		file = (await new Response(body as Uint8Array<ArrayBuffer>, { headers: { 'content-type': contentType } }).formData()).get('file');
+	} catch {
+		return refusal('missing', maxBytes);
+	}
+	if (!(file instanceof File)) return refusal('missing', maxBytes);
+
+	try {
+		const row = await storeFile(new Uint8Array(await file.arrayBuffer()), file.name, { personId: locals.user.id, actor: actorOf(event) });
+		return json({ id: row.id, name: row.name, size: row.size, mime: row.mime }, { status: 201 });
+	} catch (e) {
+		if (e instanceof FileRefused) return refused(e);
+		console.error(e);
+		return json({ message: t('error.server') }, { status: 500 });
+	}
+};
