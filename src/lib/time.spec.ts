@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateTime, fromCstInput, toCstInput, toIso } from './time.ts';
+import { formatDateTime, formatDeadline, fromCstInput, toCstInput, toIso } from './time.ts';
 
 describe('times in China Standard Time', () => {
 	it('shows a UTC instant as the wall-clock time in Beijing', () => {
@@ -22,5 +22,16 @@ describe('the occurrence time field', () => {
 	it('treats an empty or broken value as missing', () => {
 		expect(fromCstInput('')).toBeNull();
 		expect(fromCstInput('2026-13-45T99:99')).toBeNull();
+	});
+});
+
+describe('deadlines', () => {
+	it('writes midnight as the close of the day before, the way a working-day deadline is read', () => {
+		expect(formatDeadline('2026-11-27T00:00:00+08:00')).toBe('2026年11月26日 24:00');
+		expect(formatDeadline('2027-01-01T00:00:00+08:00')).toBe('2026年12月31日 24:00');
+	});
+	it('writes any other time as it is', () => {
+		expect(formatDeadline('2026-11-22T14:05:00+08:00')).toBe('2026年11月22日 14:05');
+		expect(formatDeadline('2026-11-27T00:00:30+08:00')).toBe('2026年11月27日 00:00');
 	});
 });

@@ -23,6 +23,18 @@ export function formatDateTime(value: Date | string): string {
 	return `${c.y}年${c.mo}月${c.d}日 ${c.h}:${c.mi}`;
 }
 
+/**
+ * A deadline: one at midnight is the end of the day before (`2026年11月26日 24:00`), as a working-day
+ * deadline is read ("by the close of Thursday"), not the start of the next.
+ */
+export function formatDeadline(value: Date | string): string {
+	const at = new Date(value);
+	const c = cst(at);
+	if (c.h !== '00' || c.mi !== '00' || c.s !== '00') return formatDateTime(at);
+	const before = cst(new Date(at.getTime() - 1000));
+	return `${before.y}年${before.mo}月${before.d}日 24:00`;
+}
+
 /** `2026年11月22日` */
 export function formatDate(value: Date | string): string {
 	const c = cst(new Date(value));

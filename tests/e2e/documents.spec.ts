@@ -30,10 +30,10 @@ function cstShown(input: string): string {
 	return `${y}年${Number(mo)}月${Number(d)}日 ${hm}`;
 }
 
-/** The day after a China date, as the app writes a working-day deadline (24:00 of the last day): `…日 00:00`. */
-function dayAfterShown(isoDate: string): string {
-	const next = new Date(Date.parse(`${isoDate}T00:00:00Z`) + 86_400_000);
-	return `${next.getUTCFullYear()}年${next.getUTCMonth() + 1}月${next.getUTCDate()}日 00:00`;
+/** A working-day deadline as the app writes it: the close of the last working day, `…日 24:00`. */
+function closeOfDayShown(isoDate: string): string {
+	const [y, mo, d] = isoDate.split('-').map(Number);
+	return `${y}年${mo}月${d}日 24:00`;
 }
 
 test('a document with its interpretation package is reviewed, signed as one bundle, published alone, and its materials meet the 3-working-day clock', async ({ browser, page }) => {
@@ -164,7 +164,7 @@ test('a document with its interpretation package is reviewed, signed as one bund
 	const lastDay = ((await res.json()) as { result: { data: { date: string } } }).result.data.date;
 	const clock = page.getByRole('article', { name: /^发布政策解读材料 剩余 / });
 	await expect(clock).toContainText('计时中');
-	await expect(clock).toContainText(`时限 ${dayAfterShown(lastDay)}`);
+	await expect(clock).toContainText(`时限 ${closeOfDayShown(lastDay)}`);
 
 	// ---- the materials follow: the clock is met
 	const later = page.getByRole('form', { name: '发布解读材料' });

@@ -48,7 +48,7 @@ export const documentsZh = {
 	'document.expert_required': '「{field}」必须选择：专家访谈须从专家库中选择专家',
 	'document.interpreter_required': '「{field}」必须选择',
 	'document.interpreter_principal': '「{field}」须是本单位的主要负责人',
-	'document.material_file_required': '「{field}」必须上传：图解和视频解读须附文件',
+	'document.material_file_required': '「{field}」必须上传：图解和视频解读须附图片或视频文件',
 	'document.material_empty': '「正文」必须填写，或上传附件',
 	'document.not_drafting': '只有起草中的文件可以送审签',
 	'document.gate_plan': '「{field}」必须填写：文件须附解读方案（解读人和解读方式）才能送审签，或填写免于解读的理由',
@@ -61,6 +61,7 @@ export const documentsZh = {
 	'document.material_before_document': '「{field}」不能早于文件发布时间',
 	'document.end_before_publication': '「{field}」不能早于文件发布时间',
 	'document.withheld_publish': '「{field}」为不予公开的文件不能发布',
+	'document.end_reason': '「{field}」必须填写：废止、失效或修订须说明理由',
 	'document.not_ended': '只有已废止或已失效的文件需要在网站标注',
 
 	'timeline.document.created': '起草文件“{title}”（版本 {code}）',

@@ -1,6 +1,6 @@
 // Clock transitions: start, cancel, satisfy, acknowledge, and running what is due. Each writes its
 // timeline and schedules its next look in the caller's transaction.
-import { isOpen } from '../../clocks.ts';
+import { isOpen, subjectHref } from '../../clocks.ts';
 import { formatCountdown } from '../../countdown.ts';
 import { t, type MessageKey } from '../../i18n/index.ts';
 import { loadCalendar } from '../calendar/queries.ts';
@@ -171,7 +171,7 @@ async function subjectTitle(tx: Tx, subject: Subject): Promise<string> {
 }
 
 function subjectUrl(subject: Subject): string {
-	return subject.type === 'incident' || subject.type === 'document' ? `/${subject.type}s/${subject.id}` : '/';
+	return subjectHref(subject.type, subject.id) ?? '/';
 }
 
 function noticeText(clock: ClockRow, notice: Notice, title: string, now: Date) {
@@ -257,14 +257,20 @@ export async function runClock(clockId: string, now: Date = new Date()): Promise
  * The minute auditor: any open clock with a due (step, tier) never processed is run now, and that
  * is logged loudly, because it means a scheduled job was lost.
  */
+const AUDIT_GRACE_MS = 60_000;
+
 export async function auditClocks(now: Date = new Date()): Promise<string[]> {
 	const repaired: string[] = [];
 	// Three queries for all open clocks: the auditor's cost must not grow by a query per clock.
 	const clocks = await openClocks(sql);
 	const { acks, done: processed } = await openClockProgress(sql);
+	// What fell due in the last minute, or on a clock started in the last minute, is still its tick's to do:
+	// repairing it here would race the worker and cry "lost job" for nothing.
+	const settled = new Date(now.getTime() - AUDIT_GRACE_MS);
 	for (const clock of clocks) {
 		const id = clock.id;
-		const decision = decide(clock.ladder, clock, acks.get(id) ?? [], now);
+		if (clock.startedAt > settled) continue;
+		const decision = decide(clock.ladder, clock, acks.get(id) ?? [], settled);
 		const done = processed.get(id) ?? new Set<string>();
 		const missing = decision.due.filter((n) => !done.has(`${n.stepIndex}:${n.tier}`));
 		if (!missing.length && !decision.breach) continue;

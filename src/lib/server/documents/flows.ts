@@ -194,7 +194,7 @@ async function checkMaterial(tx: Tx, c: MaterialContent, author: DocumentAuthor)
 				and (${author.scope}::uuid is null or unit_id in (select unit_subtree(${author.scope})))`;
 		if (!p) throw new FieldError('interpreterId', 'document.interpreter_principal');
 	} else clean.interpreterId = null;
-	if ((clean.kind === 'graphic' || clean.kind === 'video') && !clean.fileIds.length && !clean.body) throw new FieldError('fileIds', 'document.material_file_required');
+	if ((clean.kind === 'graphic' || clean.kind === 'video') && !clean.fileIds.length) throw new FieldError('fileIds', 'document.material_file_required');
 	if (clean.kind !== 'graphic' && clean.kind !== 'video' && !clean.body && !clean.fileIds.length) throw new FieldError('body', 'document.material_empty');
 	return clean;
 }
@@ -280,7 +280,7 @@ export async function submitDocument(id: string, author: DocumentAuthor, now: Da
 
 export async function reviewDocument(
 	id: string,
-	input: { version: number; decision: 'passed' | 'rejected'; reason: string },
+	input: { version: number; versionHash: string; decision: 'passed' | 'rejected'; reason: string },
 	author: DocumentAuthor,
 	now: Date = new Date()
 ): Promise<DocumentRow> {
@@ -288,11 +288,12 @@ export async function reviewDocument(
 		const d = await lockVisible(tx, id, author);
 		if (!(await signoff.isReviewer(tx, d.unitId, author.personId))) throw forbidden();
 		if (d.stage !== 'in_review') throw new FieldError('id', 'release.not_in_review');
-		const { decision, reason } = await signoff.review(tx, await signable(tx, d), input, signer(author), now);
+		const s = await signable(tx, d);
+		const { decision, reason } = await signoff.review(tx, s, input, signer(author), now);
 		if (decision === 'passed') await tx`update documents set stage = 'awaiting_signoff', updated_at = ${now} where id = ${id}`;
 		else await tx`update documents set status = 'drafting', stage = null, status_reason = ${reason}, updated_at = ${now} where id = ${id}`;
 		await audit(tx, author.actor, { action: `document.review_${decision}`, entity: 'document', entityId: id, after: { reason } });
-		await record(tx, id, `release.review_${decision}`, author.personId, { code: shortCode(d.hash), reason }, now);
+		await record(tx, id, `release.review_${decision}`, author.personId, { code: shortCode(s.hash), reason }, now);
 		return reload(tx, id);
 	});
 }
@@ -441,7 +442,7 @@ export async function publishMaterials(id: string, input: { materialIds: string[
 /** 废止 / 失效 start the 10-working-day marking clock; 修订 records that a newer document replaces it. */
 export async function endDocument(id: string, input: { kind: 'abolished' | 'expired' | 'amended'; at: Date; reason: string }, author: DocumentAuthor, now: Date = new Date()) {
 	checkTime(input.at, now, 'at');
-	if (!input.reason.trim()) throw new FieldError('reason', 'release.reason_required');
+	if (!input.reason.trim()) throw new FieldError('reason', 'document.end_reason');
 	return sql.begin(async (tx) => {
 		const d = await lockOwn(tx, id, author);
 		if (d.status !== 'published') throw new FieldError('id', 'document.not_published');

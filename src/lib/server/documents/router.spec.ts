@@ -389,15 +389,18 @@ describe('who may draft, see, review and sign', () => {
 		expect(d).toMatchObject({ status: 'submitted', stage: 'in_review', requests: [] });
 		expect((await reviewer.caller.document.byId({ id: d.id })).can.review).toBe(true);
 		expect((await pressC.caller.document.byId({ id: d.id })).can.review).toBe(false);
+		const versionHash = (await reviewer.caller.document.byId({ id: d.id })).bundleHash;
 
 		for (const who of [pressC, leaderC, officeAdmin]) {
-			const e = await refusal(who.caller.document.review({ id: d.id, version: 1, decision: 'passed' }));
+			const e = await refusal(who.caller.document.review({ id: d.id, version: 1, versionHash, decision: 'passed' }));
 			expect(e.code).toBe('FORBIDDEN');
 		}
-		expect((await refusal(pressB.caller.document.review({ id: d.id, version: 1, decision: 'passed' }))).code).toBe('NOT_FOUND');
+		expect((await refusal(pressB.caller.document.review({ id: d.id, version: 1, versionHash, decision: 'passed' }))).code).toBe('NOT_FOUND');
+		// A review of a package that changed since the reviewer's screen showed it is refused.
+		expect((await refusal(reviewer.caller.document.review({ id: d.id, version: 1, versionHash: 'f'.repeat(64), decision: 'passed' }))).code).toBe('BAD_REQUEST');
 		expect((await pressC.caller.document.byId({ id: d.id })).stage).toBe('in_review');
 
-		const passed = await reviewer.caller.document.review({ id: d.id, version: 1, decision: 'passed' });
+		const passed = await reviewer.caller.document.review({ id: d.id, version: 1, versionHash, decision: 'passed' });
 		expect(passed).toMatchObject({ status: 'submitted', stage: 'awaiting_signoff' });
 		const shown = await pressC.caller.document.byId({ id: d.id });
 		expect(shown.reviews).toMatchObject([{ decision: 'passed', reviewerName: '保密员老许', versionHash: d.bundleHash }]);

@@ -173,7 +173,16 @@ export const documentRouter = router({
 		.mutation(async ({ ctx, input }) => documentOut(await removeMaterial(input.id, input.materialId, authorOf(ctx)))),
 	submit: authedProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => documentOut(await submitDocument(input.id, authorOf(ctx)))),
 	review: authedProcedure
-		.input(z.object({ id: z.uuid(), version: z.number().int().min(1), decision: z.enum(['passed', 'rejected']), reason: z.string().max(1000).default('') }))
+		.input(
+			z.object({
+				id: z.uuid(),
+				version: z.number().int().min(1),
+				/** the bundle's hash as the reviewer's screen showed it */
+				versionHash: z.string().regex(/^[0-9a-f]{64}$/),
+				decision: z.enum(['passed', 'rejected']),
+				reason: z.string().max(1000).default('')
+			})
+		)
 		.mutation(async ({ ctx, input }) => documentOut(await reviewDocument(input.id, input, authorOf(ctx)))),
 	stepUp: authedProcedure.input(requestRef).mutation(async ({ ctx, input }) => {
 		await visible(ctx, input.id);

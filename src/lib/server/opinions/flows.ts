@@ -191,6 +191,13 @@ export async function mergeItem(id: string, intoId: string, author: Author, now:
 		await tx`update opinion_items set status = 'merged', merged_into_id = ${intoId}, updated_at = ${now} where id = ${id}`;
 		await tx`update opinion_items set first_seen_at = ${earliest}, updated_at = ${now} where id = ${intoId}`;
 		await shiftClocks(tx, intoId, earliest.getTime() - into.firstSeenAt.getTime(), now);
+		// The duplicate's 48-hour clock must not vanish with it: the item kept takes one, from the earliest sighting.
+		const [owed] = await tx`
+			select 1 from clocks where subject = 'opinion_item' and subject_id = ${id} and rule_key = 'opinion.response' and status in ('running', 'breached')`;
+		if (owed && into.respondedAt === null) {
+			await startClocks(tx, subjectOf(intoId), { unitId: into.unitId, anchors: { assessed: earliest }, kind: into.type }, now, author.personId);
+			await tx`update opinion_items set needs_response = true where id = ${intoId} and needs_response is distinct from true`;
+		}
 		await cancelClocks(tx, subjectOf(id), `合并到“${into.summary.slice(0, 40)}”`, author.personId, now);
 		await addEvent(tx, subjectOf(id), 'opinion.merged', author.personId, { intoId, into: into.summary.slice(0, 60) }, now);
 		await addEvent(tx, subjectOf(intoId), 'opinion.absorbed', author.personId, { fromId: id, sightings: moved.length, from: from.summary.slice(0, 60) }, now);
@@ -239,7 +246,8 @@ export async function assessItem(id: string, input: AssessInput, author: Author,
 			await tx`update clocks set unit_id = ${unitId} where subject = 'opinion_item' and subject_id = ${id} and status in ('running', 'breached')`;
 		await satisfyClocks(subjectOf(id), 'opinion.assessed', now, { assessedBy: author.personId, heat: input.heat }, author.personId, tx);
 		const underIncident = incident !== null && isMajor(incident.level);
-		if (input.needsResponse && !underIncident)
+		// Once answered, a new assessment starts no second clock.
+		if (input.needsResponse && !underIncident && before.respondedAt === null)
 			// The rule's anchor is the assessment; its time is the earliest sighting (国办发〔2016〕61号: 48 hours from when it arose).
 			await startClocks(tx, subjectOf(id), { unitId, anchors: { assessed: before.firstSeenAt }, kind: before.type }, now, author.personId);
 		if (!input.needsResponse || underIncident)
@@ -290,6 +298,12 @@ export async function addConsultation(id: string, note: string, author: Author, 
 
 /** A response went out at `at` (a release, a conference, an interview): the 48-hour clock is met then. */
 export async function markResponded(tx: Tx, id: string, at: Date, evidence: Record<string, unknown>, actorId: string | null) {
+	// A response drafted for an item since merged answers the item it was merged into.
+	for (let hops = 0; hops < 5; hops++) {
+		const [row] = await tx<{ mergedIntoId: string | null }[]>`select merged_into_id from opinion_items where id = ${id}`;
+		if (!row?.mergedIntoId) break;
+		id = row.mergedIntoId;
+	}
 	await tx`
 		update opinion_items set status = case when status in ('awaiting_assessment', 'assessed') then 'responded' else status end,
 			responded_at = least(coalesce(responded_at, ${at}), ${at}), updated_at = now()

@@ -96,7 +96,7 @@ export const opinionRouter = router({
 		.input(z.object({ id: z.uuid(), note: z.string().max(5000) }))
 		.mutation(async ({ ctx, input }) => opinionOut(await addConsultation(input.id, input.note, authorOf(ctx)))),
 	recordResponse: authedProcedure
-		.input(z.object({ id: z.uuid(), kind: z.enum(['interview', 'briefing']), outlet: z.string().max(200), at: when, note: z.string().max(2000).default('') }))
+		.input(z.object({ id: z.uuid(), kind: z.enum(['interview', 'briefing'], { error: labelledAs('responseKind') }), outlet: z.string().max(200), at: when, note: z.string().max(2000).default('') }))
 		.mutation(async ({ ctx, input }) => {
 			const { id, ...r } = input;
 			const { item, satisfied } = await recordResponse(id, r, authorOf(ctx));

@@ -40,8 +40,9 @@ export async function responsibleUnit(db: Tx, localities: string[], fallback: st
 	const common = paths[0]!.find((id) => paths.every((p) => p.includes(id)));
 	if (!common) return fallback;
 	const picked = unique.map((id) => units.get(id)!);
-	const suffix = picked.every((u) => u.kind === 'department') ? commonSuffix(picked.map((u) => u.name)) : '';
-	if (suffix) {
+	// 江城区应急管理局 and 河西区应急管理局 share "区应急管理局": the level word goes, the department's kind stays.
+	const suffix = picked.every((u) => u.kind === 'department') ? commonSuffix(picked.map((u) => u.name)).replace(/^[省市区县旗州盟镇乡]+/, '') : '';
+	if (suffix.length >= 2) {
 		const same = rows.find((u) => u.parentId === common && u.kind === 'department' && u.name.endsWith(suffix) && !unique.includes(u.id));
 		if (same) return same.id;
 	}

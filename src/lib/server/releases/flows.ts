@@ -128,7 +128,7 @@ export async function createRelease(input: CreateInput, author: ReleaseAuthor, n
 			throw new FieldError('conferenceId', 'release.conference_required');
 		}
 		if (input.opinionItemId) {
-			if (input.kind !== 'response' && input.kind !== 'clarification') throw new FieldError('kind', 'release.opinion_kind');
+			if (input.kind !== 'response' && input.kind !== 'clarification') throw new FieldError('kind', 'release.opinion_kind', { field: t('field.releaseKind') });
 			const [item] = await tx<{ unitId: string; incidentId: string | null }[]>`
 				select unit_id, incident_id from opinion_items
 				where id = ${input.opinionItemId} and status not in ('merged', 'closed')

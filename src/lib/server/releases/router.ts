@@ -10,6 +10,7 @@ import { authedProcedure, officeProcedure, router } from '../trpc/init.ts';
 import type { SessionUser } from '../auth/session.ts';
 import type { Context } from '../trpc/context.ts';
 import { scopeRoot } from '../units/scope.ts';
+import { labelledAs } from '../trpc/zod-messages.ts';
 import { getUnit } from '../units/queries.ts';
 import { audit } from '../audit/log.ts';
 import { diffText, RELEASE_CHANNELS, renderBody } from './content.ts';
@@ -105,7 +106,7 @@ export const releaseRouter = router({
 		.input(
 			z.object({
 				clientKey: z.uuid().nullable().default(null),
-				kind: z.enum(RELEASE_KINDS),
+				kind: z.enum(RELEASE_KINDS, { error: labelledAs('releaseKind') }),
 				unitId: z.uuid().nullable().default(null),
 				incidentId: z.uuid().nullable().default(null),
 				conferenceId: z.uuid().nullable().default(null),

@@ -169,13 +169,14 @@ export async function isReviewer(tx: Tx, unitId: string, personId: string): Prom
 export async function review(
 	tx: Tx,
 	s: Signable,
-	input: { version: number; decision: 'passed' | 'rejected'; reason: string },
+	input: { version: number; versionHash?: string; decision: 'passed' | 'rejected'; reason: string },
 	by: Signer,
 	now: Date
 ): Promise<{ decision: 'passed' | 'rejected'; reason: string }> {
 	const chain = await chainOf(tx, s.unitId);
 	if (!chain.confidentialityReviewerIds.includes(by.personId)) throw forbidden();
-	if (input.version !== s.version) throw new FieldError('version', 'release.stale_version');
+	// A bundle can change (a material) while its document's version number stays: the hash says what was read.
+	if (input.version !== s.version || (input.versionHash !== undefined && input.versionHash !== s.hash)) throw new FieldError('version', 'release.stale_version');
 	const reason = input.reason.trim();
 	if (input.decision === 'rejected' && !reason) throw new FieldError('reason', 'release.reason_required');
 	await tx`
