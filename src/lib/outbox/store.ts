@@ -1,9 +1,22 @@
 // The IndexedDB outbox: every offline-capable submission is written here first, and leaves only
 // after the server answered 2xx. A closed tab, a dropped connection or a restart loses nothing.
+// Pictures travel with their entry as Blobs (IndexedDB keeps them), and so do they in a form's draft.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 
-export type OutboxKind = 'incident.create';
+export type OutboxKind = 'incident.create' | 'opinion.create';
 export type OutboxStatus = 'pending' | 'conflict' | 'rejected';
+
+/** A file that goes up before its entry: kept on the device until the server stored it. */
+export interface OutboxFile {
+	/** stable on the device, to name the file in a refusal */
+	key: string;
+	name: string;
+	blob: Blob;
+	/** the server's id once uploaded: an upload done is not done again */
+	id: string | null;
+	/** why the server refused it, in Chinese */
+	error: string | null;
+}
 
 export interface OutboxEntry {
 	clientKey: string;
@@ -16,18 +29,35 @@ export interface OutboxEntry {
 	lastError: string | null;
 	/** the server's version, when the same key was already used with another body */
 	existing: Record<string, unknown> | null;
+	/** uploaded first, their ids then go with the input (a screenshot of an opinion item) */
+	files?: OutboxFile[];
+}
+
+/** What a form holds before it is sent, pictures included: one per form. */
+export interface Draft {
+	form: OutboxKind;
+	fields: Record<string, unknown>;
+	files: OutboxFile[];
+	savedAt: string;
 }
 
 interface OutboxDB extends DBSchema {
 	outbox: { key: string; value: OutboxEntry; indexes: { enteredAt: string } };
+	drafts: { key: string; value: Draft };
 }
 
 let db: Promise<IDBPDatabase<OutboxDB>> | null = null;
 
 function open(): Promise<IDBPDatabase<OutboxDB>> {
-	db ??= openDB<OutboxDB>('huiying', 1, {
-		upgrade(d) {
-			d.createObjectStore('outbox', { keyPath: 'clientKey' }).createIndex('enteredAt', 'enteredAt');
+	db ??= openDB<OutboxDB>('huiying', 2, {
+		upgrade(d, oldVersion) {
+			if (oldVersion < 1) d.createObjectStore('outbox', { keyPath: 'clientKey' }).createIndex('enteredAt', 'enteredAt');
+			if (oldVersion < 2) d.createObjectStore('drafts', { keyPath: 'form' });
+		},
+		// A newer version of the app opened in another tab: let it upgrade, and open again when next needed.
+		blocking(_current, _next, event) {
+			(event.target as IDBDatabase).close();
+			db = null;
 		}
 	});
 	return db;
@@ -48,4 +78,16 @@ export async function deleteEntry(clientKey: string): Promise<void> {
 /** Oldest first: replays go in the order the person entered them. */
 export async function allEntries(): Promise<OutboxEntry[]> {
 	return (await open()).getAllFromIndex('outbox', 'enteredAt');
+}
+
+export async function putDraft(draft: Draft): Promise<void> {
+	await (await open()).put('drafts', draft);
+}
+
+export async function getDraft(form: OutboxKind): Promise<Draft | undefined> {
+	return (await open()).get('drafts', form);
+}
+
+export async function deleteDraft(form: OutboxKind): Promise<void> {
+	await (await open()).delete('drafts', form);
 }

@@ -3,10 +3,16 @@ import { callerFor } from '$lib/server/trpc/caller.ts';
 
 export const load: PageServerLoad = async (event) => {
 	event.depends('app:clocks');
+	// The count of items awaiting assessment follows every change to one (live.svelte.ts).
+	event.depends('app:opinion_item');
 	const caller = callerFor(event);
 	const user = event.locals.user!;
 	// The office chases the units' yearly obligations from October (obligations/flows.ts).
 	const office = (user.roles.includes('office_admin') && user.unitKind === 'office') || user.roles.includes('sysadmin');
-	const [mine, obligations] = await Promise.all([caller.clock.mine(), office ? caller.obligation.shortfalls() : null]);
-	return { mine, obligations: obligations?.season && obligations.units.length ? obligations : null };
+	const [mine, obligations, opinionsAwaiting] = await Promise.all([
+		caller.clock.mine(),
+		office ? caller.obligation.shortfalls() : null,
+		caller.opinion.awaitingCount()
+	]);
+	return { mine, obligations: obligations?.season && obligations.units.length ? obligations : null, opinionsAwaiting };
 };

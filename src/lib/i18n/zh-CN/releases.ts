@@ -59,6 +59,7 @@ export const releasesZh = {
 
 	'release.opinion_kind': '「{field}」须是“回应”或“澄清”：回应舆情的稿件',
 	'field.opinionItemId': '关联舆情',
+	'field.releaseKind': '稿件类型',
 	'release.conference_required': '发布会开场白和答问口径须关联一场发布会',
 	'release.body_empty': '「{field}」必须填写',
 	'release.closed_published': '该稿件已发布，不能再修改；如需更正，请另起一篇后续发布',

@@ -6,9 +6,9 @@ import { clocksOf } from '../clocks/queries.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
 import { hasPasskey } from '../passkeys/queries.ts';
-import { secondFactorProof, stepUpOptions } from '../passkeys/step-up.ts';
+import { secondFactorProof } from '../passkeys/step-up.ts';
 import { approvalOut, requestOut, reviewOut } from '../releases/out.ts';
-import { requestState, signersOf, signoffBinding } from '../signoff/flows.ts';
+import { requestState, signersOf, stepUpFor } from '../signoff/flows.ts';
 import { approvalsOf, getRequest, requestsOf, reviewsOf } from '../signoff/queries.ts';
 import { timelineOf } from '../timeline/queries.ts';
 import type { Context } from '../trpc/context.ts';
@@ -186,9 +186,7 @@ export const documentRouter = router({
 		.mutation(async ({ ctx, input }) => documentOut(await reviewDocument(input.id, input, authorOf(ctx)))),
 	stepUp: authedProcedure.input(requestRef).mutation(async ({ ctx, input }) => {
 		await visible(ctx, input.id);
-		const request = await getRequest(sql, { kind: 'document', id: input.id }, input.requestId);
-		if (!request) throw notFound();
-		return stepUpOptions(ctx.user.id, signoffBinding(request.id, request.versionHash), ctx.origin);
+		return stepUpFor({ kind: 'document', id: input.id }, input.requestId, ctx.user.id, ctx.origin);
 	}),
 	/** One approval for the bundle: `versionHash` is the bundle's hash as the sign-off screen showed it. */
 	approve: authedProcedure

@@ -543,6 +543,6 @@ describe('capturing', () => {
 	});
 
 	it('refuses a unit out of the person’s reach', async () => {
-		await refusedWith(capture(press, { unitId: city.deptB.id }), 'unitId', '「所属单位」不是可选的值');
+		await refusedWith(capture(press, { unitId: city.deptB.id }), 'unitId', '「涉及单位」不是可选的值');
 	});
 });

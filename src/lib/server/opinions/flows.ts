@@ -129,7 +129,7 @@ export async function captureItem(input: CaptureInput, author: Author, now: Date
 	if (clean.firstSeenAt.getTime() > now.getTime() + FUTURE_SLACK_MS) throw new FieldError('firstSeenAt', 'opinion.future');
 	const created = await sql.begin(async (tx) => {
 		const unit = await getUnit(tx, clean.unitId, author.scope);
-		if (!unit || !unit.active) throw new FieldError('unitId', 'error.invalid_choice');
+		if (!unit || !unit.active) throw new FieldError('unitId', 'error.invalid_choice', { field: t('field.opinionUnit') });
 		await checkScreenshots(tx, clean.screenshotIds, author);
 		const [row] = await tx<{ id: string }[]>`
 			insert into opinion_items (unit_id, type, summary, first_seen_at, created_by, client_key, body_hash, device_recorded_at, received_at, created_at, updated_at)
@@ -153,7 +153,8 @@ export async function captureItem(input: CaptureInput, author: Author, now: Date
 
 async function replayOf(previous: OpinionRow, hash: string, author: Author, now: Date) {
 	if (previous.bodyHash !== hash) throw new ConflictError('opinion.replay_conflict', { id: previous.id, summary: previous.summary });
-	const duplicates = await possibleDuplicates(sql, { id: previous.id, summary: previous.summary, urls: [] }, author.scope, now);
+	const urls = (await sql<{ url: string }[]>`select url from opinion_sightings where item_id = ${previous.id} and url is not null`).map((r) => r.url);
+	const duplicates = await possibleDuplicates(sql, { id: previous.id, summary: previous.summary, urls }, author.scope, now);
 	return { item: previous, replay: true, duplicates };
 }
 

@@ -57,7 +57,7 @@ export const opinionRouter = router({
 				summary: z.string().max(2000),
 				firstSeenAt: when,
 				type: z.enum(OPINION_TYPES, { error: labelledAs('opinionType') }),
-				unitId: z.uuid(),
+				unitId: z.uuid({ error: labelledAs('opinionUnit') }),
 				screenshotIds: z.array(z.uuid()).max(9).default([]),
 				deviceRecordedAt: when.nullable().default(null)
 			})

@@ -3,7 +3,7 @@ import { t } from '../../i18n/index.ts';
 import { toIso } from '../../time.ts';
 import { sql } from '../db.ts';
 import { FieldError, notFound } from '../errors.ts';
-import { secondFactorProof, stepUpOptions } from '../passkeys/step-up.ts';
+import { secondFactorProof } from '../passkeys/step-up.ts';
 import { hasPasskey } from '../passkeys/queries.ts';
 import { timelineOf } from '../timeline/queries.ts';
 import { authedProcedure, officeProcedure, router } from '../trpc/init.ts';
@@ -31,7 +31,7 @@ import {
 } from './flows.ts';
 import { approvalOut, publicationOut, releaseOut, requestOut, reviewOut, servedClockOut, versionOut } from './out.ts';
 import { getRelease, listReleases, publicationsOf, RELEASE_KINDS, versionsOf, type ReleaseRow } from './queries.ts';
-import { requestState, signersOf, signoffBinding, signUrl } from '../signoff/flows.ts';
+import { requestState, signersOf, signUrl, stepUpFor } from '../signoff/flows.ts';
 import { approvalsOf, chainOf, getRequest, openRequests, refOf, requestsOf, reviewsOf } from '../signoff/queries.ts';
 
 const content = {
@@ -130,9 +130,7 @@ export const releaseRouter = router({
 	/** The second-factor ceremony for one request: a passkey challenge bound to the request and the version, or "use your password". */
 	stepUp: authedProcedure.input(requestRef).mutation(async ({ ctx, input }) => {
 		await visibleRelease(ctx, input.id);
-		const request = await getRequest(sql, { kind: 'release', id: input.id }, input.requestId);
-		if (!request) throw notFound();
-		return stepUpOptions(ctx.user.id, signoffBinding(request.id, request.versionHash), ctx.origin);
+		return stepUpFor({ kind: 'release', id: input.id }, input.requestId, ctx.user.id, ctx.origin);
 	}),
 	approve: authedProcedure
 		.input(requestRef.extend({ versionHash: z.string().regex(/^[0-9a-f]{64}$/), proof: secondFactorProof }))

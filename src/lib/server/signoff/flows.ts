@@ -8,11 +8,11 @@ import { t } from '../../i18n/index.ts';
 import type { Actor } from '../audit/log.ts';
 import type { Subject } from '../clocks/queries.ts';
 import { recipientsFor } from '../clocks/recipients.ts';
-import type { Tx } from '../db.ts';
+import { sql, type Tx } from '../db.ts';
 import { ConflictError, FieldError, forbidden, notFound } from '../errors.ts';
 import { enqueueSignoffExpiry } from '../jobs/boss.ts';
 import { sendNotice, settleNotices } from '../notify/notices.ts';
-import { verifyStepUp, type SecondFactorProof } from '../passkeys/step-up.ts';
+import { stepUpOptions, verifyStepUp, type SecondFactorProof } from '../passkeys/step-up.ts';
 import { chainOf, getRequest, subjectColumn, type RequestRow, type SignKind, type SignRef } from './queries.ts';
 
 /** The short code people read aloud: "版本 7F3A". */
@@ -80,6 +80,13 @@ export function requestOutcome(q: RequestRow) {
 
 /** The text a step-up ceremony signs: the request and the exact hash. */
 export const signoffBinding = (requestId: string, versionHash: string) => `release-signoff:${requestId}:${versionHash}`;
+
+/** The second-factor ceremony for one request: a passkey challenge bound to the request and its hash, or "the password". */
+export async function stepUpFor(ref: SignRef, requestId: string, personId: string, origin: string | undefined) {
+	const request = await getRequest(sql, ref, requestId);
+	if (!request) throw notFound();
+	return stepUpOptions(personId, signoffBinding(request.id, request.versionHash), origin);
+}
 
 /** Tells the person who drafted it, on their channels. */
 export function tellDrafter(tx: Tx, s: Signable, title: string, body: string, now: Date) {

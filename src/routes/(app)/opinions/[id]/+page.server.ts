@@ -1,0 +1,25 @@
+import type { PageServerLoad } from './$types';
+import { callerFor } from '$lib/server/trpc/caller.ts';
+
+export const load: PageServerLoad = async (event) => {
+	event.depends('app:opinion_item');
+	const caller = callerFor(event);
+	const item = await caller.opinion.byId({ id: event.params.id });
+	const open = item.status === 'awaiting_assessment' || item.status === 'assessed' || item.status === 'responded';
+	// The assessment's and the responses' choices, only while the item can still change.
+	const [units, incidents, conferences] = open
+		? await Promise.all([caller.unit.list(), caller.incident.list({ status: 'open', limit: 200 }), caller.conference.list({ limit: 50, recentDays: 30 })])
+		: [[], [], null];
+	const linked = new Set(item.conferences.map((c) => c.id));
+	return {
+		item,
+		units,
+		incidents: incidents.map((i) => ({ id: i.id, title: i.title, level: i.level })),
+		conferences: conferences
+			? [...conferences.upcoming, ...conferences.recent]
+					.filter((c) => !linked.has(c.id) && c.status !== 'cancelled')
+					.map((c) => ({ id: c.id, title: c.title, status: c.status, plannedAt: c.plannedAt, heldAt: c.heldAt }))
+			: [],
+		serverNowMs: Date.now()
+	};
+};

@@ -1,0 +1,7 @@
+import type { PageServerLoad } from './$types';
+import { callerFor } from '$lib/server/trpc/caller.ts';
+
+export const load: PageServerLoad = async (event) => {
+	const units = await callerFor(event).unit.list();
+	return { units, defaultUnitId: event.locals.user!.unitId, serverNowMs: Date.now() };
+};
