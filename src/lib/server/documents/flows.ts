@@ -14,7 +14,7 @@ import { sql, type Tx } from '../db.ts';
 import { FieldError, forbidden, notFound } from '../errors.ts';
 import * as signoff from '../signoff/flows.ts';
 import { shortCode, type Signable, type Signer } from '../signoff/flows.ts';
-import { getRequest, requestsOf, type RequestRow } from '../signoff/queries.ts';
+import { requestsOf, type RequestRow } from '../signoff/queries.ts';
 import { readableFile } from '../files/queries.ts';
 import { addEvent } from '../timeline/queries.ts';
 import { getUnit } from '../units/queries.ts';
@@ -302,10 +302,7 @@ export async function reviewDocument(
 export async function approveDocument(id: string, input: signoff.ApproveInput, author: DocumentAuthor, now: Date = new Date()): Promise<DocumentRow> {
 	const ref = { kind: 'document' as const, id };
 	if (!(await getDocument(sql, id, author.scope, author.personId))) throw notFound();
-	const pre = await getRequest(sql, ref, input.requestId);
-	if (!pre) throw notFound();
-	if (!(await signoff.signersOf(sql, pre.unitId)).includes(author.personId)) throw forbidden();
-	if (input.versionHash !== pre.versionHash) throw new FieldError('versionHash', 'release.hash_mismatch');
+	await signoff.precheckApproval(ref, input, author.personId);
 	return sql.begin(async (tx) => {
 		const d = await lockVisible(tx, id, author);
 		await signoff.checkRequest(tx, ref, input.requestId, author.personId, now);

@@ -13,7 +13,7 @@ import { sql, type Tx } from '../db.ts';
 import { ConflictError, FieldError, forbidden, notFound } from '../errors.ts';
 import * as signoff from '../signoff/flows.ts';
 import { shortCode, type ServedClock, type Signable, type Signer } from '../signoff/flows.ts';
-import { getRequest, requestsOf, type RequestRow } from '../signoff/queries.ts';
+import { requestsOf, type RequestRow } from '../signoff/queries.ts';
 import { addEvent } from '../timeline/queries.ts';
 import { getUnit } from '../units/queries.ts';
 import { markResponded } from '../opinions/flows.ts';
@@ -282,10 +282,7 @@ export async function lapseReleaseRequest(tx: Tx, request: RequestRow, now: Date
 export async function approveRelease(id: string, input: signoff.ApproveInput, author: ReleaseAuthor, now: Date = new Date()): Promise<ReleaseRow> {
 	const ref = { kind: 'release' as const, id };
 	if (!(await getRelease(sql, id, author.scope, author.personId))) throw notFound();
-	const pre = await getRequest(sql, ref, input.requestId);
-	if (!pre) throw notFound();
-	if (!(await signoff.signersOf(sql, pre.unitId)).includes(author.personId)) throw forbidden();
-	if (input.versionHash !== pre.versionHash) throw new FieldError('versionHash', 'release.hash_mismatch');
+	await signoff.precheckApproval(ref, input, author.personId);
 	return sql.begin(async (tx) => {
 		const r = await lockVisible(tx, id, author);
 		await signoff.checkRequest(tx, ref, input.requestId, author.personId, now);

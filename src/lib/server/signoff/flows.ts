@@ -212,6 +212,17 @@ export interface ApproveInput {
 }
 
 /**
+ * Before any lock is taken or any proof spent: the request exists, the person sits in its seat, and the
+ * hash on their screen is the one it asks for. Anything else is answered at once.
+ */
+export async function precheckApproval(ref: SignRef, input: Pick<ApproveInput, 'requestId' | 'versionHash'>, personId: string): Promise<void> {
+	const pre = await getRequest(sql, ref, input.requestId);
+	if (!pre) throw notFound();
+	if (!(await signersOf(sql, pre.unitId)).includes(personId)) throw forbidden();
+	if (input.versionHash !== pre.versionHash) throw new FieldError('versionHash', 'release.hash_mismatch');
+}
+
+/**
  * Approves the exact hash the request is for, proven with a second factor at this moment. The proof is
  * spent only with the approval it made; failed passwords are counted outside the transaction
  * (step-up.ts). Returns whether every seat has now approved this hash.
