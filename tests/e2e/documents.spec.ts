@@ -168,6 +168,18 @@ test('a document with its interpretation package is reviewed, signed as one bund
 	const clock = page.getByRole('article', { name: /^发布政策解读材料 剩余 / });
 	await expect(clock).toContainText('计时中');
 	await expect(clock).toContainText(`时限 ${closeOfDayShown(lastDay)}`);
+	// Its first step tells the press office; 收到 is right here, where the notice leads.
+	const acknowledge = page.getByRole('button', { name: '收到', exact: true });
+	await expect
+		.poll(async () => {
+			await page.reload();
+			await ready(page);
+			return acknowledge.count();
+		}, { timeout: 20_000 })
+		.toBe(1);
+	await acknowledge.tap();
+	await expect(acknowledge).toHaveCount(0);
+	await expect(clock).toContainText('计时中');
 
 	// ---- the materials follow: the clock is met
 	const later = page.getByRole('form', { name: '发布解读材料' });

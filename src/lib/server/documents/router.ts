@@ -8,7 +8,7 @@ import { notFound } from '../errors.ts';
 import { hasPasskey } from '../passkeys/queries.ts';
 import { secondFactorProof } from '../passkeys/step-up.ts';
 import { approvalOut, requestOut, reviewOut } from '../releases/out.ts';
-import { requestState, signersOf, stepUpFor } from '../signoff/flows.ts';
+import { requestState, shortCode, signersOf, stepUpFor } from '../signoff/flows.ts';
 import { approvalsOf, getRequest, requestsOf, reviewsOf } from '../signoff/queries.ts';
 import { timelineOf } from '../timeline/queries.ts';
 import type { Context } from '../trpc/context.ts';
@@ -116,9 +116,10 @@ async function details(d: DocumentRow, user: SessionUser) {
 	return {
 		...documentOut(d),
 		bundleHash: b.hash,
+		bundleCode: shortCode(b.hash),
 		materials: materials.map(materialOut),
 		files: await filesOf([...d.fileIds, ...materials.flatMap((m) => m.fileIds)]),
-		versions: versions.map((v) => ({ number: v.number, hash: v.hash, createdByName: v.createdByName, createdAt: toIso(v.createdAt) })),
+		versions: versions.map((v) => ({ number: v.number, hash: v.hash, code: shortCode(v.hash), createdByName: v.createdByName, createdAt: toIso(v.createdAt) })),
 		requests: requests.map((q) => requestOut(q, now)),
 		reviews: reviews.map(reviewOut),
 		approvals: approvals.map(approvalOut),

@@ -1,4 +1,6 @@
 import type { PageServerLoad } from './$types';
+import { unacknowledgedSteps } from '$lib/server/clocks/queries.ts';
+import { sql } from '$lib/server/db.ts';
 import { callerFor } from '$lib/server/trpc/caller.ts';
 
 export const load: PageServerLoad = async (event) => {
@@ -11,6 +13,8 @@ export const load: PageServerLoad = async (event) => {
 		document,
 		experts: experts.map((x) => ({ id: x.id, name: x.name, field: x.field, organisation: x.organisation })),
 		principals: people.filter((p) => p.active && p.roles.includes('principal')).map((p) => ({ id: p.id, name: p.name, unitName: p.unitName })),
+		// the steps a notice asked this person to acknowledge: 收到 right here, where the notice led
+		toAcknowledge: Object.fromEntries(await unacknowledgedSteps(sql, event.locals.user!.id, document.clocks.map((c) => c.id))),
 		serverNowMs: Date.now()
 	};
 };

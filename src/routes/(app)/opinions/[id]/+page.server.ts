@@ -1,4 +1,6 @@
 import type { PageServerLoad } from './$types';
+import { unacknowledgedSteps } from '$lib/server/clocks/queries.ts';
+import { sql } from '$lib/server/db.ts';
 import { callerFor } from '$lib/server/trpc/caller.ts';
 
 export const load: PageServerLoad = async (event) => {
@@ -20,6 +22,8 @@ export const load: PageServerLoad = async (event) => {
 					.filter((c) => !linked.has(c.id) && c.status !== 'cancelled')
 					.map((c) => ({ id: c.id, title: c.title, status: c.status, plannedAt: c.plannedAt, heldAt: c.heldAt }))
 			: [],
+		// the steps a notice asked this person to acknowledge: 收到 right here, where the notice led
+		toAcknowledge: Object.fromEntries(await unacknowledgedSteps(sql, event.locals.user!.id, item.clocks.map((c) => c.id))),
 		serverNowMs: Date.now()
 	};
 };
