@@ -57,9 +57,12 @@ const crossSite: Handle = async ({ event, resolve }) => {
 
 const headers: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
-	response.headers.set('X-Content-Type-Options', 'nosniff');
-	response.headers.set('Referrer-Policy', 'same-origin');
-	if (event.url.pathname.startsWith('/api/')) response.headers.set('Cache-Control', 'no-store');
+	// nosniff, Referrer-Policy and HSTS come from server.js, for every response. A signed-in page or its data
+	// is never kept by a browser or proxy cache for the next person on the phone (the service worker's own
+	// cache of visited screens, for offline use, is not touched by this).
+	if (event.url.pathname.startsWith('/api/') || (event.locals.user && !response.headers.has('Cache-Control'))) {
+		response.headers.set('Cache-Control', 'no-store');
+	}
 	return response;
 };
 

@@ -34,8 +34,9 @@ export async function serveApp(opts: {
 	const buildDir = opts.buildDir ?? resolve(ROOT, 'build');
 	if (!existsSync(resolve(buildDir, 'index.js'))) throw new Error(`no production build in ${buildDir}: run \`npm run build\``);
 	const host = opts.host ?? '127.0.0.1';
-	const url = opts.origin ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${opts.port}`;
-	const child = spawn(process.execPath, [resolve(buildDir, 'index.js')], {
+	const local = `http://${host === '0.0.0.0' ? 'localhost' : host}:${opts.port}`;
+	const url = opts.origin ?? local;
+	const child = spawn(process.execPath, [resolve(ROOT, 'server.js'), buildDir], {
 		cwd: ROOT,
 		stdio: opts.quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit',
 		// Open live streams (server-sent events) would hold a stop for adapter-node's default 30 s.
@@ -53,14 +54,15 @@ export async function serveApp(opts: {
 	for (;;) {
 		if (child.exitCode !== null) throw new Error(`the app exited with code ${child.exitCode} before it answered`);
 		try {
-			const res = await fetch(`${url}/login`, { redirect: 'manual' });
+			// Behind a proxy the origin is not this process: ask it directly.
+			const res = await fetch(`${local}/login`, { redirect: 'manual' });
 			if (res.status < 500) break;
 		} catch {
 			// not listening yet
 		}
 		if (Date.now() > deadline) {
 			await stop();
-			throw new Error(`the app did not answer on ${url} within 30 s`);
+			throw new Error(`the app did not answer on ${local} within 30 s`);
 		}
 		await new Promise((r) => setTimeout(r, 150));
 	}

@@ -1,0 +1,14 @@
+// The production entry: adapter-node's server, plus the headers every response needs. adapter-node serves
+// static files and the service worker before SvelteKit's hooks run, so those headers are set here, on the
+// HTTP server itself, ahead of its own request handler. `node server.js [build directory]`, after `npm run build`.
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const { server } = await import(pathToFileURL(resolve(process.argv[2] ?? 'build', 'index.js')).href);
+const hsts = (process.env.ORIGIN ?? '').startsWith('https://');
+
+server.server.prependListener('request', (_req, res) => {
+	res.setHeader('X-Content-Type-Options', 'nosniff');
+	res.setHeader('Referrer-Policy', 'same-origin');
+	if (hsts) res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+});
