@@ -49,6 +49,8 @@ const nodeCpuMs = (since: NodeJS.CpuUsage) => {
 	return (used.user + used.system) / 1_000;
 };
 const fake = await startFakePushService();
+// The sender refuses local addresses unless this names the test service (src/lib/server/notify/endpoints.ts).
+process.env.HUIYING_TEST_PUSH_ORIGIN = fake.origin;
 // Both sides share one agent shaped like node's global one (keep-alive, LIFO, idle sockets retired after a few
 // seconds), trusting the fake's certificate. Retired before the fake's server closes them (5 s), so a send never
 // reuses a socket at the instant the server drops it: web-push alone, without retries, would fail on that reset.

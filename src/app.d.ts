@@ -5,9 +5,13 @@ declare global {
 		interface Locals {
 			user: SessionUser | null;
 			session: Session | null;
+			/** this request in the server log (X-Request-Id), set by the first handle */
+			requestId: string;
 		}
 		interface Error {
 			message: string;
+			/** set for a server error: the person quotes it to support */
+			requestId?: string;
 		}
 	}
 }

@@ -6,12 +6,15 @@ import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session.t
 import { auditClocks, runClock } from '$lib/server/clocks/flows.ts';
 import { sql } from '$lib/server/db.ts';
 import { startJobs, stopJobs } from '$lib/server/jobs/boss.ts';
+import { removeUnusedUploads } from '$lib/server/files/flows.ts';
 import { deliver, fallback } from '$lib/server/notify/dispatch.ts';
 import { appSenders } from '$lib/server/notify/senders.ts';
 import { lapseRequest } from '$lib/server/signoff/lapse.ts';
 import { migrate } from '$lib/server/migrate.ts';
 import { migrationFiles } from '$lib/server/migrations.ts';
 import { formRefusal } from '$lib/server/security/origin.ts';
+import { logServerError, newRequestId } from '$lib/server/log.ts';
+import { serverErrorMessage } from '$lib/server/errors.ts';
 import { t } from '$lib/i18n/index.ts';
 
 export const init: ServerInit = async () => {
@@ -25,11 +28,27 @@ export const init: ServerInit = async () => {
 			audit: async () => void (await auditClocks()),
 			deliver: async (data) => deliver(data, await appSenders()),
 			fallback: async (data) => fallback(data, await appSenders()),
-			signoffExpiry: async (data) => void (await lapseRequest(data.requestId))
+			signoffExpiry: async (data) => void (await lapseRequest(data.requestId)),
+			filesCleanup: async () => void (await removeUnusedUploads())
 		});
 	}
 	// adapter-node waits for open connections on SIGTERM: close them so a stop takes seconds, not forever.
-	process.once('sveltekit:shutdown', () => void stopJobs().finally(() => sql.end({ timeout: 5 })));
+	process.once('sveltekit:shutdown', () => void shutdown());
+};
+
+async function shutdown(): Promise<void> {
+	// Whatever still holds the event loop then (a hung query, a push service's socket) must not keep a stopped server alive.
+	setTimeout(() => process.exit(0), 10_000).unref();
+	await stopJobs().catch((error: unknown) => logServerError(error, { where: 'shutdown' }));
+	await sql.end({ timeout: 3 });
+}
+
+/** Every request gets an id: in the log line of any error it causes, shown to the person with it, and in X-Request-Id. */
+const requestId: Handle = async ({ event, resolve }) => {
+	event.locals.requestId = newRequestId();
+	const response = await resolve(event);
+	response.headers.set('X-Request-Id', event.locals.requestId);
+	return response;
 };
 
 const session: Handle = async ({ event, resolve }) => {
@@ -66,9 +85,12 @@ const headers: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(crossSite, headers, session);
+export const handle = sequence(requestId, crossSite, headers, session);
 
-export const handleError: HandleServerError = ({ error, status }) => {
-	if (status !== 404) console.error(error);
-	return { message: status === 404 ? t('error.not_found') : t('error.server') };
+export const handleError: HandleServerError = ({ error, event, status }) => {
+	// A page that does not exist (or a method a route lacks) is no fault of the server's.
+	if (status < 500) return { message: status === 404 ? t('error.not_found') : t('error.server') };
+	const id = event.locals.requestId;
+	logServerError(error, { requestId: id, where: event.route.id ?? 'no route', method: event.request.method });
+	return { message: serverErrorMessage(id), requestId: id };
 };

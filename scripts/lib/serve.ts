@@ -30,6 +30,8 @@ export async function serveApp(opts: {
 	buildDir?: string;
 	env?: NodeJS.ProcessEnv;
 	quiet?: boolean;
+	/** keep the app's standard output (its log lines) readable on `child.stdout` instead of showing it */
+	pipeStdout?: boolean;
 }): Promise<AppServer> {
 	const buildDir = opts.buildDir ?? resolve(ROOT, 'build');
 	if (!existsSync(resolve(buildDir, 'index.js'))) throw new Error(`no production build in ${buildDir}: run \`npm run build\``);
@@ -38,7 +40,7 @@ export async function serveApp(opts: {
 	const url = opts.origin ?? local;
 	const child = spawn(process.execPath, [resolve(ROOT, 'server.js'), buildDir], {
 		cwd: ROOT,
-		stdio: opts.quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit',
+		stdio: [opts.quiet ? 'ignore' : 'inherit', opts.pipeStdout ? 'pipe' : opts.quiet ? 'ignore' : 'inherit', 'inherit'],
 		// Open live streams (server-sent events) would hold a stop for adapter-node's default 30 s.
 		env: { ...process.env, SHUTDOWN_TIMEOUT: '2', BODY_SIZE_LIMIT: '25M', ...opts.env, DATABASE_URL: opts.databaseUrl, PORT: String(opts.port), HOST: host, ORIGIN: url }
 	});

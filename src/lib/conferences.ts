@@ -1,5 +1,6 @@
 // Conference words shared by server and browser, as in DOMAIN.md.
 import type { Role } from './roles.ts';
+import { CLOCK_SKEW_MS } from './time.ts';
 
 export const CONFERENCE_KINDS = ['press_conference', 'briefing', 'media_briefing'] as const;
 export type ConferenceKind = (typeof CONFERENCE_KINDS)[number];
@@ -16,4 +17,4 @@ export const canManageConferences = (roles: readonly Role[]) => roles.some((r) =
 export const isUpcoming = (status: ConferenceStatus) => status === 'planned' || status === 'postponed';
 
 /** A recorded start may run ahead of the server clock by this much (a phone a little fast), no more. */
-export const HELD_FUTURE_SLACK_MS = 5 * 60_000;
+export const HELD_FUTURE_SLACK_MS = CLOCK_SKEW_MS;

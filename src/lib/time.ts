@@ -1,6 +1,9 @@
 // Every time is shown in China Standard Time, whatever the device's own zone.
 const TZ = 'Asia/Shanghai';
 
+/** How far a time sent as "now" may lie ahead of the server's clock: a phone's clock runs a little fast. */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
 const parts = new Intl.DateTimeFormat('zh-CN', {
 	timeZone: TZ,
 	year: 'numeric',

@@ -22,8 +22,10 @@ export interface FormProblem {
 /** Turns a failed call into a message for the form and one per field, in the interface language. */
 export function formProblem(error: unknown): FormProblem {
 	if (error instanceof TRPCClientError) {
-		const data = error.data as { fieldErrors?: Record<string, string> } | undefined;
+		const data = error.data as { fieldErrors?: Record<string, string>; requestId?: string } | undefined;
 		if (!error.data && !error.shape) return { message: t('error.network'), fieldErrors: {} };
+		// A server error: the id support finds it by in the server log.
+		if (data?.requestId) return { message: t('error.server_ref', { id: data.requestId }), fieldErrors: {} };
 		return { message: error.message, fieldErrors: data?.fieldErrors ?? {} };
 	}
 	// An error the screen raised itself on purpose (a cancelled passkey ceremony) carries its own message.

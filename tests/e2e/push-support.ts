@@ -65,7 +65,8 @@ export function ownDemoDatabase(prefix: string): { readonly url: string } {
 }
 
 /**
- * The app on `databaseUrl`, trusting the fake push service's certificate as it trusts FCM's. `host:
+ * The app on `databaseUrl`, trusting the fake push service's certificate as it trusts FCM's and allowed to
+ * send to its local origin (HUIYING_TEST_PUSH_ORIGIN, src/lib/server/notify/endpoints.ts). `host:
  * 'localhost'` when the test needs passkeys: WebAuthn refuses IP addresses as relying-party ids.
  */
 export async function startPushServer(cleanups: Cleanups, databaseUrl: string, push: FakePushService, opts: { host?: 'localhost' } = {}): Promise<AppServer> {
@@ -79,7 +80,8 @@ export async function startPushServer(cleanups: Cleanups, databaseUrl: string, p
 		port,
 		origin: opts.host ? `http://${opts.host}:${port}` : undefined,
 		quiet: true,
-		env: { SHUTDOWN_TIMEOUT: '1', NODE_EXTRA_CA_CERTS: ca }
+		// The fake service lives on 127.0.0.1, which the server refuses to contact unless told this is a test.
+		env: { SHUTDOWN_TIMEOUT: '1', NODE_EXTRA_CA_CERTS: ca, HUIYING_TEST_PUSH_ORIGIN: push.origin }
 	});
 	cleanups.push(() => server.stop());
 	return server;

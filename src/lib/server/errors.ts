@@ -19,6 +19,14 @@ export class FieldError extends TRPCError {
 	}
 }
 
+/** A value beyond the person's reach or authority (a parent unit, an office): a field error to them, a refusal in the audit log. */
+export class RefusedField extends FieldError {}
+
+/** What a person sees of a server error: the apology, and the id that finds its line in the server log. */
+export function serverErrorMessage(requestId: string | undefined): string {
+	return requestId ? t('error.server_ref', { id: requestId }) : t('error.server');
+}
+
 export function notFound(): TRPCError {
 	return new TRPCError({ code: 'NOT_FOUND', message: t('error.not_found') });
 }

@@ -55,6 +55,8 @@ export async function migrate(
 	const sorted = [...files].sort((a, b) => a.name.localeCompare(b.name));
 	const conn = await db.reserve();
 	try {
+		// A large table's new index may take minutes, and another instance may hold the lock that long.
+		await conn`set statement_timeout = 0`;
 		await conn`select pg_advisory_lock(${LOCK_KEY})`;
 		await conn`
 			create table if not exists schema_migrations (
@@ -86,6 +88,7 @@ export async function migrate(
 		return { applied, alreadyApplied: done.size };
 	} finally {
 		await conn`select pg_advisory_unlock(${LOCK_KEY})`.catch(() => {});
+		await conn`reset statement_timeout`.catch(() => {});
 		conn.release();
 	}
 }

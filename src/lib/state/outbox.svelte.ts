@@ -45,7 +45,14 @@ async function upload(file: OutboxFile): Promise<string> {
 	throw new Error(body?.message ?? `HTTP ${res.status}`);
 }
 
-async function send(entry: OutboxEntry): Promise<{ id: string; duplicates: PossibleDuplicate[] }> {
+/** The server no longer has a picture this entry uploaded: it removes uploads no record took up within a day. */
+function screenshotsGone(error: unknown): boolean {
+	if (!(error instanceof TRPCClientError)) return false;
+	const data = error.data as { code?: string; fieldErrors?: Record<string, string> } | undefined;
+	return data?.code === 'BAD_REQUEST' && !!data.fieldErrors?.screenshotIds;
+}
+
+async function send(entry: OutboxEntry, uploadedAgain = false): Promise<{ id: string; duplicates: PossibleDuplicate[] }> {
 	switch (entry.kind) {
 		case 'incident.create': {
 			const created = await trpc.incident.create.mutate({
@@ -64,12 +71,21 @@ async function send(entry: OutboxEntry): Promise<{ id: string; duplicates: Possi
 				file.error = null;
 				await putEntry(entry);
 			}
-			const created = await trpc.opinion.create.mutate({
-				...(entry.input as Omit<Parameters<typeof trpc.opinion.create.mutate>[0], 'clientKey'>),
-				clientKey: entry.clientKey,
-				screenshotIds: files.map((f) => f.id!),
-				deviceRecordedAt: entry.enteredAt
-			});
+			let created;
+			try {
+				created = await trpc.opinion.create.mutate({
+					...(entry.input as Omit<Parameters<typeof trpc.opinion.create.mutate>[0], 'clientKey'>),
+					clientKey: entry.clientKey,
+					screenshotIds: files.map((f) => f.id!),
+					deviceRecordedAt: entry.enteredAt
+				});
+			} catch (error) {
+				// Uploaded long ago and never used, the pictures were cleared away: this device still has them, so once more.
+				if (uploadedAgain || !files.some((f) => f.id) || !screenshotsGone(error)) throw error;
+				for (const file of files) file.id = null;
+				await putEntry(entry);
+				return send(entry, true);
+			}
 			return { id: created.id, duplicates: created.duplicates };
 		}
 	}

@@ -1,4 +1,5 @@
 import type { PageServerLoad } from './$types';
+import { isOffice } from '$lib/access.ts';
 import { callerFor } from '$lib/server/trpc/caller.ts';
 
 export const load: PageServerLoad = async (event) => {
@@ -6,9 +7,8 @@ export const load: PageServerLoad = async (event) => {
 	// The count of items awaiting assessment follows every change to one (live.svelte.ts).
 	event.depends('app:opinion_item');
 	const caller = callerFor(event);
-	const user = event.locals.user!;
 	// The office chases the units' yearly obligations from October (obligations/flows.ts).
-	const office = (user.roles.includes('office_admin') && user.unitKind === 'office') || user.roles.includes('sysadmin');
+	const office = isOffice(event.locals.user!);
 	const [mine, obligations, opinionsAwaiting] = await Promise.all([
 		caller.clock.mine(),
 		office ? caller.obligation.shortfalls() : null,

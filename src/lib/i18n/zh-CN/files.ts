@@ -9,6 +9,7 @@ export const filesZh = {
 	'files.bad_type': '「{field}」是不支持的文件类型（仅限 PDF、图片、Word）',
 	'files.no_file': '「{field}」必须选择',
 	'files.upload_failed': '「{field}」上传失败，请检查网络后重试',
+	'files.daily_limit': '今天上传的文件已达上限（24 小时内最多 {files} 个、共 {mb} MB），请约 {hours} 小时后再试',
 
 	'files.label': '附件',
 	'files.pick': '添加附件',

@@ -4,7 +4,7 @@ import { signIn } from '../auth/flows.ts';
 import { sql } from '../db.ts';
 import { createUnit } from '../units/flows.ts';
 import { makeCity, signInAs, TEST_PASSWORD, type SignedIn } from '../test-helpers.ts';
-import type { Actor } from './log.ts';
+import { auditRefusal, type Actor } from './log.ts';
 
 interface AuditRow {
 	id: string;
@@ -135,6 +135,47 @@ describe('changes are audited', () => {
 			)
 		).rejects.toThrow(/audit_log/);
 		expect(await sql`select 1 from units where name = '无审计单位'`).toHaveLength(0);
+		expect(await auditCount()).toBe(before);
+	});
+});
+
+describe('a refused read or write is recorded as a refusal', () => {
+	it("records who asked for another department's record, when and from where", async () => {
+		const staffA = await signInAs('staff-a', TEST_PASSWORD, phone);
+		await expect(staffA.caller.unit.byId({ id: city.deptB.id })).rejects.toThrow('未找到该记录，或您无权查看');
+		const row = await lastAudit('access.refused');
+		expect(row).toMatchObject({
+			actorId: city.staffA.id,
+			entity: 'unit.byId',
+			entityId: city.deptB.id,
+			after: { code: 'NOT_FOUND' },
+			ip: '203.0.113.50',
+			userAgent: phone.userAgent
+		});
+	});
+
+	it('records a write refused for lack of a role, and one refused for reaching beyond the unit', async () => {
+		const staffA = await signInAs('staff-a');
+		await expect(staffA.caller.unit.setActive({ id: city.deptA.id, active: false })).rejects.toThrow('您没有权限执行此操作');
+		expect(await lastAudit('access.refused')).toMatchObject({ entity: 'unit.setActive', entityId: city.deptA.id, after: { code: 'FORBIDDEN' } });
+		const adminA = await signInAs('admin-a');
+		await expect(adminA.caller.unit.update({ id: city.deptA.id, name: city.deptA.name, parentId: city.government.id, kind: 'office' })).rejects.toThrow(
+			'「单位类型」'
+		);
+		expect(await lastAudit('access.refused')).toMatchObject({ actorId: city.adminA.id, entity: 'unit.update', entityId: city.deptA.id, after: { code: 'BAD_REQUEST' } });
+	});
+
+	it('does not record a mistyped input as a refusal', async () => {
+		const before = await auditCount();
+		await expect(officeAdmin.caller.unit.byId({ id: 'not-an-id' })).rejects.toThrow();
+		await expect(officeAdmin.caller.unit.create({ name: '', parentId: city.government.id })).rejects.toThrow('「名称」');
+		expect(await auditCount()).toBe(before);
+	});
+
+	it('answers the refusal even when its row cannot be written', async () => {
+		const stranger: Actor = { personId: randomUUID(), ip: null, userAgent: null };
+		const before = await auditCount();
+		await expect(auditRefusal(sql, stranger, { entity: 'unit.byId', entityId: null, code: 'NOT_FOUND' })).resolves.toBeUndefined();
 		expect(await auditCount()).toBe(before);
 	});
 });

@@ -28,3 +28,19 @@ export async function audit(db: Tx, actor: Actor, e: AuditEntry): Promise<void> 
 }
 
 export const SYSTEM_ACTOR: Actor = { personId: null, ip: null, userAgent: 'huiying-system' };
+
+const REFUSAL_WAIT_MS = 2_000;
+
+/**
+ * A read or write refused for lack of reach or authority: one row in its own statement, outside any transaction
+ * (the refused one has rolled back). It never fails or holds up the answer: an error is logged, a slow insert
+ * is left to finish on its own after a short wait.
+ */
+export async function auditRefusal(db: Tx, actor: Actor, e: { entity: string; entityId: string | null; code: string }): Promise<void> {
+	const insert = audit(db, actor, { action: 'access.refused', entity: e.entity, entityId: e.entityId, after: { code: e.code } }).catch(
+		(err: unknown) => console.error(JSON.stringify({ level: 'error', msg: 'audit of a refusal failed', entity: e.entity, err: String(err) }))
+	);
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	await Promise.race([insert, new Promise<void>((resolve) => (timer = setTimeout(resolve, REFUSAL_WAIT_MS)))]);
+	clearTimeout(timer);
+}

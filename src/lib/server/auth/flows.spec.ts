@@ -139,7 +139,7 @@ describe('account lock', () => {
 });
 
 describe('address limit', () => {
-	it(`refuses an address after ${ADDRESS_MAX_FAILURES} failures across different names, and only that address`, async () => {
+	it(`marks an address after ${ADDRESS_MAX_FAILURES} failures across different names, and only that address`, async () => {
 		const attacker: Actor = { personId: null, ip: '192.0.2.66', userAgent: 'curl/8' };
 		for (let i = 0; i < ADDRESS_MAX_FAILURES; i++) {
 			// Few tries per name, so no account lock is reached.
@@ -147,12 +147,38 @@ describe('address limit', () => {
 			expect(r).toEqual({ ok: false, error: 'invalid' });
 		}
 		expect(await signIn('guess-new', 'anything-at-all', attacker)).toEqual({ ok: false, error: 'address_limited' });
-		// Even the right password is not checked from that address.
-		expect(await signIn('staff-a', TEST_PASSWORD, attacker)).toEqual({ ok: false, error: 'address_limited' });
-		// The real person at another address is not affected.
-		expect((await signIn('staff-a', TEST_PASSWORD, fromNewAddress())).ok).toBe(true);
+		const [failed] = await sql<{ after: { addressLimited: boolean } }[]>`
+			select after from audit_log where action = 'sign_in.failed' and ip = '192.0.2.66' order by id desc limit 1`;
+		expect(failed!.after.addressLimited).toBe(true);
+		// Another address is not affected at all.
+		expect(await signIn('guess-new', 'anything-at-all', fromNewAddress())).toEqual({ ok: false, error: 'invalid' });
 
 		await sql`update sign_in_throttle set window_started_at = now() - interval '16 minutes' where key = 'ip:192.0.2.66'`;
-		expect((await signIn('staff-a', TEST_PASSWORD, attacker)).ok).toBe(true);
+		expect(await signIn('guess-new', 'anything-at-all', attacker)).toEqual({ ok: false, error: 'invalid' });
+	});
+
+	it('still signs in the right password from a limited address: one guesser behind an office NAT locks nobody else out', async () => {
+		const office: Actor = { personId: null, ip: '192.0.2.77', userAgent: 'Mobile Safari' };
+		for (let i = 0; i < ADDRESS_MAX_FAILURES; i++) await signIn(`nobody${i % 10}`, `password-${i}`, office);
+		expect(await signIn('nobody-else', 'wrong-password', office)).toEqual({ ok: false, error: 'address_limited' });
+
+		const colleague = await signIn('staff-a', TEST_PASSWORD, office);
+		expect(colleague.ok).toBe(true);
+		const [succeeded] = await sql<{ after: { addressLimited?: boolean } }[]>`
+			select after from audit_log where action = 'sign_in.succeeded' and ip = '192.0.2.77' order by id desc limit 1`;
+		expect(succeeded!.after.addressLimited).toBe(true);
+		// Signing in clears nothing for the address: the guesser is still marked.
+		expect(await signIn('nobody-else', 'wrong-password', office)).toEqual({ ok: false, error: 'address_limited' });
+	});
+
+	it('keeps the account lock from a limited address: a locked account refuses even its right password', async () => {
+		const office: Actor = { personId: null, ip: '192.0.2.88', userAgent: 'curl/8' };
+		for (let i = 0; i < ADDRESS_MAX_FAILURES; i++) await signIn(`someone${i % 10}`, `password-${i}`, office);
+		// Guessing one account from the limited address still locks it after five failures.
+		const guesses = await results('staff-b', 'not-the-password', ACCOUNT_MAX_FAILURES, office);
+		expect(guesses.at(-1)).toBe('locked');
+		expect(await signIn('staff-b', TEST_PASSWORD, office)).toEqual({ ok: false, error: 'locked' });
+		expect(await signIn('staff-b', TEST_PASSWORD, fromNewAddress())).toEqual({ ok: false, error: 'locked' });
+		await sql`delete from sign_in_throttle where key = 'login:staff-b'`;
 	});
 });

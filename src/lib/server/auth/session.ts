@@ -2,6 +2,7 @@ import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import type { Role, UnitKind } from '../../roles.ts';
 import { sql, type Tx } from '../db.ts';
+import { scopeUnitOf } from '../units/scope.ts';
 
 export const SESSION_COOKIE = 'huiying_session';
 
@@ -81,11 +82,9 @@ export async function validateSessionToken(
 		select s.id, s.person_id, s.expires_at, s.last_seen_at, now() as now,
 			(select value::int from settings where key = 'session.idle_hours') as idle_hours,
 			p.active, p.name, p.unit_id, u.name as unit_name, p.roles,
-			case when u.kind = 'office' and u.parent_id is not null then u.parent_id else u.id end as scope_unit_id,
+			${scopeUnitOf(sql, 'u')} as scope_unit_id,
 			u.kind as unit_kind,
-			(case when u.kind = 'office' and u.parent_id is not null
-				then (select parent_id is null from units where id = u.parent_id)
-				else u.parent_id is null end) as scope_is_root
+			(select parent_id is null from units where id = ${scopeUnitOf(sql, 'u')}) as scope_is_root
 		from sessions s
 		join people p on p.id = s.person_id
 		join units u on u.id = p.unit_id

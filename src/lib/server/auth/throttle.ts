@@ -2,7 +2,8 @@ import type { Tx } from '../db.ts';
 
 export const ACCOUNT_MAX_FAILURES = 5;
 export const ACCOUNT_LOCK_MINUTES = 15;
-// An address that fails this often in the window is refused before any password is checked.
+// An address that fails this often in the window is told so on each further failure; the right password from it
+// still signs in (behind a shared NAT that address is a whole office), so only each account's lock refuses outright.
 export const ADDRESS_MAX_FAILURES = 30;
 const WINDOW_MINUTES = 15;
 

@@ -3,8 +3,9 @@ import { toIso } from '../../time.ts';
 import { audit } from '../audit/log.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
+import { text } from '../trpc/fields.ts';
 import { officeProcedure, router } from '../trpc/init.ts';
-import { scopeRoot } from '../units/scope.ts';
+import { inReach, scopeRoot } from '../units/scope.ts';
 
 interface BreachRow {
 	id: string;
@@ -39,7 +40,7 @@ export const breachRouter = router({
 			from breaches b
 			join clocks c on c.id = b.clock_id
 			join units u on u.id = b.unit_id
-			where ${scope === null ? sql`true` : sql`b.unit_id in (select unit_subtree(${scope}))`}
+			where ${inReach(sql, 'b.unit_id', scope)}
 			order by b.breached_at desc
 			limit 200`;
 		return rows.map((b) => ({
@@ -52,13 +53,13 @@ export const breachRouter = router({
 	}),
 	/** 通报批评 or 约谈, with a note: both on the record and audited. */
 	addAction: officeProcedure
-		.input(z.object({ breachId: z.uuid(), kind: z.enum(['notice_of_criticism', 'summons']), note: z.string().trim().min(1).max(2000) }))
+		.input(z.object({ breachId: z.uuid(), kind: z.enum(['notice_of_criticism', 'summons']), note: text(2000, { min: 1, lines: true }) }))
 		.mutation(async ({ ctx, input }) =>
 			sql.begin(async (tx) => {
 				const scope = scopeRoot(ctx.user);
 				const [breach] = await tx<{ id: string }[]>`
 					select id from breaches
-					where id = ${input.breachId} and ${scope === null ? tx`true` : tx`unit_id in (select unit_subtree(${scope}))`}`;
+					where id = ${input.breachId} and ${inReach(tx, 'unit_id', scope)}`;
 				if (!breach) throw notFound();
 				const [action] = await tx<{ id: string }[]>`
 					insert into accountability_actions (breach_id, kind, note, decided_by)

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { toIso } from '../../time.ts';
 import { sql } from '../db.ts';
+import { day, text } from '../trpc/fields.ts';
 import { authedProcedure, router, topOfficeProcedure } from '../trpc/init.ts';
 import { calendarWarning, enterYear, workingDaysAfter } from './flows.ts';
 import { daysOf, getYear, listYears } from './queries.ts';
@@ -27,7 +28,7 @@ export type CalendarYearOut = Awaited<ReturnType<typeof yearOut>>;
 export const calendarRouter = router({
 	/** `date` is the `days`-th working day after the given China date; `warning` when a year was counted Monday to Friday. */
 	addWorkingDays: authedProcedure
-		.input(z.object({ date: z.iso.date(), days: z.number().int().min(0).max(1000) }))
+		.input(z.object({ date: day, days: z.number().int().min(0).max(1000) }))
 		.query(({ input }) => workingDaysAfter(sql, input.date, input.days)),
 	years: authedProcedure.query(() => listYears(sql)),
 	year: authedProcedure.input(z.object({ year })).query(({ input }) => yearOut(input.year)),
@@ -35,12 +36,12 @@ export const calendarRouter = router({
 		.input(
 			z.object({
 				year,
-				source: z.string().trim().min(1).max(200),
+				source: text(200, { min: 1 }),
 				holidays: z
-					.array(z.object({ name: z.string().max(40), from: z.string().max(10), to: z.string().max(10) }))
+					.array(z.object({ name: text(40, { trim: false }), from: text(10), to: text(10) }))
 					.min(1)
 					.max(60),
-				workdays: z.array(z.string().max(10)).max(30)
+				workdays: z.array(text(10)).max(30)
 			})
 		)
 		.mutation(async ({ ctx, input }) => {

@@ -1,5 +1,6 @@
 import type { Audience } from '../../clocks.ts';
 import type { Tx } from '../db.ts';
+import { scopeUnitOf } from '../units/scope.ts';
 import type { Recipient } from './queries.ts';
 
 /**
@@ -42,7 +43,7 @@ export async function recipientsFor(db: Tx, unitId: string, audience: Audience):
 					select p.id, p.name, up.depth
 					from people p
 					join units pu on pu.id = p.unit_id
-					join up on up.id = case when pu.kind = 'office' and pu.parent_id is not null then pu.parent_id else pu.id end
+					join up on up.id = ${scopeUnitOf(db, 'pu')}
 					-- A department's own administrator runs its units and people; it is not an open-government office.
 					where p.active and 'office_admin' = any(p.roles) and pu.kind <> 'department'
 				),

@@ -3,7 +3,7 @@ import { toIso } from '../../time.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
 import { authedProcedure, router } from '../trpc/init.ts';
-import { scopeRoot } from '../units/scope.ts';
+import { inReach, scopeRoot } from '../units/scope.ts';
 import { acknowledgeClock } from './flows.ts';
 import { clockOut } from './out.ts';
 import type { ClockRow } from './queries.ts';
@@ -20,7 +20,7 @@ export const clockRouter = router({
 			from clocks c
 			join units u on u.id = c.unit_id
 			where c.status in ('running', 'breached')
-				and ${scope === null ? sql`true` : sql`c.unit_id in (select unit_subtree(${scope}))`}
+				and ${inReach(sql, 'c.unit_id', scope)}
 			order by c.due_at
 			limit 200`;
 		return {
@@ -38,7 +38,7 @@ export const clockRouter = router({
 				select 1 from clocks c
 				where c.id = ${input.clockId} and (
 					exists (select 1 from deliveries d where d.clock_id = c.id and d.recipient_id = ${ctx.user.id})
-					or ${scope === null ? sql`true` : sql`c.unit_id in (select unit_subtree(${scope}))`}
+					or ${inReach(sql, 'c.unit_id', scope)}
 				)`;
 			if (!allowed) throw notFound();
 			const result = await acknowledgeClock(input.clockId, ctx.user.id, input.channel, input.stepIndex);

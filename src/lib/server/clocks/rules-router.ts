@@ -4,6 +4,7 @@ import { toIso } from '../../time.ts';
 import { audit } from '../audit/log.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
+import { text } from '../trpc/fields.ts';
 import { officeProcedure, router, topOfficeProcedure } from '../trpc/init.ts';
 import { getRule, listRules, updateRule, type RuleRow } from './queries.ts';
 
@@ -27,8 +28,8 @@ export const rulesRouter = router({
 	update: topOfficeProcedure
 		.input(
 			z.object({
-				key: z.string().min(1).max(100),
-				name: z.string().trim().min(1).max(100),
+				key: text(100, { min: 1, trim: false }),
+				name: text(100, { min: 1 }),
 				durationValue: z.number().int().min(1).max(8760),
 				active: z.boolean(),
 				ladder: z.array(step).min(1).max(20)

@@ -1,5 +1,7 @@
 import type { ConferenceKind, ConferenceStatus } from '../../conferences.ts';
 import type { Tx } from '../db.ts';
+import { releaseVisible } from '../releases/queries.ts';
+import { inReach } from '../units/scope.ts';
 
 export interface ConferenceRow {
 	id: string;
@@ -30,8 +32,9 @@ export interface ConferenceRow {
 	deadlineAt: Date | null;
 }
 
-// The incident's clock that a held conference satisfies, while it is still open (running or breached).
-const select = (db: Tx) => db`
+// The incident's clock that a held conference satisfies, while it is still open (running or breached). The
+// incident and its clock only when in the reader's reach: the conference's unit may reach further than they do.
+const select = (db: Tx, scopeRoot: string | null) => db`
 	select c.id, c.unit_id, u.name as unit_name, c.kind, c.title, c.incident_id, i.title as incident_title,
 		i.level as incident_level, c.planned_at, c.place, c.host_id, h.name as host_name, c.speaker_ids, c.media_invited,
 		c.status, c.held_at, c.status_reason, c.created_by, p.name as created_by_name, c.created_at, c.updated_at,
@@ -39,20 +42,19 @@ const select = (db: Tx) => db`
 	from conferences c
 	join units u on u.id = c.unit_id
 	join people p on p.id = c.created_by
-	left join incidents i on i.id = c.incident_id
+	left join incidents i on i.id = c.incident_id and ${inReach(db, 'i.lead_unit_id', scopeRoot)}
 	left join people h on h.id = c.host_id
 	left join lateral (
 		select id, rule_name, starts_at, due_at from clocks
-		where subject = 'incident' and subject_id = c.incident_id and satisfied_by = 'conference.held'
+		where subject = 'incident' and subject_id = i.id and satisfied_by = 'conference.held'
 			and status in ('running', 'breached')
 		order by due_at limit 1
 	) k on true`;
 
-const inScope = (db: Tx, scopeRoot: string | null) =>
-	scopeRoot === null ? db`true` : db`c.unit_id in (select unit_subtree(${scopeRoot}))`;
+const inScope = (db: Tx, scopeRoot: string | null) => inReach(db, 'c.unit_id', scopeRoot);
 
 export async function getConference(db: Tx, id: string, scopeRoot: string | null): Promise<ConferenceRow | undefined> {
-	const [row] = await db<ConferenceRow[]>`${select(db)} where c.id = ${id} and ${inScope(db, scopeRoot)}`;
+	const [row] = await db<ConferenceRow[]>`${select(db, scopeRoot)} where c.id = ${id} and ${inScope(db, scopeRoot)}`;
 	return row;
 }
 
@@ -60,13 +62,13 @@ export async function getConference(db: Tx, id: string, scopeRoot: string | null
 export async function lockConference(db: Tx, id: string, scopeRoot: string | null): Promise<ConferenceRow | undefined> {
 	const [locked] = await db<{ id: string }[]>`
 		select c.id from conferences c where c.id = ${id} and ${inScope(db, scopeRoot)} for update of c`;
-	return locked ? getConference(db, id, null) : undefined;
+	return locked ? getConference(db, id, scopeRoot) : undefined;
 }
 
 /** Still to be held (planned or postponed), soonest first: overdue ones not yet recorded come first. */
 export async function listUpcoming(db: Tx, scopeRoot: string | null, limit: number): Promise<ConferenceRow[]> {
 	return db<ConferenceRow[]>`
-		${select(db)}
+		${select(db, scopeRoot)}
 		where ${inScope(db, scopeRoot)} and c.status in ('planned', 'postponed')
 		order by c.planned_at
 		limit ${limit}`;
@@ -75,7 +77,7 @@ export async function listUpcoming(db: Tx, scopeRoot: string | null, limit: numb
 /** Held or called off since `since`, latest first. */
 export async function listRecent(db: Tx, scopeRoot: string | null, since: Date, limit: number): Promise<ConferenceRow[]> {
 	return db<ConferenceRow[]>`
-		${select(db)}
+		${select(db, scopeRoot)}
 		where ${inScope(db, scopeRoot)} and c.status in ('held', 'cancelled') and coalesce(c.held_at, c.updated_at) >= ${since}
 		order by coalesce(c.held_at, c.updated_at) desc
 		limit ${limit}`;
@@ -145,7 +147,7 @@ export async function eligiblePeople(db: Tx, ids: string[], unitId: string, scop
 	const rows = await db<{ id: string }[]>`
 		select p.id from people p
 		where p.id = any(${ids}::uuid[]) and p.active and (
-			${scopeRoot === null ? db`true` : db`p.unit_id in (select unit_subtree(${scopeRoot}))`}
+			${inReach(db, 'p.unit_id', scopeRoot)}
 			or p.id in (select principal_id from units where id = ${unitId} union select leader_in_charge_id from units where id = ${unitId})
 		)`;
 	return new Set(rows.map((r) => r.id));
@@ -170,7 +172,7 @@ export async function listSpokespersons(db: Tx, scopeRoot: string | null, unitId
 	return db<SpokespersonRow[]>`
 		with reach as (
 			select id, name, principal_id from units
-			where active and ${scopeRoot === null ? db`true` : db`id in (select unit_subtree(${scopeRoot}))`}
+			where active and ${inReach(db, 'id', scopeRoot)}
 				and (${unitId}::uuid is null or id = ${unitId}::uuid)
 		),
 		seats as (
@@ -205,12 +207,12 @@ export interface AttachedRelease {
 	title: string | null;
 }
 
-/** The opening statement and Q&A preparation drafted for the conference, with their current titles. */
-export async function releasesOf(db: Tx, conferenceId: string): Promise<AttachedRelease[]> {
+/** The opening statement and Q&A preparation drafted for the conference that this person may see, with their current titles. */
+export async function releasesOf(db: Tx, conferenceId: string, scopeRoot: string | null, personId: string): Promise<AttachedRelease[]> {
 	return db<AttachedRelease[]>`
 		select r.id, r.kind, r.status, r.current_version, v.title
 		from releases r left join release_versions v on v.release_id = r.id and v.number = r.current_version
-		where r.conference_id = ${conferenceId}
+		where r.conference_id = ${conferenceId} and ${releaseVisible(db, scopeRoot, personId)}
 		order by r.created_at`;
 }
 

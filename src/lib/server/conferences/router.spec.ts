@@ -78,6 +78,27 @@ describe('who may see', () => {
 	});
 });
 
+describe('an incident out of reach', () => {
+	it('shows a conference in reach but its incident only as not visible: no title, level, clocks or deadline', async () => {
+		// The city's office plans the health commission's conference on the emergency bureau's incident.
+		const incident = await majorIncident(20);
+		const planned = await officeAdmin.caller.conference.create({ ...conference(incident.id, fromNow(6)), unitId: city.deptB.id, speakerIds: [] });
+		expect(planned.incidentTitle).toBe('江城化工园区储罐爆炸');
+
+		const shown = await pressB.caller.conference.byId({ id: planned.id });
+		expect(shown.title).toBe('储罐爆炸事故新闻发布会');
+		expect(shown.incident).toEqual({ visible: false });
+		expect(shown.clocks).toEqual([]);
+		expect(shown).toMatchObject({ incidentTitle: null, incidentLevel: null, deadlineAt: null, lateWarning: null });
+		expect(JSON.stringify(shown)).not.toContain('江城化工园区储罐爆炸');
+		const listed = (await pressB.caller.conference.list()).upcoming.find((c) => c.id === planned.id);
+		expect(listed).toMatchObject({ incidentTitle: null, lateWarning: null });
+
+		const held = await pressB.caller.conference.markHeld({ id: planned.id, heldAt: fromNow(0) });
+		expect(JSON.stringify(held)).not.toContain('江城化工园区储罐爆炸');
+	});
+});
+
 describe('the detail screen', () => {
 	it("carries the incident's clocks, the late warning and the releases drafted for it; holding it meets the clock", async () => {
 		// Occurred 20 hours ago: the 24-hour deadline is 4 hours away, and the conference is planned for 6.

@@ -11,6 +11,7 @@ import { timelineOf } from '../timeline/queries.ts';
 import type { Context } from '../trpc/context.ts';
 import { authedProcedure, officeProcedure, roleProcedure, router } from '../trpc/init.ts';
 import { labelledAs } from '../trpc/zod-messages.ts';
+import { moment, text } from '../trpc/fields.ts';
 import { scopeRoot } from '../units/scope.ts';
 import {
 	cancelConference,
@@ -23,9 +24,8 @@ import {
 	type Planned
 } from './flows.ts';
 import { conferenceOut } from './out.ts';
-import { getConference, listRecent, listSpokespersons, listUpcoming, peopleNamed, releasesOf } from './queries.ts';
+import { getConference, listRecent, listSpokespersons, listUpcoming, peopleNamed, releasesOf, type ConferenceRow } from './queries.ts';
 
-const when = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 // A select left on "none" sends an empty string: that is no choice, not a malformed id.
 const optionalId = z
 	.union([z.uuid(), z.literal(''), z.null()])
@@ -34,18 +34,18 @@ const optionalId = z
 
 const fields = z.object({
 	kind: z.enum(CONFERENCE_KINDS, { error: labelledAs('conferenceKind') }),
-	title: z.string().trim().min(1).max(200),
+	title: text(200, { min: 1 }),
 	incidentId: optionalId,
 	unitId: optionalId,
-	plannedAt: when,
-	place: z.string().trim().max(200).default(''),
+	plannedAt: moment('planned'),
+	place: text(200).default(''),
 	hostId: optionalId,
 	/** null: the unit's spokespersons (and its principal for a major incident) */
 	speakerIds: z.array(z.uuid()).max(20).nullable().default(null),
-	mediaInvited: z.array(z.string().trim().max(100)).max(100).default([])
+	mediaInvited: z.array(text(100)).max(100).default([])
 });
 
-const reason = z.string().trim().max(1000);
+const reason = text(1000, { lines: true });
 
 // Duty staff log incidents; scheduling and recording conferences is the press office's and the leaders'.
 const manageProcedure = roleProcedure(...CONFERENCE_ROLES);
@@ -56,48 +56,61 @@ const authorOf = (ctx: Context & { user: SessionUser }): Author => ({
 	actor: ctx.actor
 });
 
-const plannedOut = (p: Planned) => ({ ...conferenceOut(p.conference), lateWarning: p.lateWarning });
+/** The conference as the author may see it once written: its incident (title, level, deadline) only when in their reach. */
+async function seenBy(author: Author, c: ConferenceRow): Promise<ConferenceRow> {
+	const seen = await getConference(sql, c.id, author.scope);
+	if (!seen) throw notFound();
+	return seen;
+}
+
+const conferenceSeen = async (author: Author, c: ConferenceRow) => conferenceOut(await seenBy(author, c));
+
+async function plannedOut(author: Author, p: Planned) {
+	const seen = await seenBy(author, p.conference);
+	return { ...conferenceOut(seen), lateWarning: seen.incidentTitle === null ? null : p.lateWarning };
+}
 
 export const conferenceRouter = router({
-	create: manageProcedure.input(fields).mutation(async ({ ctx, input }) => plannedOut(await planConference(input, authorOf(ctx)))),
+	create: manageProcedure.input(fields).mutation(async ({ ctx, input }) => plannedOut(authorOf(ctx), await planConference(input, authorOf(ctx)))),
 	update: manageProcedure
 		.input(fields.extend({ id: z.uuid() }))
 		.mutation(async ({ ctx, input }) => {
 			const { id, ...f } = input;
-			return plannedOut(await editConference(id, f, authorOf(ctx)));
+			return plannedOut(authorOf(ctx), await editConference(id, f, authorOf(ctx)));
 		}),
 	markHeld: manageProcedure
-		.input(z.object({ id: z.uuid(), heldAt: when }))
-		.mutation(async ({ ctx, input }) => conferenceOut(await markHeld(input.id, input.heldAt, authorOf(ctx)))),
+		.input(z.object({ id: z.uuid(), heldAt: moment('now', 'conference.held_future') }))
+		.mutation(async ({ ctx, input }) => conferenceSeen(authorOf(ctx), await markHeld(input.id, input.heldAt, authorOf(ctx)))),
 	postpone: manageProcedure
-		.input(z.object({ id: z.uuid(), plannedAt: when, reason }))
-		.mutation(async ({ ctx, input }) => plannedOut(await postponeConference(input.id, input.plannedAt, input.reason, authorOf(ctx)))),
+		.input(z.object({ id: z.uuid(), plannedAt: moment('planned'), reason }))
+		.mutation(async ({ ctx, input }) => plannedOut(authorOf(ctx), await postponeConference(input.id, input.plannedAt, input.reason, authorOf(ctx)))),
 	cancel: manageProcedure
 		.input(z.object({ id: z.uuid(), reason }))
-		.mutation(async ({ ctx, input }) => conferenceOut(await cancelConference(input.id, input.reason, authorOf(ctx)))),
+		.mutation(async ({ ctx, input }) => conferenceSeen(authorOf(ctx), await cancelConference(input.id, input.reason, authorOf(ctx)))),
 
 	/** The conference with its speakers, its incident's clocks, the releases drafted for it and its own record. */
 	byId: authedProcedure.input(z.object({ id: z.uuid() })).query(async ({ ctx, input }) => {
 		const scope = scopeRoot(ctx.user);
 		const c = await getConference(sql, input.id, scope);
 		if (!c) throw notFound();
-		const [speakers, host, incident, clocks, releases, timeline] = await Promise.all([
+		// The incident only as far as this person may see it (the conference's unit may reach further): else just "not visible".
+		const incident = c.incidentId ? await getIncident(sql, c.incidentId, scope) : undefined;
+		const [speakers, host, clocks, releases, timeline] = await Promise.all([
 			peopleNamed(sql, c.speakerIds),
 			c.hostId ? peopleNamed(sql, [c.hostId]) : Promise.resolve([]),
-			// The incident as far as this person may see it; the conference's unit may reach further.
-			c.incidentId ? getIncident(sql, c.incidentId, null) : Promise.resolve(undefined),
-			c.incidentId ? clocksOf(sql, { type: 'incident', id: c.incidentId }) : Promise.resolve([]),
-			releasesOf(sql, c.id),
+			incident ? clocksOf(sql, { type: 'incident', id: incident.id }) : Promise.resolve([]),
+			releasesOf(sql, c.id, scope, ctx.user.id),
 			timelineOf(sql, { type: 'conference', id: c.id })
 		]);
-		const incidentVisible = c.incidentId ? Boolean(await getIncident(sql, c.incidentId, scope)) : false;
 		return {
 			...conferenceOut(c),
 			host: host[0] ?? null,
 			speakers,
 			incident: incident
-				? { id: incident.id, title: incident.title, level: incident.level, status: incident.status, leadUnitName: incident.leadUnitName, visible: incidentVisible }
-				: null,
+				? { visible: true as const, id: incident.id, title: incident.title, level: incident.level, status: incident.status, leadUnitName: incident.leadUnitName }
+				: c.incidentId
+					? { visible: false as const }
+					: null,
 			clocks: clocks.map(clockOut),
 			releases,
 			timeline: timeline.map((e) => ({ ...e, at: toIso(e.at) })),
@@ -133,7 +146,7 @@ export const conferenceRouter = router({
 			return units;
 		}),
 	setPublicPhone: officeProcedure
-		.input(z.object({ personId: z.uuid(), publicPhone: z.string().max(60) }))
+		.input(z.object({ personId: z.uuid(), publicPhone: text(60, { trim: false }) }))
 		.mutation(async ({ ctx, input }) => ({
 			personId: input.personId,
 			publicPhone: await changePublicPhone(input.personId, input.publicPhone, scopeRoot(ctx.user), ctx.actor)

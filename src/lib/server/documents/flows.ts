@@ -19,6 +19,7 @@ import { readableFile } from '../files/queries.ts';
 import { addEvent } from '../timeline/queries.ts';
 import { getUnit } from '../units/queries.ts';
 import { bundleOf, cleanDocument, documentHash, materialHash, type MaterialContent } from './content.ts';
+import { CLOCK_SKEW_MS } from '../../time.ts';
 import {
 	findByClientKey,
 	getDocument,
@@ -32,6 +33,7 @@ import {
 	type DocumentRow,
 	type MaterialRow
 } from './queries.ts';
+import { inReach } from '../units/scope.ts';
 
 export interface DocumentAuthor {
 	personId: string;
@@ -42,7 +44,7 @@ export interface DocumentAuthor {
 	origin?: string;
 }
 
-const FUTURE_SLACK_MS = 5 * 60_000;
+const FUTURE_SLACK_MS = CLOCK_SKEW_MS;
 const NOBODY = '00000000-0000-0000-0000-000000000000';
 const subjectOf = (id: string): Subject => ({ type: 'document', id });
 const signer = (a: DocumentAuthor): Signer => ({ personId: a.personId, name: a.name, actor: a.actor, origin: a.origin });
@@ -143,7 +145,7 @@ export async function createDocument(input: CreateInput, author: DocumentAuthor,
 		const interpretingUnitId = input.interpretingUnitId ?? unitId;
 		if (interpretingUnitId !== unitId && !(await getUnit(tx, interpretingUnitId, null))) throw new FieldError('interpretingUnitId', 'error.invalid_choice');
 		const drafterId = input.drafterId ?? author.personId;
-		const [drafter] = await tx`select 1 from people where id = ${drafterId} and active and (${author.scope}::uuid is null or unit_id in (select unit_subtree(${author.scope})))`;
+		const [drafter] = await tx`select 1 from people where id = ${drafterId} and active and ${inReach(tx, 'unit_id', author.scope)}`;
 		if (!drafter) throw new FieldError('drafterId', 'error.invalid_choice');
 		const [row] = await tx<{ id: string }[]>`
 			insert into documents (unit_id, interpreting_unit_id, drafter_id, created_by, client_key, created_at, updated_at)
@@ -191,7 +193,7 @@ async function checkMaterial(tx: Tx, c: MaterialContent, author: DocumentAuthor)
 		if (!clean.interpreterId) throw new FieldError('interpreterId', 'document.interpreter_required');
 		const [p] = await tx`
 			select 1 from people where id = ${clean.interpreterId} and active and 'principal' = any(roles)
-				and (${author.scope}::uuid is null or unit_id in (select unit_subtree(${author.scope})))`;
+				and ${inReach(tx, 'unit_id', author.scope)}`;
 		if (!p) throw new FieldError('interpreterId', 'document.interpreter_principal');
 	} else clean.interpreterId = null;
 	if ((clean.kind === 'graphic' || clean.kind === 'video') && !clean.fileIds.length) throw new FieldError('fileIds', 'document.material_file_required');

@@ -1,4 +1,5 @@
 import type { Tx } from '../db.ts';
+import { inReach } from '../units/scope.ts';
 
 export const DOCUMENT_STATUSES = ['drafting', 'submitted', 'signed', 'published', 'amended', 'abolished', 'expired'] as const;
 export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
@@ -60,19 +61,30 @@ const select = (db: Tx) => db`
 	join people c on c.id = d.created_by
 	join document_versions v on v.document_id = d.id and v.number = d.current_version`;
 
+/** Who sees what is withheld (不予公开) of document `d`: the drafting unit's reach and the units asked to sign it. */
+const seesWithheld = (db: Tx, scopeRoot: string | null) =>
+	db`(${inReach(db, 'd.unit_id', scopeRoot)}
+		-- the units asked to sign it see it, withheld or not: they cannot sign what they cannot read
+		or exists (select 1 from signoff_requests s where s.document_id = d.id and ${inReach(db, 's.unit_id', scopeRoot)}))`;
+
 /**
- * Who may see a document: anyone whose reach includes its drafting or interpreting unit, and the people
- * its sign-off names. A withheld document (不予公开) stays with the drafting unit's reach and its signers.
+ * Who may see document `d` (its current version `v`): anyone whose reach includes its drafting or interpreting
+ * unit, its confidentiality reviewers, and the people its sign-off names. A withheld document stays with the
+ * drafting unit's reach and its signers.
  */
-const visible = (db: Tx, scopeRoot: string | null, personId: string) =>
+export const documentVisible = (db: Tx, scopeRoot: string | null, personId: string) =>
 	scopeRoot === null
 		? db`true`
-		: db`(d.unit_id in (select unit_subtree(${scopeRoot}))
-			-- the units asked to sign it see it, withheld or not: they cannot sign what they cannot read
-			or exists (select 1 from signoff_requests s where s.document_id = d.id and s.unit_id in (select unit_subtree(${scopeRoot})))
+		: db`(${seesWithheld(db, scopeRoot)}
 			or (v.disclosure <> 'withheld' and (
-				d.interpreting_unit_id in (select unit_subtree(${scopeRoot}))
+				${inReach(db, 'd.interpreting_unit_id', scopeRoot)}
 				or exists (select 1 from review_chains ch where ch.unit_id = d.unit_id and ${personId} = any(ch.confidentiality_reviewer_ids)))))`;
+
+/** Version `hv` of document `d`: seen by who sees the document, a withheld version only by who sees what is withheld. */
+export const versionVisible = (db: Tx, scopeRoot: string | null, personId: string) =>
+	db`(${documentVisible(db, scopeRoot, personId)} and (hv.disclosure <> 'withheld' or ${seesWithheld(db, scopeRoot)}))`;
+
+const visible = documentVisible;
 
 export async function getDocument(db: Tx, id: string, scopeRoot: string | null, personId: string): Promise<DocumentRow | undefined> {
 	const [row] = await db<DocumentRow[]>`${select(db)} where d.id = ${id} and ${visible(db, scopeRoot, personId)}`;
@@ -89,7 +101,7 @@ export async function lockDocument(db: Tx, id: string, scopeRoot: string | null,
 export async function ownsDocument(db: Tx, d: Pick<DocumentRow, 'unitId' | 'interpretingUnitId'>, scopeRoot: string | null): Promise<boolean> {
 	if (scopeRoot === null) return true;
 	const [row] = await db`
-		select 1 where ${d.unitId}::uuid in (select unit_subtree(${scopeRoot})) or ${d.interpretingUnitId}::uuid in (select unit_subtree(${scopeRoot}))`;
+		select 1 where ${inReach(db, db`${d.unitId}::uuid`, scopeRoot)} or ${inReach(db, db`${d.interpretingUnitId}::uuid`, scopeRoot)}`;
 	return row !== undefined;
 }
 

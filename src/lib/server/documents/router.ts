@@ -12,6 +12,7 @@ import { requestState, shortCode, signersOf, stepUpFor } from '../signoff/flows.
 import { approvalsOf, getRequest, requestsOf, reviewsOf } from '../signoff/queries.ts';
 import { timelineOf } from '../timeline/queries.ts';
 import type { Context } from '../trpc/context.ts';
+import { moment, text } from '../trpc/fields.ts';
 import { authedProcedure, router } from '../trpc/init.ts';
 import { scopeRoot } from '../units/scope.ts';
 import {
@@ -39,33 +40,31 @@ import { DISCLOSURES, DOCUMENT_STATUSES, documentVersions, getDocument, listDocu
 import { DRAFTER_ROLE_LIST } from '../../releases.ts';
 import { chainOf } from '../signoff/queries.ts';
 
-const when = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
-const url = z
-	.string()
-	.trim()
-	.max(2000)
+// Publication, abolition and marking are recorded after the fact: none of them lies in the future.
+const when = moment('now', 'document.future');
+const url = text(2000)
 	.regex(/^(https?:\/\/\S+)?$/)
 	.transform((s) => s || null)
 	.nullable()
 	.default(null);
 
 const content = {
-	title: z.string().max(200),
-	docNumber: z.string().max(60).default(''),
-	body: z.string().max(100_000).default(''),
+	title: text(200, { trim: false, strip: true }),
+	docNumber: text(60, { trim: false, strip: true }).default(''),
+	body: text(100_000, { lines: true, trim: false, strip: true }).default(''),
 	disclosure: z.enum(DISCLOSURES),
-	withheldReason: z.string().max(1000).default(''),
-	planInterpreter: z.string().max(200).default(''),
-	planApproach: z.string().max(2000).default(''),
-	planChannels: z.array(z.string().max(40)).max(10).default([]),
-	planTiming: z.string().max(200).default(''),
-	exemptionReason: z.string().max(1000).default(''),
+	withheldReason: text(1000, { lines: true, trim: false, strip: true }).default(''),
+	planInterpreter: text(200, { trim: false, strip: true }).default(''),
+	planApproach: text(2000, { lines: true, trim: false, strip: true }).default(''),
+	planChannels: z.array(text(40, { trim: false, strip: true })).max(10).default([]),
+	planTiming: text(200, { trim: false, strip: true }).default(''),
+	exemptionReason: text(1000, { lines: true, trim: false, strip: true }).default(''),
 	fileIds: z.array(z.uuid()).max(20).default([])
 };
 
 const material = {
-	title: z.string().max(200),
-	body: z.string().max(50_000).default(''),
+	title: text(200, { trim: false, strip: true }),
+	body: text(50_000, { lines: true, trim: false, strip: true }).default(''),
 	fileIds: z.array(z.uuid()).max(20).default([]),
 	expertId: z.uuid().nullable().default(null),
 	interpreterId: z.uuid().nullable().default(null)
@@ -181,7 +180,7 @@ export const documentRouter = router({
 				/** the bundle's hash as the reviewer's screen showed it */
 				versionHash: z.string().regex(/^[0-9a-f]{64}$/),
 				decision: z.enum(['passed', 'rejected']),
-				reason: z.string().max(1000).default('')
+				reason: text(1000, { lines: true, trim: false }).default('')
 			})
 		)
 		.mutation(async ({ ctx, input }) => documentOut(await reviewDocument(input.id, input, authorOf(ctx)))),
@@ -194,10 +193,10 @@ export const documentRouter = router({
 		.input(requestRef.extend({ versionHash: z.string().regex(/^[0-9a-f]{64}$/), proof: secondFactorProof }))
 		.mutation(async ({ ctx, input }) => documentOut(await approveDocument(input.id, input, authorOf(ctx)))),
 	reject: authedProcedure
-		.input(requestRef.extend({ reason: z.string().max(1000) }))
+		.input(requestRef.extend({ reason: text(1000, { lines: true, trim: false }) }))
 		.mutation(async ({ ctx, input }) => documentOut(await rejectDocument(input.id, input, authorOf(ctx)))),
 	flag: authedProcedure
-		.input(requestRef.extend({ note: z.string().max(1000).default('') }))
+		.input(requestRef.extend({ note: text(1000, { lines: true, trim: false }).default('') }))
 		.mutation(async ({ ctx, input }) => documentOut(await flagDocument(input.id, input, authorOf(ctx)))),
 	renew: authedProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => documentOut(await renewDocumentRequests(input.id, authorOf(ctx)))),
 	/** With its materials (the rule met at once) or alone (the 3-working-day clock starts). */
@@ -215,7 +214,7 @@ export const documentRouter = router({
 		}),
 	/** 废止 (or 失效, 修订): the 10-working-day marking clock starts for abolition and expiry. */
 	abolish: authedProcedure
-		.input(z.object({ id: z.uuid(), kind: z.enum(['abolished', 'expired', 'amended']).default('abolished'), at: when, reason: z.string().max(1000) }))
+		.input(z.object({ id: z.uuid(), kind: z.enum(['abolished', 'expired', 'amended']).default('abolished'), at: when, reason: text(1000, { lines: true, trim: false }) }))
 		.mutation(async ({ ctx, input }) => {
 			const { document, clocks } = await endDocument(input.id, input, authorOf(ctx));
 			return { ...documentOut(document), clocks: clocks.map((c) => ({ ...c, dueAt: toIso(c.dueAt) })) };

@@ -2,15 +2,15 @@ import { z } from 'zod';
 import { toIso } from '../../time.ts';
 import { sql } from '../db.ts';
 import { authedProcedure, officeProcedure, router } from '../trpc/init.ts';
-import { labelledAs } from '../trpc/zod-messages.ts';
+import { text } from '../trpc/fields.ts';
 import { addExpert, editExpert, setExpertActivity } from './flows.ts';
 import { listExperts, type ExpertRow } from './queries.ts';
 
 export const expertFields = z.object({
-	name: z.string({ error: labelledAs('personName') }).trim().min(1).max(50),
-	field: z.string().trim().min(1).max(100),
-	organisation: z.string().trim().max(100).default(''),
-	contact: z.string().trim().max(100).default('')
+	name: text(50, { min: 1, label: 'personName' }),
+	field: text(100, { min: 1 }),
+	organisation: text(100).default(''),
+	contact: text(100).default('')
 });
 
 export function expertOut(e: ExpertRow) {

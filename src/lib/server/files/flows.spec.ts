@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../db.ts';
 import { putSetting } from '../settings/queries.ts';
 import { makeCity, makePerson, makeUnit, signInAs, TEST_ACTOR, type SignedIn } from '../test-helpers.ts';
-import { accessibleFiles, fileAccess, FileRefused, openFile, storeFile } from './flows.ts';
+import { accessibleFiles, fileAccess, FileRefused, openFile, removeUnusedUploads, storeFile } from './flows.ts';
 import type { FileRow } from './queries.ts';
 import { localStore, type BlobStore } from './store.ts';
 import { sampleDocx, samplePdf, samplePng, sampleText } from '../../../../tests/support/sample-files.ts';
@@ -151,8 +151,17 @@ describe('who may download a file', () => {
 		await makeDocument({ unitId: city.deptA.id, interpretingUnitId: city.deptB.id, drafterId: city.staffA.id, versions: ['proactive', 'withheld'], fileIds: [f.id] });
 		expect(await may(staffB, f)).toBe(false);
 		const g = await storeFile(samplePdf(), '依申请公开.pdf', uploader(staffA), store);
-		await makeDocument({ unitId: city.deptA.id, interpretingUnitId: city.deptB.id, drafterId: city.staffA.id, versions: ['withheld', 'on_request'], fileIds: [g.id] });
+		await makeDocument({ unitId: city.deptA.id, interpretingUnitId: city.deptB.id, drafterId: city.staffA.id, versions: ['proactive', 'on_request'], fileIds: [g.id] });
 		expect(await may(staffB, g)).toBe(true);
+	});
+
+	it('keeps a withheld version’s file with the drafting unit when a later version is public without it', async () => {
+		const f = await storeFile(samplePdf(), '涉密附件.pdf', uploader(staffA), store);
+		await makeDocument({ unitId: city.deptA.id, interpretingUnitId: city.deptB.id, drafterId: city.staffA.id, versions: ['withheld', 'proactive'], fileIds: [f.id] });
+		expect(await may(staffB, f)).toBe(false);
+		expect(await may(staffC, f)).toBe(false);
+		expect(await may(await signInAs('admin-a'), f)).toBe(true);
+		expect(await may(officeAdmin, f)).toBe(true);
 	});
 
 	it('opens files of an interpretation material as those of its document', async () => {
@@ -171,5 +180,40 @@ describe('who may download a file', () => {
 		const mine = await storeFile(samplePdf(), '我的.pdf', uploader(staffC), store);
 		const theirs = await storeFile(samplePdf(), '别人的.pdf', uploader(staffA), store);
 		expect((await accessibleFiles(staffC.user, [theirs.id, mine.id, mine.id, 'junk'])).map((f) => f.id)).toEqual([mine.id]);
+	});
+});
+
+describe('uploads no record took up', () => {
+	const exists = async (id: string) => (await sql`select 1 from files where id = ${id}`).length > 0;
+	const age = (f: FileRow, hours: number) => sql`update files set created_at = now() - make_interval(hours => ${hours}) where id = ${f.id}`;
+
+	it('are removed after a day, row and bytes, while anything a document, material or opinion item holds stays', async () => {
+		const { captureItem } = await import('../opinions/flows.ts');
+		const { authorFor } = await import('../test-helpers.ts');
+		const abandoned = await storeFile(samplePng(), '没提交的截图.png', uploader(staffA), store);
+		const recent = await storeFile(samplePng(), '刚上传.png', uploader(staffA), store);
+		const attached = await storeFile(samplePdf(), '政策原文.pdf', uploader(staffA), store);
+		const inMaterial = await storeFile(samplePng(), '图解.png', uploader(staffA), store);
+		const screenshot = await storeFile(samplePng(), '舆情截图.png', uploader(staffA), store);
+		await makeDocument({ unitId: city.deptA.id, interpretingUnitId: city.deptA.id, drafterId: city.staffA.id, versions: ['proactive'], fileIds: [attached.id], materialFileIds: [inMaterial.id] });
+		await captureItem(
+			{ clientKey: randomUUID(), source: 'weibo', url: null, summary: '网传化工园区爆炸', firstSeenAt: new Date(), type: 'rumour', unitId: city.deptA.id, screenshotIds: [screenshot.id], deviceRecordedAt: null },
+			{ ...authorFor(city.staffA), unitId: city.staffA.unitId }
+		);
+		for (const f of [abandoned, attached, inMaterial, screenshot]) await age(f, 25);
+		await age(recent, 23);
+
+		const { removed } = await removeUnusedUploads(new Date(), store);
+		expect(removed).toBeGreaterThanOrEqual(1);
+		expect(await exists(abandoned.id)).toBe(false);
+		expect(await openFile(abandoned, store)).toBeNull();
+		for (const kept of [recent, attached, inMaterial, screenshot]) {
+			expect(await exists(kept.id)).toBe(true);
+			expect(await read(kept)).toEqual(kept.mime === 'application/pdf' ? samplePdf() : samplePng());
+		}
+		const [entry] = await sql<{ before: { name: string } }[]>`select before from audit_log where action = 'file.removed_unused' and entity_id = ${abandoned.id}`;
+		expect(entry!.before.name).toBe('没提交的截图.png');
+		// Nothing left to do: a second run removes nothing.
+		expect((await removeUnusedUploads(new Date(), store)).removed).toBe(0);
 	});
 });

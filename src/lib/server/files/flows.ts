@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { MessageKey } from '../../i18n/index.ts';
-import { audit, type Actor } from '../audit/log.ts';
+import { t, type MessageKey } from '../../i18n/index.ts';
+import { audit, SYSTEM_ACTOR, type Actor } from '../audit/log.ts';
 import type { SessionUser } from '../auth/session.ts';
 import { sql } from '../db.ts';
 import { FieldError } from '../errors.ts';
 import { scopeRoot } from '../units/scope.ts';
-import { insertFile, maxFileBytes, readableFile, type FileRow } from './queries.ts';
+import { dailyUploadLimits, deleteUnreferencedFiles, insertFile, maxFileBytes, readableFile, uploadsSince, type FileRow } from './queries.ts';
 import { checkFile, cleanFileName, type FileRefusalReason } from './sniff.ts';
 import { blobStore, newStorageKey, type BlobStore } from './store.ts';
 
@@ -84,4 +84,51 @@ export async function accessibleFiles(user: Pick<SessionUser, 'id' | 'roles' | '
 /** The stored bytes of a file row; null when the store has lost them. */
 export function openFile(file: FileRow, store: BlobStore = blobStore()): Promise<ReadableStream<Uint8Array> | null> {
 	return store.get(file.storageKey);
+}
+
+const DAY_MS = 24 * 3_600_000;
+
+/** Over the day's allowance: answered 429 with when to try again; the phone's outbox keeps the picture and retries. */
+export class UploadLimited extends Error {
+	readonly retryAfterSeconds: number;
+	constructor(limits: { files: number; bytes: number }, retryAfterSeconds: number) {
+		super(t('files.daily_limit', { files: limits.files, mb: megabytes(limits.bytes), hours: Math.max(1, Math.ceil(retryAfterSeconds / 3_600)) }));
+		this.retryAfterSeconds = retryAfterSeconds;
+	}
+}
+
+/**
+ * Refuses an upload of about `incomingBytes` when this person's last 24 hours already hold the allowance (by
+ * default 200 files or 1 GB): checked before the body is read, so an over-quota upload costs no storage.
+ */
+export async function checkUploadAllowance(personId: string, incomingBytes: number, now: Date = new Date()): Promise<void> {
+	const limits = await dailyUploadLimits(sql);
+	const used = await uploadsSince(sql, personId, new Date(now.getTime() - DAY_MS));
+	if (used.files < limits.files && used.bytes + incomingBytes <= limits.bytes) return;
+	// Room returns as the earliest of the day's uploads leaves the window.
+	const freesAt = (used.earliest?.getTime() ?? now.getTime()) + DAY_MS;
+	throw new UploadLimited(limits, Math.max(60, Math.ceil((freesAt - now.getTime()) / 1_000)));
+}
+
+/**
+ * Removes uploads that no record took up within a day (a form abandoned after its pictures went up, a script
+ * filling the store), their rows first and then their bytes. A capture still waiting in a phone's outbox
+ * uploads its pictures again when the server no longer has them (src/lib/state/outbox.svelte.ts).
+ */
+export async function removeUnusedUploads(now: Date = new Date(), store: BlobStore = blobStore()): Promise<{ removed: number }> {
+	const BATCH = 200;
+	let removed = 0;
+	for (;;) {
+		const gone = await sql.begin(async (tx) => {
+			const rows = await deleteUnreferencedFiles(tx, new Date(now.getTime() - DAY_MS), BATCH);
+			for (const f of rows) {
+				await audit(tx, SYSTEM_ACTOR, { action: 'file.removed_unused', entity: 'file', entityId: f.id, before: { name: f.name, size: f.size, uploadedBy: f.uploadedBy } });
+			}
+			return rows;
+		});
+		// A blob whose delete fails is only wasted space: no row points at it any more.
+		await Promise.all(gone.map((f) => store.delete(f.storageKey).catch(() => {})));
+		removed += gone.length;
+		if (gone.length < BATCH) return { removed };
+	}
 }

@@ -11,6 +11,7 @@ import { ConflictError, FieldError, notFound } from '../errors.ts';
 import { addEvent } from '../timeline/queries.ts';
 import { getUnit } from '../units/queries.ts';
 import { incidentOut } from './out.ts';
+import { CLOCK_SKEW_MS } from '../../time.ts';
 import {
 	findByClientKey,
 	getIncident,
@@ -23,7 +24,7 @@ import {
 	type IncidentRow
 } from './queries.ts';
 
-const FUTURE_SLACK_MS = 5 * 60_000;
+const FUTURE_SLACK_MS = CLOCK_SKEW_MS;
 const OLD_MS = 7 * 86_400_000;
 
 export interface Author {

@@ -1,5 +1,6 @@
 import type { IncidentCategory } from '../../clocks.ts';
 import type { Tx } from '../db.ts';
+import { inReach } from '../units/scope.ts';
 
 export type IncidentStatus = 'open' | 'closed' | 'merged';
 
@@ -34,7 +35,7 @@ const select = (db: Tx) => db`
 	from incidents i join units u on u.id = i.lead_unit_id join people p on p.id = i.created_by`;
 
 const inScope = (db: Tx, scopeRoot: string | null) =>
-	scopeRoot === null ? db`true` : db`i.lead_unit_id in (select unit_subtree(${scopeRoot}))`;
+	inReach(db, 'i.lead_unit_id', scopeRoot);
 
 export async function getIncident(db: Tx, id: string, scopeRoot: string | null): Promise<IncidentRow | undefined> {
 	const [row] = await db<IncidentRow[]>`${select(db)} where i.id = ${id} and ${inScope(db, scopeRoot)}`;

@@ -6,6 +6,7 @@ import { clockOut } from '../clocks/out.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
 import { timelineOf } from '../timeline/queries.ts';
+import { moment, text } from '../trpc/fields.ts';
 import { authedProcedure, router } from '../trpc/init.ts';
 import { scopeRoot } from '../units/scope.ts';
 import type { SessionUser } from '../auth/session.ts';
@@ -14,15 +15,13 @@ import { changeLevel, closeIncident, editIncident, logIncident, mergeIncident, t
 import { incidentOut } from './out.ts';
 import { getIncident, listIncidents, type IncidentRow } from './queries.ts';
 
-const when = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
-
 const fields = z.object({
-	title: z.string().trim().min(1).max(200),
+	title: text(200, { min: 1 }),
 	category: z.enum(INCIDENT_CATEGORIES),
-	occurredAt: when,
-	location: z.string().trim().max(200).default(''),
+	occurredAt: moment('now', 'incident.future'),
+	location: text(200).default(''),
 	leadUnitId: z.uuid(),
-	description: z.string().trim().max(5000).default('')
+	description: text(5000, { lines: true }).default('')
 });
 
 // Still exported from here for the screens that imported them before they moved to out.ts.
@@ -44,7 +43,7 @@ export const incidentRouter = router({
 			fields.extend({
 				clientKey: z.uuid(),
 				level: z.number().int().min(1).max(4),
-				deviceRecordedAt: when.nullable().default(null),
+				deviceRecordedAt: moment('day').nullable().default(null),
 				confirmOld: z.boolean().default(false)
 			})
 		)
@@ -84,12 +83,12 @@ export const incidentRouter = router({
 		return withClocks(await editIncident(id, f, authorOf(ctx)));
 	}),
 	setLevel: authedProcedure
-		.input(z.object({ id: z.uuid(), level: z.number().int().min(1).max(4), reason: z.string().trim().max(500).default('') }))
+		.input(z.object({ id: z.uuid(), level: z.number().int().min(1).max(4), reason: text(500, { lines: true }).default('') }))
 		.mutation(async ({ ctx, input }) => withClocks(await changeLevel(input.id, input.level, input.reason, authorOf(ctx)))),
 	merge: authedProcedure
 		.input(z.object({ id: z.uuid(), intoId: z.uuid() }))
 		.mutation(async ({ ctx, input }) => withClocks(await mergeIncident(input.id, input.intoId, authorOf(ctx)))),
 	close: authedProcedure
-		.input(z.object({ id: z.uuid(), note: z.string().trim().max(2000) }))
+		.input(z.object({ id: z.uuid(), note: text(2000, { lines: true }) }))
 		.mutation(async ({ ctx, input }) => withClocks(await closeIncident(input.id, input.note, authorOf(ctx))))
 });

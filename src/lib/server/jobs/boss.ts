@@ -1,14 +1,17 @@
 // pg-boss runs everything that must happen later or again. App transactions enqueue through
 // `enqueueIn(tx, …)` so a job exists exactly when the change that caused it committed.
-import { PgBoss, type Job } from 'pg-boss';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { PgBoss, type Job, type SendOptions } from 'pg-boss';
 import { sql, type Tx } from '../db.ts';
+import { logServerError } from '../log.ts';
 
 export const QUEUES = {
 	clockTick: 'clock-tick',
 	clockAudit: 'clock-audit',
 	deliver: 'deliver',
 	deliveryFallback: 'delivery-fallback',
-	signoffExpiry: 'signoff-expiry'
+	signoffExpiry: 'signoff-expiry',
+	filesCleanup: 'files-cleanup'
 } as const;
 
 let boss: PgBoss | null = null;
@@ -17,24 +20,44 @@ export function getBoss(): PgBoss {
 	boss ??= new PgBoss({
 		connectionString: process.env.DATABASE_URL,
 		max: Number(process.env.JOBS_POOL_SIZE ?? 4),
-		application_name: 'huiying-jobs'
+		application_name: 'huiying-jobs',
+		// Its maintenance may scan the job table for a while; nothing of it may hold a connection forever.
+		options: '-c statement_timeout=60s -c idle_in_transaction_session_timeout=60s',
+		connectionTimeoutMillis: 10_000
 	});
 	return boss;
 }
 
 /**
+ * The connection a send runs on. pg-boss reads a queue's row the first time a process sends to it (its
+ * queue cache); that read runs here too, never on a connection of its own: taken from the pool while the
+ * transaction holds one, a burst of writes as large as the pool waited on itself forever (issue 11).
+ */
+const sendingOn = new AsyncLocalStorage<Tx>();
+
+/**
  * Sends without start(), so a process that runs no workers (HUIYING_JOBS=off, the tests) can still
- * enqueue: queue lookups read through the pool, each job is written in the caller's transaction.
+ * enqueue. It has no connection of its own: every statement it makes runs on the one `send` was given.
  */
 let sender: PgBoss | null = null;
 function getSender(): PgBoss {
-	sender ??= new PgBoss({ db: { executeSql: async (text: string, values?: unknown[]) => ({ rows: await sql.unsafe(text, (values ?? []) as never[]) }) } });
+	sender ??= new PgBoss({
+		db: {
+			executeSql: async (text: string, values?: unknown[]) => {
+				const db = sendingOn.getStore();
+				if (!db) throw new Error('the pg-boss sender was used outside send()');
+				return { rows: await db.unsafe(text, (values ?? []) as never[]) };
+			}
+		}
+	});
 	return sender;
 }
 
-/** A pg-boss database adapter over one of our transactions. */
-function inTransaction(tx: Tx) {
-	return { executeSql: async (text: string, values?: unknown[]) => ({ rows: await tx.unsafe(text, (values ?? []) as never[]) }) };
+/** One job, written on `db`: the caller's transaction (the job exists exactly when it commits), or the pool outside one. */
+function send(db: Tx, name: string, data: object, options: SendOptions): Promise<string | null> {
+	// Also given as `db`: pg-boss then leaves a failed insert's error as it is, since it aborted the caller's transaction.
+	const onDb = { executeSql: async (text: string, values?: unknown[]) => ({ rows: await db.unsafe(text, (values ?? []) as never[]) }) };
+	return sendingOn.run(db, () => getSender().send(name, data, { ...options, db: onDb }));
 }
 
 export interface TickData {
@@ -50,7 +73,7 @@ export function tickJob(clockId: string, at: Date) {
 /** Asks for the clock to be looked at again at `at`, in the transaction that made it necessary. */
 export async function enqueueTick(tx: Tx, clockId: string, at: Date): Promise<void> {
 	const { data, ...options } = tickJob(clockId, at);
-	await getSender().send(QUEUES.clockTick, data, { ...options, db: inTransaction(tx) });
+	await send(tx, QUEUES.clockTick, data, options);
 }
 
 /**
@@ -65,23 +88,17 @@ const deliverKey = (d: DeliverData) => ('notificationId' in d ? `n:${d.notificat
 
 /** Queued with the inbox notice, in the same transaction: the phone is tried as soon as it commits. */
 export async function enqueueDelivery(tx: Tx, data: DeliverData): Promise<void> {
-	await getSender().send(QUEUES.deliver, data, {
-		singletonKey: deliverKey(data),
-		retryLimit: 5,
-		retryDelay: 5,
-		retryBackoff: true,
-		db: inTransaction(tx)
-	});
+	await send(tx, QUEUES.deliver, data, { singletonKey: deliverKey(data), retryLimit: 5, retryDelay: 5, retryBackoff: true });
 }
 
 /** A notice a channel asked to hold (its per-person pace), sent again when allowed. */
 export async function enqueueDeliveryAt(data: DeliverData, at: Date): Promise<void> {
-	await getSender().send(QUEUES.deliver, data, { startAfter: at, retryLimit: 5, retryDelay: 5, retryBackoff: true });
+	await send(sql, QUEUES.deliver, data, { startAfter: at, retryLimit: 5, retryDelay: 5, retryBackoff: true });
 }
 
 /** Looks again after the fallback window: not received means the next channel. */
 export async function enqueueFallback(data: FallbackData, at: Date): Promise<void> {
-	await getSender().send(QUEUES.deliveryFallback, data, { startAfter: at, retryLimit: 5, retryDelay: 5 });
+	await send(sql, QUEUES.deliveryFallback, data, { startAfter: at, retryLimit: 5, retryDelay: 5 });
 }
 
 export interface SignoffExpiryData {
@@ -91,7 +108,7 @@ export interface SignoffExpiryData {
 /** Looks at a sign-off request when it lapses: unanswered, its drafter must hear of it. */
 export async function enqueueSignoffExpiry(tx: Tx, requestId: string, at: Date): Promise<void> {
 	const data: SignoffExpiryData = { requestId };
-	await getSender().send(QUEUES.signoffExpiry, data, { startAfter: at, singletonKey: `signoff:${requestId}`, retryLimit: 5, retryDelay: 5, db: inTransaction(tx) });
+	await send(tx, QUEUES.signoffExpiry, data, { startAfter: at, singletonKey: `signoff:${requestId}`, retryLimit: 5, retryDelay: 5 });
 }
 
 export async function installQueues(b: PgBoss = getBoss()): Promise<void> {
@@ -106,13 +123,15 @@ export interface Workers {
 	deliver(data: DeliverData): Promise<void>;
 	fallback(data: FallbackData): Promise<void>;
 	signoffExpiry(data: SignoffExpiryData): Promise<void>;
+	/** removes uploads no record took up within a day (files/flows.ts); absent in benchmarks that run no server */
+	filesCleanup?(): Promise<void>;
 }
 
 /** Starts pg-boss in this process: installs its schema, the queues, the minute auditor and the workers. */
 export async function startJobs(workers: Workers): Promise<PgBoss> {
 	const b = getBoss();
 	// One line per error: while the database is away every poll fails, and the error carries its whole connection.
-	b.on('error', (e) => console.error(`[jobs] ${e.message}`));
+	b.on('error', (e) => logServerError(e, { where: 'jobs' }));
 	await b.start();
 	await installQueues(b);
 	await b.schedule(QUEUES.clockAudit, '* * * * *');
@@ -136,6 +155,14 @@ export async function startJobs(workers: Workers): Promise<PgBoss> {
 	await b.work<SignoffExpiryData>(QUEUES.signoffExpiry, { pollingIntervalSeconds: 2 }, async (jobs: Job<SignoffExpiryData>[]) => {
 		for (const job of jobs) await workers.signoffExpiry(job.data);
 	});
+	const { filesCleanup } = workers;
+	if (filesCleanup) {
+		// Hourly is soon enough for files a day old; the schedule is one row, whichever instance writes it.
+		await b.schedule(QUEUES.filesCleanup, '23 * * * *');
+		await b.work(QUEUES.filesCleanup, { pollingIntervalSeconds: 30 }, async () => {
+			await filesCleanup();
+		});
+	}
 	return b;
 }
 

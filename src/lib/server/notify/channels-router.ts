@@ -3,8 +3,9 @@ import { audit } from '../audit/log.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
 import { getPerson } from '../people/queries.ts';
+import { text } from '../trpc/fields.ts';
 import { authedProcedure, officeProcedure, roleProcedure, router, topOfficeProcedure } from '../trpc/init.ts';
-import { scopeRoot } from '../units/scope.ts';
+import { inReach, scopeRoot } from '../units/scope.ts';
 import { forgetSenders } from './senders.ts';
 
 export interface WeComConfig {
@@ -38,12 +39,12 @@ const settingsInput = z.discriminatedUnion('channel', [
 	z.object({
 		channel: z.literal('wecom'),
 		enabled: z.boolean(),
-		config: z.object({ corpId: z.string().trim().min(1).max(64), agentId, secret: z.string().trim().max(128).default('') })
+		config: z.object({ corpId: text(64, { min: 1 }), agentId, secret: text(128).default('') })
 	}),
 	z.object({
 		channel: z.literal('dingtalk'),
 		enabled: z.boolean(),
-		config: z.object({ appKey: z.string().trim().min(1).max(64), agentId, appSecret: z.string().trim().max(128).default('') })
+		config: z.object({ appKey: text(64, { min: 1 }), agentId, appSecret: text(128).default('') })
 	})
 ]);
 
@@ -86,11 +87,11 @@ export const channelRouter = router({
 				(select external_id from person_channels where person_id = p.id and channel = 'wecom') as wecom,
 				(select external_id from person_channels where person_id = p.id and channel = 'dingtalk') as dingtalk
 			from people p join units u on u.id = p.unit_id
-			where p.active and ${scope === null ? sql`true` : sql`p.unit_id in (select unit_subtree(${scope}))`}
+			where p.active and ${inReach(sql, 'p.unit_id', scope)}
 			order by u.name, p.name`;
 	}),
 	setMapping: roleProcedure('office_admin', 'sysadmin')
-		.input(z.object({ personId: z.uuid(), channel: z.enum(['wecom', 'dingtalk', 'sms']), externalId: z.string().trim().max(64) }))
+		.input(z.object({ personId: z.uuid(), channel: z.enum(['wecom', 'dingtalk', 'sms']), externalId: text(64) }))
 		.mutation(async ({ ctx, input }) =>
 			sql.begin(async (tx) => {
 				if (!(await getPerson(tx, input.personId, scopeRoot(ctx.user)))) throw notFound();

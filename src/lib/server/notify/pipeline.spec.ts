@@ -21,6 +21,8 @@ let city: Awaited<ReturnType<typeof makeProvince>>;
 
 beforeAll(async () => {
 	fake = await startFakePushService();
+	// The one local origin the sender may reach, named explicitly as the test harnesses do.
+	process.env.HUIYING_TEST_PUSH_ORIGIN = fake.origin;
 	city = await makeProvince();
 	await sql`insert into channel_settings (channel, enabled) values ('wecom', true), ('dingtalk', true)`;
 });

@@ -1,9 +1,30 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { createECDH, randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { t } from '../../i18n/index.ts';
 import { runClock } from '../clocks/flows.ts';
 import { sql } from '../db.ts';
 import { anonymousCaller, logMajorIncident, makeProvince, refusal, signInAs, type SignedIn } from '../test-helpers.ts';
 import { issueDeliveryToken } from './tokens.ts';
 import { newVapidKeys, vapidKeys } from './vapid.ts';
+
+// This machine may have no resolver at all: names resolve to what a test says, as the system resolver would answer.
+const dns = vi.hoisted(() => ({ answers: new Map<string, string[]>(), asked: [] as string[] }));
+vi.mock('node:dns', async (importOriginal) => {
+	const real = await importOriginal<typeof import('node:dns')>();
+	const lookup = (host: string, _options: unknown, callback: (err: NodeJS.ErrnoException | null, addresses: { address: string; family: number }[]) => void) => {
+		dns.asked.push(host);
+		const answers = dns.answers.get(host);
+		if (!answers) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' }), []);
+		callback(null, answers.map((address) => ({ address, family: isIP(address) })));
+	};
+	return { ...real, lookup, default: { ...real, lookup } };
+});
+dns.answers.set('fcm.googleapis.com', ['142.250.72.10', '2607:f8b0:4005:80b::200a']);
+afterEach(() => {
+	delete process.env.PUSH_HOSTS;
+	delete process.env.HUIYING_TEST_PUSH_ORIGIN;
+});
 
 let city: Awaited<ReturnType<typeof makeProvince>>;
 let press: SignedIn, spokesperson: SignedIn;
@@ -13,9 +34,11 @@ beforeAll(async () => {
 	[press, spokesperson] = await Promise.all([signInAs('press-a'), signInAs('spokes-a')]);
 });
 
+// A browser's subscription keys (a P-256 point and 16 random bytes), so a test push can be encrypted.
+const browserKeys = { p256dh: createECDH('prime256v1').generateKeys('base64url'), auth: randomBytes(16).toString('base64url') };
 const subscription = (n: number) => ({
-	endpoint: `https://push.example.com/send/device-${n}`,
-	keys: { p256dh: 'BAbcdefghijklmnopqrstuvwxyz0123456789_-ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrs', auth: 'abcdefghijklmnopqrstuv' },
+	endpoint: `https://fcm.googleapis.com/fcm/send/device-${n}`,
+	keys: browserKeys,
 	name: 'iOS Safari',
 	platform: 'iOS'
 });
@@ -65,19 +88,101 @@ describe('my devices', () => {
 		expect((await press.caller.device.list()).find((x) => x.id === d.id)!.stale).toBe(true);
 	});
 
-	it('sends a test notification and shows why it failed when the push service cannot be reached', async () => {
+	it('sends a test notification and says it failed when the push service cannot be reached, without the network’s own words', async () => {
+		// Nothing listens on port 9; only the explicit test setting lets the server try a local address at all.
+		process.env.HUIYING_TEST_PUSH_ORIGIN = 'https://127.0.0.1:9';
 		const unreachable = { ...subscription(6), endpoint: 'https://127.0.0.1:9/push/unreachable' };
 		const d = await press.caller.device.register(unreachable);
 		const result = await press.caller.device.test({ id: d.id });
-		expect(result.sent).toBe(false);
+		expect(result).toEqual({ sent: false, reason: t('notify.push_unreachable') });
 		const listed = (await press.caller.device.list()).find((x) => x.id === d.id)!;
-		expect(listed.lastFailure).toMatch(/Web Push/);
+		expect(listed.lastFailure).toBe(t('notify.push_unreachable'));
+		expect(listed.lastFailure).not.toMatch(/ECONN|[A-Z_]{6,}/);
 		expect((await refusal(spokesperson.caller.device.test({ id: d.id }))).code).toBe('NOT_FOUND');
 	});
 
 	it('refuses an endpoint that is not HTTPS', async () => {
 		const e = await refusal(press.caller.device.register({ ...subscription(5), endpoint: 'http://push.example.com/x' }));
 		expect(e.code).toBe('BAD_REQUEST');
+	});
+});
+
+describe('push endpoints the server will connect to', () => {
+	const register = (endpoint: string) => press.caller.device.register({ ...subscription(0), endpoint });
+	const notAllowed = t('notify.endpoint_not_allowed', { field: '推送地址' });
+
+	it.each([
+		'https://127.0.0.1:9/push/x',
+		'https://localhost/push/x',
+		'https://10.0.0.5/x',
+		'https://[::1]/x',
+		'https://push.example.com/send/x',
+		'https://fcm.googleapis.com.evil.example/fcm/send/x',
+		'https://fcm.googleapis.com:8443/fcm/send/x',
+		'https://admin:secret@fcm.googleapis.com/fcm/send/x',
+		'https://notify.windows.com/w/?token=x'
+	])('refuses %s, naming the field and nothing about the network', async (endpoint) => {
+		const e = await refusal(register(endpoint));
+		expect(e.code).toBe('BAD_REQUEST');
+		expect(e.message).toBe(notAllowed);
+		expect(await press.caller.device.list()).not.toContainEqual(expect.objectContaining({ endpoint }));
+	});
+
+	it('accepts the push services of Chrome, Firefox, Safari and Edge', async () => {
+		dns.answers.set('updates.push.services.mozilla.com', ['34.117.237.239']);
+		dns.answers.set('web.push.apple.com', ['17.57.144.10']);
+		dns.answers.set('wns2-sg2p.notify.windows.com', ['20.44.232.74']);
+		for (const endpoint of [
+			'https://fcm.googleapis.com/fcm/send/abc',
+			'https://updates.push.services.mozilla.com/wpush/v2/abc',
+			'https://web.push.apple.com/QGyz-abc',
+			'https://wns2-sg2p.notify.windows.com/w/?token=abc'
+		]) {
+			expect((await register(endpoint)).endpoint).toBe(endpoint);
+		}
+	});
+
+	it.each([
+		['loopback', ['127.0.0.1']],
+		['loopback IPv6', ['::1']],
+		['private', ['10.20.0.5']],
+		['one private among public ones', ['52.84.10.1', '192.168.1.20']],
+		['link-local (cloud metadata)', ['169.254.169.254']],
+		['carrier-grade NAT', ['100.64.3.2']],
+		['unique-local IPv6', ['fd12:3456::1']],
+		['IPv4-mapped IPv6', ['::ffff:10.0.0.1']]
+	])('refuses an operator-added push host that resolves to a %s address', async (_what, addresses) => {
+		process.env.PUSH_HOSTS = 'push.gov-cloud.example, *.push.example.org';
+		dns.answers.set('push.gov-cloud.example', addresses);
+		expect((await refusal(register('https://push.gov-cloud.example/p/1'))).message).toBe(notAllowed);
+	});
+
+	it('accepts an operator-added host on public addresses, and says so when a name does not resolve', async () => {
+		process.env.PUSH_HOSTS = 'push.gov-cloud.example, *.push.example.org';
+		dns.answers.set('eu.push.example.org', ['52.84.10.1', '2a05:d014::1']);
+		expect((await register('https://eu.push.example.org/p/2')).endpoint).toBe('https://eu.push.example.org/p/2');
+		const e = await refusal(register('https://gone.push.example.org/p/3'));
+		expect(e.message).toBe(t('notify.endpoint_unresolvable'));
+		// Without the operator's setting the same host is no push service.
+		delete process.env.PUSH_HOSTS;
+		expect((await refusal(register('https://eu.push.example.org/p/4'))).message).toBe(notAllowed);
+	});
+
+	it('checks again when sending: a device whose name now points inside the network is not contacted', async () => {
+		process.env.PUSH_HOSTS = 'rebind.example.net';
+		dns.answers.set('rebind.example.net', ['52.84.10.1']);
+		const d = await register('https://rebind.example.net/p/5');
+		dns.answers.set('rebind.example.net', ['127.0.0.1']);
+		dns.asked.length = 0;
+		expect(await press.caller.device.test({ id: d.id })).toEqual({ sent: false, reason: t('notify.push_endpoint_refused') });
+		expect(dns.asked).toContain('rebind.example.net');
+	});
+
+	it('never contacts a device stored with an internal endpoint (registered before these checks)', async () => {
+		const [row] = await sql<{ id: string }[]>`
+			insert into push_devices (person_id, endpoint, p256dh, auth, vapid_public_key, name)
+			values (${press.user.id}, 'https://127.0.0.1:9/push/old', 'p', 'a', 'k', '旧手机') returning id`;
+		expect(await press.caller.device.test({ id: row!.id })).toEqual({ sent: false, reason: t('notify.push_endpoint_refused') });
 	});
 });
 

@@ -2,10 +2,12 @@ import { z } from 'zod';
 import { toIso } from '../../time.ts';
 import { audit } from '../audit/log.ts';
 import { sql } from '../db.ts';
-import { notFound } from '../errors.ts';
+import { FieldError, notFound } from '../errors.ts';
+import { text } from '../trpc/fields.ts';
 import { authedProcedure, router } from '../trpc/init.ts';
 import { t } from '../../i18n/index.ts';
 import { devicesOf, forgetEndpoint, getDevice, markDeviceResult, removeDevice, renameDevice, upsertDevice, type DeviceRow } from './devices.ts';
+import { endpointProblem } from './endpoints.ts';
 import { appSenders } from './senders.ts';
 import { vapidKeys } from './vapid.ts';
 
@@ -39,12 +41,15 @@ export const deviceRouter = router({
 			z.object({
 				endpoint: z.url().max(1000).refine((u) => u.startsWith('https://')),
 				keys: z.object({ p256dh: base64url, auth: base64url }),
-				name: z.string().trim().min(1).max(60),
-				platform: z.string().trim().max(60).default('')
+				name: text(60, { min: 1 }),
+				platform: text(60).default('')
 			})
 		)
-		.mutation(async ({ ctx, input }) =>
-			sql.begin(async (tx) => {
+		.mutation(async ({ ctx, input }) => {
+			// Only a real push service's endpoint: the server connects to it later, so it must not name our network.
+			const problem = await endpointProblem(input.endpoint);
+			if (problem) throw new FieldError('endpoint', problem === 'unresolvable' ? 'notify.endpoint_unresolvable' : 'notify.endpoint_not_allowed');
+			return sql.begin(async (tx) => {
 				const key = (await vapidKeys(tx)).publicKey;
 				const device = await upsertDevice(tx, {
 					personId: ctx.user.id,
@@ -58,9 +63,9 @@ export const deviceRouter = router({
 				});
 				await audit(tx, ctx.actor, { action: 'device.registered', entity: 'push_device', entityId: device.id, after: { name: device.name, platform: device.platform } });
 				return deviceOut(device, key);
-			})
-		),
-	rename: authedProcedure.input(z.object({ id: z.uuid(), name: z.string().trim().min(1).max(60) })).mutation(async ({ ctx, input }) => {
+			});
+		}),
+	rename: authedProcedure.input(z.object({ id: z.uuid(), name: text(60, { min: 1 }) })).mutation(async ({ ctx, input }) => {
 		if (!(await renameDevice(sql, input.id, ctx.user.id, input.name))) throw notFound();
 		return { ok: true as const };
 	}),

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakePushService, type FakePushService } from '../../../../tests/support/fake-push-service.ts';
+import { t } from '../../i18n/index.ts';
 import type { OutgoingMessage, SendOutcome } from './channel.ts';
 import { createWebPushSender, generateVapidKeys, MAX_PAYLOAD_BYTES, parseRetryAfter, withRetries, type PushPayload } from './webpush.ts';
 
@@ -8,6 +9,8 @@ const vapid = { subject: 'mailto:huiying-admin@example.gov.cn', ...generateVapid
 let fake: FakePushService;
 beforeAll(async () => {
 	fake = await startFakePushService();
+	// The one local origin the sender may reach, named explicitly as the test harnesses do.
+	process.env.HUIYING_TEST_PUSH_ORIGIN = fake.origin;
 });
 afterAll(() => fake.close());
 afterEach(() => {
@@ -207,6 +210,30 @@ describe('push service answers', () => {
 		const outcome = await createWebPushSender({ vapid }).send(sub, message());
 		expect(outcome).toMatchObject({ ok: false, retryable: true });
 		expect(fake.receivedBy(sub.endpoint)).toEqual([]);
+	});
+});
+
+describe('where it connects', () => {
+	it('never connects to a local address unless the test setting names exactly that origin', async () => {
+		const sub = fake.createSubscription();
+		delete process.env.HUIYING_TEST_PUSH_ORIGIN;
+		try {
+			const outcome = await sender().send(sub, message());
+			expect(outcome).toEqual({ ok: false, retryable: false, reason: t('notify.push_endpoint_refused') });
+			// Another port of the same host is not the test service either.
+			process.env.HUIYING_TEST_PUSH_ORIGIN = fake.origin.replace(/:\d+$/, ':1');
+			expect(await sender().send(sub, message())).toMatchObject({ ok: false, retryable: false });
+		} finally {
+			process.env.HUIYING_TEST_PUSH_ORIGIN = fake.origin;
+		}
+		expect(fake.receivedBy(sub.endpoint)).toEqual([]);
+	});
+
+	it('says only that the service could not be reached, never the network error', async () => {
+		const sub = fake.createSubscription();
+		// No certificate trust without the agent: a TLS error (DEPTH_ZERO_SELF_SIGNED_CERT) the person must not read.
+		const outcome = await createWebPushSender({ vapid }).send(sub, message());
+		expect(outcome).toEqual({ ok: false, retryable: true, reason: t('notify.push_unreachable') });
 	});
 });
 

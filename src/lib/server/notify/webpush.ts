@@ -2,10 +2,13 @@
 // service and reuses it, and turns the push service's answer into a SendOutcome the dispatcher can act on.
 import { createHash } from 'node:crypto';
 import https from 'node:https';
+import { isIP } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import webpush, { type VapidKeys } from 'web-push';
 import type { Urgency } from '../../clocks.ts';
+import { t } from '../../i18n/index.ts';
 import type { OutgoingMessage, SendOutcome } from './channel.ts';
+import { allowedEndpointUrl, EndpointRefused, isPublicAddress, isTestPushOrigin, publicOnlyLookup } from './endpoints.ts';
 
 export interface PushSubscriptionJson {
 	endpoint: string;
@@ -108,9 +111,11 @@ interface PushResponse {
 
 class PushTimeout extends Error {}
 
-function post(endpoint: string, headers: Record<string, string | number>, body: Buffer, timeoutMs: number, agent?: https.Agent) {
+function post(endpoint: URL, headers: Record<string, string | number>, body: Buffer, timeoutMs: number, agent?: https.Agent) {
 	return new Promise<PushResponse>((resolve, reject) => {
-		const req = https.request(endpoint, { method: 'POST', headers, agent });
+		// Every address the name resolves to is checked as the socket connects: the checked address is the one used.
+		const lookup = isTestPushOrigin(endpoint) ? undefined : publicOnlyLookup;
+		const req = https.request(endpoint, { method: 'POST', headers, agent, ...(lookup ? { lookup } : {}) });
 		// A wall-clock deadline: a socket timeout alone never fires on a server that trickles bytes.
 		const timer = setTimeout(() => req.destroy(new PushTimeout()), timeoutMs);
 		req.on('response', (res) => {
@@ -142,10 +147,16 @@ export function createWebPushSender(options: { vapid: VapidDetails; timeoutMs?: 
 	}
 
 	async function attempt(subscription: PushSubscriptionJson, message: OutgoingMessage, payload: string): Promise<WebPushOutcome> {
+		// Only a real push service, on a public address: never a connection into our own network.
+		const url = allowedEndpointUrl(subscription.endpoint);
+		const literal = url?.hostname.replace(/^\[(.*)\]$/, '$1');
+		if (!url || (literal && isIP(literal) && !isTestPushOrigin(url) && !isPublicAddress(literal))) {
+			return { ok: false, retryable: false, reason: t('notify.push_endpoint_refused') };
+		}
 		let origin: string;
 		let body: Buffer;
 		try {
-			origin = new URL(subscription.endpoint).origin;
+			origin = url.origin;
 			body = webpush.encrypt(subscription.keys.p256dh, subscription.keys.auth, payload, 'aes128gcm').cipherText;
 		} catch {
 			return { ok: false, retryable: false, reason: 'Web Push：订阅地址或密钥无效，无法加密' };
@@ -168,13 +179,18 @@ export function createWebPushSender(options: { vapid: VapidDetails; timeoutMs?: 
 
 		let res: PushResponse;
 		try {
-			res = await post(subscription.endpoint, headers, body, timeoutMs, agent);
+			res = await post(url, headers, body, timeoutMs, agent);
 		} catch (error) {
 			if (error instanceof PushTimeout) {
 				return { ok: false, retryable: true, reason: `Web Push：推送服务 ${timeoutMs / 1_000} 秒内无响应（超时）` };
 			}
-			const code = (error as NodeJS.ErrnoException).code ?? '网络错误';
-			return { ok: false, retryable: true, reason: `Web Push：无法连接推送服务（${code}）` };
+			if (error instanceof EndpointRefused) {
+				// A name that resolves inside a network stays refused; one that does not resolve may come back.
+				if (error.problem === 'unresolvable') return { ok: false, retryable: true, reason: t('notify.push_unreachable') };
+				return { ok: false, retryable: false, reason: t('notify.push_endpoint_refused') };
+			}
+			// The network's own words (ECONNREFUSED, a certificate error) would describe our network to whoever reads them.
+			return { ok: false, retryable: true, reason: t('notify.push_unreachable') };
 		}
 
 		const { status } = res;

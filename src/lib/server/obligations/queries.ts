@@ -1,6 +1,7 @@
 // The yearly obligations of each unit (DOMAIN.md): press conferences held against its quota (≥ 1 a year;
 // ≥ 1 each half-year for key departments) and its principal's own interpretations (≥ 1 a year).
 import type { Tx } from '../db.ts';
+import { inReach } from '../units/scope.ts';
 
 export interface ObligationRow {
 	unitId: string;
@@ -27,7 +28,7 @@ export async function obligationsOf(db: Tx, scopeRoot: string | null, year: numb
 			(select max(r.sent_at) from obligation_reminders r where r.unit_id = u.id and r.year = ${year}) as last_reminder_at
 		from units u
 		where u.active and u.kind in ('government', 'department')
-			and (${scopeRoot}::uuid is null or u.id in (select unit_subtree(${scopeRoot})))
+			and ${inReach(db, 'u.id', scopeRoot)}
 			and (${unitId}::uuid is null or u.id = ${unitId})
 		order by u.name`;
 }

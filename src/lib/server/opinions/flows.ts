@@ -18,6 +18,8 @@ import { addEvent } from '../timeline/queries.ts';
 import { getUnit } from '../units/queries.ts';
 import { findByClientKey, getItem, lockItem, recentItems, type OpinionRow } from './queries.ts';
 import { responsibleUnit } from './routing.ts';
+import { CLOCK_SKEW_MS } from '../../time.ts';
+import { inReach } from '../units/scope.ts';
 
 export interface Author {
 	personId: string;
@@ -26,7 +28,7 @@ export interface Author {
 	actor: Actor;
 }
 
-const FUTURE_SLACK_MS = 5 * 60_000;
+const FUTURE_SLACK_MS = CLOCK_SKEW_MS;
 const DUPLICATE_WINDOW_MS = 72 * 3_600_000;
 const subjectOf = (id: string): Subject => ({ type: 'opinion_item', id });
 
@@ -221,7 +223,7 @@ export interface AssessInput {
 async function checkIncident(tx: Tx, incidentId: string, scope: string | null) {
 	const [incident] = await tx<{ level: number; title: string; status: string }[]>`
 		select level, title, status from incidents
-		where id = ${incidentId} and (${scope}::uuid is null or lead_unit_id in (select unit_subtree(${scope})))`;
+		where id = ${incidentId} and ${inReach(tx, 'lead_unit_id', scope)}`;
 	if (!incident) throw new FieldError('incidentId', 'error.invalid_choice');
 	return incident;
 }
@@ -338,7 +340,7 @@ export async function linkConference(id: string, conferenceId: string, author: A
 		const item = await lockOpen(tx, id, author.scope);
 		const [c] = await tx<{ title: string; status: string; heldAt: Date | null }[]>`
 			select title, status, held_at from conferences
-			where id = ${conferenceId} and status <> 'cancelled' and (${author.scope}::uuid is null or unit_id in (select unit_subtree(${author.scope})))`;
+			where id = ${conferenceId} and status <> 'cancelled' and ${inReach(tx, 'unit_id', author.scope)}`;
 		if (!c) throw new FieldError('conferenceId', 'error.invalid_choice');
 		await tx`update conferences set opinion_item_id = ${id}, updated_at = ${now} where id = ${conferenceId}`;
 		await addEvent(tx, subjectOf(id), 'opinion.conference_linked', author.personId, { conferenceId, title: c.title }, now);

@@ -1,5 +1,6 @@
 import type { OpinionHeat, OpinionSource, OpinionStatus, OpinionType } from '../../opinions.ts';
 import type { Tx } from '../db.ts';
+import { inReach } from '../units/scope.ts';
 
 export interface OpinionRow {
 	id: string;
@@ -35,7 +36,8 @@ export interface OpinionRow {
 	sightings: number;
 }
 
-const select = (db: Tx) => db`
+// The incident that governs the item is named only to whoever may see it.
+const select = (db: Tx, scopeRoot: string | null) => db`
 	select o.id, o.unit_id, u.name as unit_name, o.type, o.summary, o.status, o.first_seen_at, o.heat, o.needs_response,
 		o.incident_id, i.title as incident_title, i.level as incident_level, o.locality_unit_ids, o.response_plan, o.assessed_at,
 		ap.name as assessed_by_name, o.responded_at, o.attention_fell, o.lessons, o.closed_at, o.merged_into_id, o.created_by,
@@ -46,12 +48,12 @@ const select = (db: Tx) => db`
 	join units u on u.id = o.unit_id
 	join people cp on cp.id = o.created_by
 	left join people ap on ap.id = o.assessed_by
-	left join incidents i on i.id = o.incident_id`;
+	left join incidents i on i.id = o.incident_id and ${inReach(db, 'i.lead_unit_id', scopeRoot)}`;
 
-const inScope = (db: Tx, scopeRoot: string | null) => (scopeRoot === null ? db`true` : db`o.unit_id in (select unit_subtree(${scopeRoot}))`);
+const inScope = (db: Tx, scopeRoot: string | null) => inReach(db, 'o.unit_id', scopeRoot);
 
 export async function getItem(db: Tx, id: string, scopeRoot: string | null): Promise<OpinionRow | undefined> {
-	const [row] = await db<OpinionRow[]>`${select(db)} where o.id = ${id} and ${inScope(db, scopeRoot)}`;
+	const [row] = await db<OpinionRow[]>`${select(db, scopeRoot)} where o.id = ${id} and ${inScope(db, scopeRoot)}`;
 	return row;
 }
 
@@ -62,7 +64,7 @@ export async function lockItem(db: Tx, id: string, scopeRoot: string | null): Pr
 }
 
 export async function findByClientKey(db: Tx, createdBy: string, clientKey: string): Promise<OpinionRow | undefined> {
-	const [row] = await db<OpinionRow[]>`${select(db)} where o.created_by = ${createdBy} and o.client_key = ${clientKey}`;
+	const [row] = await db<OpinionRow[]>`${select(db, null)} where o.created_by = ${createdBy} and o.client_key = ${clientKey}`;
 	return row;
 }
 
@@ -82,12 +84,12 @@ export interface ListFilter {
 export async function listItems(db: Tx, scopeRoot: string | null, f: ListFilter): Promise<(OpinionRow & { nextDueAt: Date | null })[]> {
 	return db<(OpinionRow & { nextDueAt: Date | null })[]>`
 		select * from (
-			${select(db)}
+			${select(db, scopeRoot)}
 			where ${inScope(db, scopeRoot)}
 				and (${f.status}::text is null
 					or (${f.status} = 'open' and o.status in ('awaiting_assessment', 'assessed'))
 					or o.status = ${f.status})
-				and (${f.unitId}::uuid is null or o.unit_id in (select unit_subtree(${f.unitId})))
+				and ${inReach(db, 'o.unit_id', f.unitId)}
 				and (${f.type}::text is null or o.type = ${f.type})
 				and (${f.heat}::text is null or o.heat = ${f.heat})
 				and (${f.source}::text is null or exists (select 1 from opinion_sightings s where s.item_id = o.id and s.source = ${f.source}))

@@ -256,6 +256,19 @@ describe('under a major incident', () => {
 		expect(row?.nextDueAt).toBe(toIso(fiveHour!.dueAt));
 	});
 
+	it('shows an item in reach but its incident beyond reach as nothing: no title, level or clocks', async () => {
+		const { incident } = await logMajorIncident(city.people.press, city.deptA.id, new Date(Date.now() - HOUR), new Date(), '江城化工园区管道泄漏');
+		// The city's office files the health commission's item under the emergency bureau's incident.
+		const created = await officeAdmin.caller.opinion.create(sighting({ unitId: city.deptB.id, summary: '网传管道泄漏致周边居民中毒' }));
+		await officeAdmin.caller.opinion.assess({ id: created.id, heat: 'major', needsResponse: true });
+		await officeAdmin.caller.opinion.linkIncident({ id: created.id, incidentId: incident.id });
+
+		const shown = await pressB.caller.opinion.byId({ id: created.id });
+		expect(shown).toMatchObject({ incidentId: incident.id, incidentTitle: null, incidentLevel: null, incidentClocks: [] });
+		const listed = (await pressB.caller.opinion.list()).items.find((i) => i.id === created.id);
+		expect(listed).toMatchObject({ incidentTitle: null });
+	});
+
 	it('keeps the item’s own clock when the incident is level III', async () => {
 		const minor = await press.caller.incident.create({
 			clientKey: randomUUID(),

@@ -9,13 +9,13 @@ import { notFound } from '../errors.ts';
 import { timelineOf } from '../timeline/queries.ts';
 import type { Context } from '../trpc/context.ts';
 import { authedProcedure, router } from '../trpc/init.ts';
-import { scopeRoot } from '../units/scope.ts';
+import { inReach, scopeRoot } from '../units/scope.ts';
+import { releaseVisible } from '../releases/queries.ts';
 import { labelledAs } from '../trpc/zod-messages.ts';
+import { moment, text } from '../trpc/fields.ts';
 import { addConsultation, assessItem, captureItem, evaluateItem, linkConference, linkIncident, mergeItem, possibleDuplicates, recordResponse, type Author } from './flows.ts';
 import { opinionOut, sightingOut } from './out.ts';
 import { awaitingCount, consultationsOf, getItem, listItems, responsesOf, sightingsOf, type OpinionRow } from './queries.ts';
-
-const when = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 
 const authorOf = (ctx: Context & { user: SessionUser }): Author => ({
 	personId: ctx.user.id,
@@ -26,10 +26,13 @@ const authorOf = (ctx: Context & { user: SessionUser }): Author => ({
 
 const duplicateOut = (d: Awaited<ReturnType<typeof possibleDuplicates>>[number]) => ({ ...d, firstSeenAt: toIso(d.firstSeenAt) });
 
-/** The item's own clocks, and under an incident the incident's too: those are the ones that govern it. */
+/**
+ * The item's own clocks, and under an incident the incident's too: those are the ones that govern it. An incident
+ * beyond the reader's reach comes without its title (the row's join), so without its clocks too.
+ */
 async function withClocks(o: OpinionRow) {
 	const own = await clocksOf(sql, { type: 'opinion_item', id: o.id });
-	const incident = o.incidentId ? await clocksOf(sql, { type: 'incident', id: o.incidentId }) : [];
+	const incident = o.incidentId && o.incidentTitle !== null ? await clocksOf(sql, { type: 'incident', id: o.incidentId }) : [];
 	return { ...opinionOut(o), clocks: own.map(clockOut), incidentClocks: incident.map(clockOut) };
 }
 
@@ -46,20 +49,17 @@ export const opinionRouter = router({
 			z.object({
 				clientKey: z.uuid(),
 				source: z.enum(OPINION_SOURCES, { error: labelledAs('opinionSource') }),
-				url: z
-					.string()
-					.trim()
-					.max(2000)
+				url: text(2000)
 					.regex(/^(https?:\/\/\S+)?$/)
 					.transform((s) => s || null)
 					.nullable()
 					.default(null),
-				summary: z.string().max(2000),
-				firstSeenAt: when,
+				summary: text(2000, { lines: true, trim: false }),
+				firstSeenAt: moment('now', 'opinion.future'),
 				type: z.enum(OPINION_TYPES, { error: labelledAs('opinionType') }),
 				unitId: z.uuid({ error: labelledAs('opinionUnit') }),
 				screenshotIds: z.array(z.uuid()).max(9).default([]),
-				deviceRecordedAt: when.nullable().default(null)
+				deviceRecordedAt: moment('day').nullable().default(null)
 			})
 		)
 		.mutation(async ({ ctx, input }) => {
@@ -74,7 +74,7 @@ export const opinionRouter = router({
 				needsResponse: z.boolean(),
 				incidentId: z.uuid().nullable().default(null),
 				localityUnitIds: z.array(z.uuid()).max(20).default([]),
-				responsePlan: z.string().max(5000).default('')
+				responsePlan: text(5000, { lines: true, trim: false }).default('')
 			})
 		)
 		.mutation(async ({ ctx, input }) => {
@@ -93,17 +93,17 @@ export const opinionRouter = router({
 		.input(z.object({ id: z.uuid(), intoId: z.uuid() }))
 		.mutation(async ({ ctx, input }) => withClocks(await mergeItem(input.id, input.intoId, authorOf(ctx)))),
 	consult: authedProcedure
-		.input(z.object({ id: z.uuid(), note: z.string().max(5000) }))
+		.input(z.object({ id: z.uuid(), note: text(5000, { lines: true, trim: false }) }))
 		.mutation(async ({ ctx, input }) => opinionOut(await addConsultation(input.id, input.note, authorOf(ctx)))),
 	recordResponse: authedProcedure
-		.input(z.object({ id: z.uuid(), kind: z.enum(['interview', 'briefing'], { error: labelledAs('responseKind') }), outlet: z.string().max(200), at: when, note: z.string().max(2000).default('') }))
+		.input(z.object({ id: z.uuid(), kind: z.enum(['interview', 'briefing'], { error: labelledAs('responseKind') }), outlet: text(200, { trim: false }), at: moment('now', 'opinion.future'), note: text(2000, { lines: true, trim: false }).default('') }))
 		.mutation(async ({ ctx, input }) => {
 			const { id, ...r } = input;
 			const { item, satisfied } = await recordResponse(id, r, authorOf(ctx));
 			return { ...(await withClocks(item)), satisfied };
 		}),
 	evaluate: authedProcedure
-		.input(z.object({ id: z.uuid(), attentionFell: z.boolean(), lessons: z.string().max(5000).default('') }))
+		.input(z.object({ id: z.uuid(), attentionFell: z.boolean(), lessons: text(5000, { lines: true, trim: false }).default('') }))
 		.mutation(async ({ ctx, input }) => opinionOut(await evaluateItem(input.id, input, authorOf(ctx)))),
 	byId: authedProcedure.input(z.object({ id: z.uuid() })).query(async ({ ctx, input }) => {
 		const o = await visible(ctx, input.id);
@@ -115,9 +115,10 @@ export const opinionRouter = router({
 			sql<{ id: string; kind: string; status: string; title: string; publishedAt: Date | null }[]>`
 				select r.id, r.kind, r.status, v.title, r.published_at from releases r
 				join release_versions v on v.release_id = r.id and v.number = r.current_version
-				where r.opinion_item_id = ${o.id} order by r.created_at`,
+				where r.opinion_item_id = ${o.id} and ${releaseVisible(sql, scopeRoot(ctx.user), ctx.user.id)} order by r.created_at`,
 			sql<{ id: string; title: string; status: string; plannedAt: Date; heldAt: Date | null }[]>`
-				select id, title, status, planned_at, held_at from conferences where opinion_item_id = ${o.id} order by planned_at`
+				select c.id, c.title, c.status, c.planned_at, c.held_at from conferences c
+				where c.opinion_item_id = ${o.id} and ${inReach(sql, 'c.unit_id', scopeRoot(ctx.user))} order by c.planned_at`
 		]);
 		const open = o.status === 'awaiting_assessment' || o.status === 'assessed';
 		const duplicates = open ? await possibleDuplicates(sql, { id: o.id, summary: o.summary, urls: sightings.flatMap((s) => (s.url ? [s.url] : [])) }, scopeRoot(ctx.user), new Date()) : [];

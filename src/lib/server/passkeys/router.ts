@@ -1,5 +1,6 @@
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import { z } from 'zod';
+import { text } from '../trpc/fields.ts';
 import { authedProcedure, router } from '../trpc/init.ts';
 import { listPasskeys, registerPasskey, registrationOptions, removePasskey } from './flows.ts';
 
@@ -15,7 +16,7 @@ const registrationResponse = z
 			.object({
 				clientDataJSON: base64url,
 				attestationObject: base64url,
-				transports: z.array(z.string().max(40)).max(10).optional()
+				transports: z.array(text(40, { trim: false })).max(10).optional()
 			})
 			.loose(),
 		clientExtensionResults: z.object({}).loose(),
@@ -30,7 +31,7 @@ export const passkeyRouter = router({
 	registrationOptions: authedProcedure.mutation(({ ctx }) => registrationOptions(ctx.user.id, ctx.origin)),
 	register: authedProcedure
 		// The name's length is checked in the flow, so its message names the field as 「通行密钥名称」.
-		.input(z.object({ challengeId: z.uuid(), name: z.string().max(1000), response: registrationResponse }))
+		.input(z.object({ challengeId: z.uuid(), name: text(1000, { trim: false }), response: registrationResponse }))
 		.mutation(({ ctx, input }) => registerPasskey(ctx.user.id, input, ctx.origin, ctx.actor)),
 	remove: authedProcedure.input(z.object({ id: base64url.min(1).max(1000) })).mutation(async ({ ctx, input }) => {
 		await removePasskey(ctx.user.id, input.id, ctx.actor);

@@ -1,5 +1,6 @@
 import type { Role } from '../../roles.ts';
 import type { Tx } from '../db.ts';
+import { inReach } from '../units/scope.ts';
 
 export interface PersonRow {
 	id: string;
@@ -19,7 +20,7 @@ const select = (db: Tx) => db`
 	from people p join units u on u.id = p.unit_id`;
 
 const inScope = (db: Tx, scopeRoot: string | null) =>
-	scopeRoot === null ? db`true` : db`p.unit_id in (select unit_subtree(${scopeRoot}))`;
+	inReach(db, 'p.unit_id', scopeRoot);
 
 export async function listPeople(db: Tx, scopeRoot: string | null, unitId: string | null): Promise<PersonRow[]> {
 	return db<PersonRow[]>`

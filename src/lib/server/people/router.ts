@@ -4,7 +4,7 @@ import { toIso } from '../../time.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
 import { authedProcedure, roleProcedure, router } from '../trpc/init.ts';
-import { labelledAs } from '../trpc/zod-messages.ts';
+import { text } from '../trpc/fields.ts';
 import { scopeRoot } from '../units/scope.ts';
 import { changeOwnPassword, createPerson, editPerson, resetPassword, setPersonActivity, type Granter } from './flows.ts';
 import { getPerson, listPeople, type PersonRow } from './queries.ts';
@@ -17,14 +17,15 @@ const optionalText = (schema: z.ZodString) =>
 		.transform((v) => (v ? v : null));
 
 export const personFields = z.object({
-	name: z.string({ error: labelledAs('personName') }).trim().min(1).max(50),
+	name: text(50, { min: 1, label: 'personName' }),
 	username: optionalText(z.string().trim().toLowerCase().regex(/^[a-z][a-z0-9_.-]{2,31}$/)),
 	phone: optionalText(z.string().trim().regex(/^1[3-9]\d{9}$/)),
 	unitId: z.uuid(),
 	roles: z.array(z.enum(ROLES)).min(1).transform((r) => [...new Set(r)])
 });
 
-const password = z.string().min(1).max(1024);
+// Never stored as typed (argon2id), but still typed by a person: no control characters either.
+const password = text(1024, { min: 1, trim: false });
 
 export function personOut(p: PersonRow) {
 	return { ...p, createdAt: toIso(p.createdAt), updatedAt: toIso(p.updatedAt) };

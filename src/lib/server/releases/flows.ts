@@ -18,6 +18,7 @@ import { addEvent } from '../timeline/queries.ts';
 import { getUnit } from '../units/queries.ts';
 import { markResponded } from '../opinions/flows.ts';
 import { cleanContent, contentHash, type ReleaseChannel, type ReleaseContent } from './content.ts';
+import { CLOCK_SKEW_MS } from '../../time.ts';
 import {
 	findByClientKey,
 	getRelease,
@@ -28,6 +29,7 @@ import {
 	type ReleaseKind,
 	type ReleaseRow
 } from './queries.ts';
+import { inReach } from '../units/scope.ts';
 
 export interface ReleaseAuthor {
 	personId: string;
@@ -40,7 +42,7 @@ export interface ReleaseAuthor {
 }
 
 export const DRAFTER_ROLES: readonly Role[] = DRAFTER_ROLE_LIST;
-const FUTURE_SLACK_MS = 5 * 60_000;
+const FUTURE_SLACK_MS = CLOCK_SKEW_MS;
 
 const releaseSubject = (id: string): Subject => ({ type: 'release', id });
 
@@ -113,14 +115,14 @@ export async function createRelease(input: CreateInput, author: ReleaseAuthor, n
 		if (input.incidentId) {
 			const [incident] = await tx<{ leadUnitId: string }[]>`
 				select lead_unit_id from incidents
-				where id = ${input.incidentId} and (${author.scope}::uuid is null or lead_unit_id in (select unit_subtree(${author.scope})))`;
+				where id = ${input.incidentId} and ${inReach(tx, 'lead_unit_id', author.scope)}`;
 			if (!incident) throw new FieldError('incidentId', 'error.invalid_choice');
 			unitId ??= incident.leadUnitId;
 		}
 		if (input.conferenceId) {
 			const [conference] = await tx<{ unitId: string; incidentId: string | null }[]>`
 				select unit_id, incident_id from conferences
-				where id = ${input.conferenceId} and (${author.scope}::uuid is null or unit_id in (select unit_subtree(${author.scope})))`;
+				where id = ${input.conferenceId} and ${inReach(tx, 'unit_id', author.scope)}`;
 			if (!conference) throw new FieldError('conferenceId', 'error.invalid_choice');
 			unitId ??= conference.unitId;
 			input = { ...input, incidentId: input.incidentId ?? conference.incidentId };
@@ -132,7 +134,7 @@ export async function createRelease(input: CreateInput, author: ReleaseAuthor, n
 			const [item] = await tx<{ unitId: string; incidentId: string | null }[]>`
 				select unit_id, incident_id from opinion_items
 				where id = ${input.opinionItemId} and status not in ('merged', 'closed')
-					and (${author.scope}::uuid is null or unit_id in (select unit_subtree(${author.scope})))`;
+					and ${inReach(tx, 'unit_id', author.scope)}`;
 			if (!item) throw new FieldError('opinionItemId', 'error.invalid_choice');
 			unitId ??= item.unitId;
 		}

@@ -1,4 +1,5 @@
 import type { Tx } from '../db.ts';
+import { inReach } from '../units/scope.ts';
 import type { ReleaseChannel } from './content.ts';
 
 import { RELEASE_KIND_LIST, type ReleaseKindName } from '../../releases.ts';
@@ -48,7 +49,9 @@ export interface VersionRow {
 	createdAt: Date;
 }
 
-const select = (db: Tx) => db`
+// What the release answers or serves (incident, conference, opinion item) is named only to whoever may see it:
+// a countersigner or reviewer elsewhere sees the release, not the subject beyond their reach.
+const select = (db: Tx, scopeRoot: string | null) => db`
 	select r.id, r.unit_id, u.name as unit_name, r.kind, r.incident_id, i.title as incident_title,
 		r.conference_id, c.title as conference_title, r.opinion_item_id, o.summary as opinion_summary, r.status, r.current_version, r.status_reason,
 		r.created_by, p.name as created_by_name, r.created_at, r.updated_at, r.published_at,
@@ -57,23 +60,24 @@ const select = (db: Tx) => db`
 	join units u on u.id = r.unit_id
 	join people p on p.id = r.created_by
 	join release_versions v on v.release_id = r.id and v.number = r.current_version
-	left join incidents i on i.id = r.incident_id
-	left join conferences c on c.id = r.conference_id
-	left join opinion_items o on o.id = r.opinion_item_id`;
+	left join incidents i on i.id = r.incident_id and ${inReach(db, 'i.lead_unit_id', scopeRoot)}
+	left join conferences c on c.id = r.conference_id and ${inReach(db, 'c.unit_id', scopeRoot)}
+	left join opinion_items o on o.id = r.opinion_item_id and ${inReach(db, 'o.unit_id', scopeRoot)}`;
 
 /**
  * Who may see a release: anyone whose reach includes its unit, and the people it names (the reviewers of
  * its unit's chain and the leaders of its countersigning units, who may sit elsewhere).
  */
-const visible = (db: Tx, scopeRoot: string | null, personId: string) =>
+export const releaseVisible = (db: Tx, scopeRoot: string | null, personId: string) =>
 	scopeRoot === null
 		? db`true`
-		: db`(r.unit_id in (select unit_subtree(${scopeRoot}))
-			or exists (select 1 from signoff_requests s where s.release_id = r.id and s.unit_id in (select unit_subtree(${scopeRoot})))
+		: db`(${inReach(db, 'r.unit_id', scopeRoot)}
+			or exists (select 1 from signoff_requests s where s.release_id = r.id and ${inReach(db, 's.unit_id', scopeRoot)})
 			or exists (select 1 from review_chains ch where ch.unit_id = r.unit_id and ${personId} = any(ch.confidentiality_reviewer_ids)))`;
+const visible = releaseVisible;
 
 export async function getRelease(db: Tx, id: string, scopeRoot: string | null, personId: string): Promise<ReleaseRow | undefined> {
-	const [row] = await db<ReleaseRow[]>`${select(db)} where r.id = ${id} and ${visible(db, scopeRoot, personId)}`;
+	const [row] = await db<ReleaseRow[]>`${select(db, scopeRoot)} where r.id = ${id} and ${visible(db, scopeRoot, personId)}`;
 	return row;
 }
 
@@ -89,12 +93,12 @@ export async function lockRelease(db: Tx, id: string, scopeRoot: string | null, 
 /** Whether the release belongs to a unit in the person's reach (not just visible to them as a countersigner). */
 export async function ownsRelease(db: Tx, r: Pick<ReleaseRow, 'unitId'>, scopeRoot: string | null): Promise<boolean> {
 	if (scopeRoot === null) return true;
-	const [row] = await db`select 1 where ${r.unitId}::uuid in (select unit_subtree(${scopeRoot}))`;
+	const [row] = await db`select 1 where ${inReach(db, db`${r.unitId}::uuid`, scopeRoot)}`;
 	return row !== undefined;
 }
 
 export async function findByClientKey(db: Tx, createdBy: string, clientKey: string): Promise<ReleaseRow | undefined> {
-	const [row] = await db<ReleaseRow[]>`${select(db)} where r.created_by = ${createdBy} and r.client_key = ${clientKey}`;
+	const [row] = await db<ReleaseRow[]>`${select(db, null)} where r.created_by = ${createdBy} and r.client_key = ${clientKey}`;
 	return row;
 }
 
@@ -105,7 +109,7 @@ export async function listReleases(
 	filter: { status: ReleaseStatus | null; incidentId: string | null; conferenceId: string | null; limit: number }
 ): Promise<ReleaseRow[]> {
 	return db<ReleaseRow[]>`
-		${select(db)}
+		${select(db, scopeRoot)}
 		where ${visible(db, scopeRoot, personId)}
 			and (${filter.status}::text is null or r.status = ${filter.status})
 			and (${filter.incidentId}::uuid is null or r.incident_id = ${filter.incidentId})

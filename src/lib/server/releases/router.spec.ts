@@ -610,6 +610,17 @@ describe('countersigning', () => {
 		expect((await publishNow(pressD, r.id)).status).toBe('published');
 	});
 
+	it('shows the countersigning leader the release but not the incident it answers, which is beyond their reach', async () => {
+		const { incident } = await logMajorIncident({ id: pressD.user.id, unitId: deptD.id }, deptD.id, new Date(), new Date(), '江城河段水体污染事件');
+		const r = await submitted(pressD, { incidentId: incident.id });
+		expect(r.incidentTitle).toBe('江城河段水体污染事件');
+		const seen = await leaderB2.caller.release.byId({ id: r.id });
+		expect(seen.title).toBe(r.title);
+		expect(seen).toMatchObject({ incidentId: incident.id, incidentTitle: null });
+		expect(JSON.stringify(seen)).not.toContain('江城河段水体污染事件');
+		expect((await refusal(leaderB2.caller.incident.byId({ id: incident.id }))).code).toBe('NOT_FOUND');
+	});
+
 	it('does not let the countersigning unit’s press officer change, withdraw, renew or publish the release', async () => {
 		const actions: Record<string, (id: string, r: Awaited<ReturnType<typeof submitted>>) => Promise<unknown>> = {
 			update: (id, r) => pressB.caller.release.update({ id, baseVersion: 1, title: r.title, body: '别的部门改了正文', talkingPoints: '', channels: [] }),

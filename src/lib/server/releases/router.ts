@@ -9,8 +9,9 @@ import { timelineOf } from '../timeline/queries.ts';
 import { authedProcedure, officeProcedure, router } from '../trpc/init.ts';
 import type { SessionUser } from '../auth/session.ts';
 import type { Context } from '../trpc/context.ts';
-import { scopeRoot } from '../units/scope.ts';
+import { inReach, scopeRoot } from '../units/scope.ts';
 import { labelledAs } from '../trpc/zod-messages.ts';
+import { moment, text } from '../trpc/fields.ts';
 import { getUnit } from '../units/queries.ts';
 import { audit } from '../audit/log.ts';
 import { diffText, RELEASE_CHANNELS, renderBody } from './content.ts';
@@ -35,9 +36,9 @@ import { requestState, signersOf, signUrl, stepUpFor } from '../signoff/flows.ts
 import { approvalsOf, chainOf, getRequest, openRequests, refOf, requestsOf, reviewsOf } from '../signoff/queries.ts';
 
 const content = {
-	title: z.string().max(200),
-	body: z.string().max(50_000),
-	talkingPoints: z.string().max(20_000).default(''),
+	title: text(200, { trim: false, strip: true }),
+	body: text(50_000, { lines: true, trim: false, strip: true }),
+	talkingPoints: text(20_000, { lines: true, trim: false, strip: true }).default(''),
 	channels: z.array(z.enum(RELEASE_CHANNELS)).max(RELEASE_CHANNELS.length).default([])
 };
 
@@ -50,7 +51,6 @@ const authorOf = (ctx: Context & { user: SessionUser }): ReleaseAuthor => ({
 	origin: ctx.origin
 });
 
-const when = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 const requestRef = z.object({ id: z.uuid(), requestId: z.uuid() });
 
 async function visibleRelease(ctx: Context & { user: SessionUser }, id: string): Promise<ReleaseRow> {
@@ -125,7 +125,7 @@ export const releaseRouter = router({
 		}),
 	submit: authedProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => releaseOut(await submitRelease(input.id, authorOf(ctx)))),
 	review: authedProcedure
-		.input(z.object({ id: z.uuid(), version: z.number().int().min(1), decision: z.enum(['passed', 'rejected']), reason: z.string().max(1000).default('') }))
+		.input(z.object({ id: z.uuid(), version: z.number().int().min(1), decision: z.enum(['passed', 'rejected']), reason: text(1000, { lines: true, trim: false }).default('') }))
 		.mutation(async ({ ctx, input }) => releaseOut(await reviewRelease(input.id, input, authorOf(ctx)))),
 	/** The second-factor ceremony for one request: a passkey challenge bound to the request and the version, or "use your password". */
 	stepUp: authedProcedure.input(requestRef).mutation(async ({ ctx, input }) => {
@@ -136,21 +136,21 @@ export const releaseRouter = router({
 		.input(requestRef.extend({ versionHash: z.string().regex(/^[0-9a-f]{64}$/), proof: secondFactorProof }))
 		.mutation(async ({ ctx, input }) => releaseOut(await approveRelease(input.id, input, authorOf(ctx)))),
 	reject: authedProcedure
-		.input(requestRef.extend({ reason: z.string().max(1000) }))
+		.input(requestRef.extend({ reason: text(1000, { lines: true, trim: false }) }))
 		.mutation(async ({ ctx, input }) => releaseOut(await rejectSignoff(input.id, input, authorOf(ctx)))),
 	flag: authedProcedure
-		.input(requestRef.extend({ note: z.string().max(1000).default('') }))
+		.input(requestRef.extend({ note: text(1000, { lines: true, trim: false }).default('') }))
 		.mutation(async ({ ctx, input }) => releaseOut(await flagSignoff(input.id, input, authorOf(ctx)))),
 	renew: authedProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => releaseOut(await renewRequests(input.id, authorOf(ctx)))),
 	withdraw: authedProcedure
-		.input(z.object({ id: z.uuid(), reason: z.string().max(1000) }))
+		.input(z.object({ id: z.uuid(), reason: text(1000, { lines: true, trim: false }) }))
 		.mutation(async ({ ctx, input }) => releaseOut(await withdrawRelease(input.id, input.reason, authorOf(ctx)))),
 	publish: authedProcedure
 		.input(
 			z.object({
 				id: z.uuid(),
 				publications: z
-					.array(z.object({ channel: z.enum(RELEASE_CHANNELS), url: z.string().trim().max(2000).nullable().default(null), publishedAt: when }))
+					.array(z.object({ channel: z.enum(RELEASE_CHANNELS), url: text(2000).nullable().default(null), publishedAt: moment('day') }))
 					.min(1)
 					.max(RELEASE_CHANNELS.length)
 			})
@@ -230,7 +230,7 @@ export const releaseRouter = router({
 		const scope = scopeRoot(ctx.user);
 		return sql<{ unitId: string; confidentialityReviewerIds: string[]; countersignUnitIds: string[]; signoffHours: number }[]>`
 			select unit_id, confidentiality_reviewer_ids, countersign_unit_ids, signoff_hours::float8 as signoff_hours from review_chains
-			where ${scope}::uuid is null or unit_id in (select unit_subtree(${scope}))`;
+			where ${inReach(sql, 'unit_id', scope)}`;
 	}),
 	setChain: officeProcedure
 		.input(
@@ -247,7 +247,7 @@ export const releaseRouter = router({
 				if (!(await getUnit(tx, input.unitId, scope))) throw notFound();
 				const reviewers = await tx<{ id: string }[]>`
 					select id from people where id = any(${input.confidentialityReviewerIds}::uuid[]) and active
-						and (${scope}::uuid is null or unit_id in (select unit_subtree(${scope})))`;
+						and ${inReach(tx, 'unit_id', scope)}`;
 				if (reviewers.length !== new Set(input.confidentialityReviewerIds).size) throw new FieldError('confidentialityReviewerIds', 'error.invalid_choice');
 				for (const u of input.countersignUnitIds) if (!(await getUnit(tx, u, null))) throw new FieldError('countersignUnitIds', 'error.invalid_choice');
 				const before = await chainOf(tx, input.unitId);

@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { audit } from '../audit/log.ts';
 import { sql } from '../db.ts';
-import { authedProcedure, roleProcedure, router } from '../trpc/init.ts';
+import { authedProcedure, router, topOfficeProcedure } from '../trpc/init.ts';
 import { fallbackSeconds } from '../notify/pipeline.ts';
 import { getSessionSettings, putSetting } from './queries.ts';
 
+// Sign-in lengths and channel fallback apply to everyone: only the top office (or a system administrator) changes them.
 export const settingsRouter = router({
 	fallbackSeconds: authedProcedure.query(() => fallbackSeconds()),
 	/** How long a push may go unreceived before the next channel is tried. */
-	updateFallback: roleProcedure('office_admin', 'sysadmin')
+	updateFallback: topOfficeProcedure
 		.input(z.object({ fallbackSeconds: z.number().int().min(15).max(3600) }))
 		.mutation(async ({ ctx, input }) =>
 			sql.begin(async (tx) => {
@@ -19,7 +20,7 @@ export const settingsRouter = router({
 			})
 		),
 	session: authedProcedure.query(() => getSessionSettings(sql)),
-	updateSession: roleProcedure('office_admin', 'sysadmin')
+	updateSession: topOfficeProcedure
 		.input(
 			z.object({
 				idleHours: z.number().int().min(1).max(72),

@@ -9,8 +9,10 @@ export interface Context {
 	actor: Actor;
 	/** the app's origin as the browser sees it (WebAuthn checks signatures against it); absent in tests' callers */
 	origin?: string;
+	/** the id of this request in the server log, shown to the person with a server error; absent in tests' callers */
+	requestId?: string;
 }
 
 export function createContext(event: Pick<RequestEvent, 'request' | 'getClientAddress'> & { locals: App.Locals }): Context {
-	return { user: event.locals.user, session: event.locals.session, actor: actorOf(event), origin: new URL(event.request.url).origin };
+	return { user: event.locals.user, session: event.locals.session, actor: actorOf(event), origin: new URL(event.request.url).origin, requestId: event.locals.requestId };
 }

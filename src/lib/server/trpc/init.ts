@@ -2,12 +2,16 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { Role } from '../../roles.ts';
 import { t as msg } from '../../i18n/index.ts';
-import { ConflictError, FieldError } from '../errors.ts';
+import { isOffice, isTopOffice } from '../../access.ts';
+import { auditRefusal } from '../audit/log.ts';
+import { writeLimiter } from '../auth/write-limits.ts';
+import { sql } from '../db.ts';
+import { ConflictError, FieldError, RefusedField, serverErrorMessage } from '../errors.ts';
 import type { Context } from './context.ts';
 import './zod-messages.ts';
 
 const t = initTRPC.context<Context>().create({
-	errorFormatter({ shape, error }) {
+	errorFormatter({ shape, error, ctx }) {
 		const fieldErrors: Record<string, string> = {};
 		const cause = error.cause;
 		if (cause instanceof ZodError) {
@@ -17,39 +21,70 @@ const t = initTRPC.context<Context>().create({
 			}
 		}
 		if (error instanceof FieldError) fieldErrors[error.field] = error.message;
+		// A body that is not JSON: tRPC says PARSE_ERROR, or BAD_REQUEST around JSON.parse's SyntaxError.
+		const unreadable = error.code === 'PARSE_ERROR' || cause instanceof SyntaxError;
 		const message =
 			cause instanceof ZodError
 				? (Object.values(fieldErrors)[0] ?? msg('error.check_fields'))
 				: error.code === 'INTERNAL_SERVER_ERROR'
-					? msg('error.server')
-					: shape.message;
+					? serverErrorMessage(ctx?.requestId)
+					: unreadable
+						? msg('error.bad_request_body')
+						: shape.message;
 		// Never a stack trace, whatever the environment.
 		const { stack: _stack, ...data } = shape.data;
 		const existing = error instanceof ConflictError ? error.existing : undefined;
-		return { ...shape, message, data: { ...data, fieldErrors, ...(existing === undefined ? {} : { existing }) } };
+		// The line in the server log that tells support what happened carries this id (src/lib/server/log.ts).
+		const requestId = error.code === 'INTERNAL_SERVER_ERROR' ? ctx?.requestId : undefined;
+		return {
+			...shape,
+			message,
+			data: { ...data, fieldErrors, ...(existing === undefined ? {} : { existing }), ...(requestId === undefined ? {} : { requestId }) }
+		};
 	}
 });
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-export const publicProcedure = t.procedure;
+/** Every write counts against its person's and its address's limits (auth/write-limits.ts) before it runs. */
+const limitedProcedure = t.procedure.use(async ({ ctx, type, next }) => {
+	if (type === 'mutation') await writeLimiter().consume({ personId: ctx.user?.id ?? null, ip: ctx.actor.ip });
+	return next();
+});
 
-export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+export const publicProcedure = limitedProcedure;
+
+/** The record a refusal is about: the `id` of the input, else its first `…Id`. */
+function entityIdOf(input: unknown): string | null {
+	if (!input || typeof input !== 'object') return null;
+	const fields = input as Record<string, unknown>;
+	const key = 'id' in fields ? 'id' : Object.keys(fields).find((k) => k.endsWith('Id') && typeof fields[k] === 'string');
+	const value = key === undefined ? undefined : fields[key];
+	return typeof value === 'string' ? value.slice(0, 100) : null;
+}
+
+export const authedProcedure = limitedProcedure.use(async ({ ctx, next, path, getRawInput }) => {
 	if (!ctx.user || !ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: msg('error.unauthorized') });
-	return next({ ctx: { ...ctx, user: ctx.user, session: ctx.session, actor: { ...ctx.actor, personId: ctx.user.id } } });
+	const actor = { ...ctx.actor, personId: ctx.user.id };
+	const result = await next({ ctx: { ...ctx, user: ctx.user, session: ctx.session, actor } });
+	// Out of reach or not allowed (the two answers reach gives) is evidence too; a rejected input is not.
+	if (!result.ok && (result.error.code === 'FORBIDDEN' || result.error.code === 'NOT_FOUND' || result.error instanceof RefusedField)) {
+		const input = await getRawInput().catch(() => undefined);
+		await auditRefusal(sql, actor, { entity: path, entityId: entityIdOf(input), code: result.error.code });
+	}
+	return result;
 });
 
 /** The open-government office (政务公开办): an office admin working in an office unit, or a system administrator. */
 export const officeProcedure = authedProcedure.use(({ ctx, next }) => {
-	const office = ctx.user.roles.includes('office_admin') && ctx.user.unitKind === 'office';
-	if (!office && !ctx.user.roles.includes('sysadmin')) throw new TRPCError({ code: 'FORBIDDEN', message: msg('error.forbidden') });
+	if (!isOffice(ctx.user)) throw new TRPCError({ code: 'FORBIDDEN', message: msg('error.forbidden') });
 	return next();
 });
 
 /** Rules apply to every unit, so only the top office (or a system administrator) changes them. */
 export const topOfficeProcedure = officeProcedure.use(({ ctx, next }) => {
-	if (!ctx.user.scopeIsRoot && !ctx.user.roles.includes('sysadmin')) throw new TRPCError({ code: 'FORBIDDEN', message: msg('error.forbidden') });
+	if (!isTopOffice(ctx.user)) throw new TRPCError({ code: 'FORBIDDEN', message: msg('error.forbidden') });
 	return next();
 });
 

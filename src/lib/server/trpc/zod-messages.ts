@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { t } from '../../i18n/index.ts';
+import { t, type MessageKey } from '../../i18n/index.ts';
 import { fieldLabel } from '../errors.ts';
 
 /** Zod issues in Chinese, each naming the field by its label (looked up under `labelKey` when given). */
@@ -19,13 +19,20 @@ export function zodMessage(issue: z.core.$ZodRawIssue, labelKey?: string): strin
 			return t('error.too_small_number', { field, min: Number(issue.minimum) });
 		case 'too_big':
 			if (issue.origin === 'string') return t('error.too_long', { field, max: Number(issue.maximum) });
+			if (issue.origin === 'array') return t('error.too_many', { field, max: Number(issue.maximum) });
 			return t('error.too_big_number', { field, max: Number(issue.maximum) });
 		case 'invalid_format':
 			return t('error.invalid_format', { field });
 		case 'invalid_value':
 			return t('error.invalid_choice', { field });
+		case 'custom': {
+			// A check in trpc/fields.ts names its message and its parameters.
+			const { key, ...params } = (issue.params ?? {}) as { key?: MessageKey } & Record<string, string | number>;
+			return key ? t(key, { field, ...params }) : t('error.invalid_format', { field });
+		}
+		// A union none of whose options fit (an optional id given a number), a wrong key or element: still Chinese.
 		default:
-			return undefined;
+			return t('error.invalid_format', { field });
 	}
 }
 

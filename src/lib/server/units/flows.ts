@@ -1,6 +1,6 @@
 import { audit, type Actor } from '../audit/log.ts';
 import { sql } from '../db.ts';
-import { FieldError, notFound } from '../errors.ts';
+import { FieldError, notFound, RefusedField } from '../errors.ts';
 import {
 	countActivePeople,
 	getRootUnit,
@@ -24,8 +24,25 @@ async function checkPeopleInScope(tx: Tx, u: UnitInput, scope: string | null) {
 	}
 }
 
-export async function createUnit(u: UnitInput, scope: string | null, actor: Actor): Promise<UnitRow> {
+/** Who changes units beyond their reach: their own unit, and whether they are the top office (or a system administrator). */
+export interface UnitEditor {
+	unitId: string | null;
+	topOffice: boolean;
+}
+
+// An office unit widens the reach of its administrators to the whole government above it: only the top office makes one.
+function checkKind(u: UnitInput, editor: UnitEditor) {
+	if (u.kind === 'office' && !editor.topOffice) throw new RefusedField('kind', 'units.office_top_only');
+}
+
+export async function createUnit(
+	u: UnitInput,
+	scope: string | null,
+	actor: Actor,
+	editor: UnitEditor = { unitId: null, topOffice: scope === null }
+): Promise<UnitRow> {
 	return sql.begin(async (tx) => {
+		checkKind(u, editor);
 		if (u.parentId === null) {
 			if (scope !== null) throw new FieldError('parentId', 'error.required');
 			if (await getRootUnit(tx)) throw new FieldError('parentId', 'units.root_exists');
@@ -41,15 +58,27 @@ export async function createUnit(u: UnitInput, scope: string | null, actor: Acto
 	});
 }
 
-export async function editUnit(id: string, u: UnitInput, scope: string | null, actor: Actor): Promise<UnitRow> {
+export async function editUnit(
+	id: string,
+	u: UnitInput,
+	scope: string | null,
+	actor: Actor,
+	editor: UnitEditor = { unitId: null, topOffice: scope === null }
+): Promise<UnitRow> {
 	return sql.begin(async (tx) => {
 		const before = await getUnit(tx, id, scope);
 		if (!before) throw notFound();
+		if (u.kind !== before.kind) checkKind(u, editor);
+		// One's own unit decides one's reach: only the top office changes where it sits or what it is.
+		if (id === editor.unitId && !editor.topOffice) {
+			if (u.kind !== before.kind) throw new RefusedField('kind', 'units.own_unit_locked');
+			if (u.parentId !== before.parentId) throw new RefusedField('parentId', 'units.own_unit_locked');
+		}
 		if (u.parentId !== before.parentId) {
 			// The top of one's own reach cannot be moved out of it; nor can a unit move under itself.
 			if (u.parentId === null || (scope !== null && id === scope)) throw new FieldError('parentId', 'error.invalid_choice');
 			const parent = await getUnit(tx, u.parentId, scope);
-			if (!parent) throw new FieldError('parentId', 'error.invalid_choice');
+			if (!parent) throw new RefusedField('parentId', 'error.invalid_choice');
 			if (await isInSubtree(tx, id, u.parentId)) throw new FieldError('parentId', 'units.cycle');
 		}
 		if (await siblingNameTaken(tx, u.parentId, u.name, id)) throw new FieldError('name', 'units.duplicate');

@@ -1,5 +1,6 @@
 import type { UnitKind } from '../../roles.ts';
 import type { Tx } from '../db.ts';
+import { inReach } from './scope.ts';
 
 export interface UnitRow {
 	id: string;
@@ -21,14 +22,14 @@ const columns = (db: Tx) =>
 export async function listUnits(db: Tx, scopeRoot: string | null): Promise<UnitRow[]> {
 	return db<UnitRow[]>`
 		select ${columns(db)} from units
-		where ${scopeRoot === null ? db`true` : db`id in (select unit_subtree(${scopeRoot}))`}
+		where ${inReach(db, 'id', scopeRoot)}
 		order by parent_id nulls first, kind, name`;
 }
 
 export async function getUnit(db: Tx, id: string, scopeRoot: string | null): Promise<UnitRow | undefined> {
 	const [row] = await db<UnitRow[]>`
 		select ${columns(db)} from units
-		where id = ${id} and ${scopeRoot === null ? db`true` : db`id in (select unit_subtree(${scopeRoot}))`}`;
+		where id = ${id} and ${inReach(db, 'id', scopeRoot)}`;
 	return row;
 }
 
@@ -43,7 +44,7 @@ export async function findUnitByName(db: Tx, name: string): Promise<UnitRow | un
 }
 
 export async function isInSubtree(db: Tx, root: string, id: string): Promise<boolean> {
-	const [row] = await db<{ inside: boolean }[]>`select ${id}::uuid in (select unit_subtree(${root})) as inside`;
+	const [row] = await db<{ inside: boolean }[]>`select ${inReach(db, db`${id}::uuid`, root)} as inside`;
 	return row?.inside ?? false;
 }
 

@@ -81,6 +81,35 @@ describe('who may change units', () => {
 		expect(e.message).toContain('「上级单位」');
 	});
 
+	it('does not let a department administrator make its department an office and so reach the whole city', async () => {
+		const e = await refusal(adminA.caller.unit.update({ ...edit(city.deptA, {}), kind: 'office' }));
+		expect(e.code).toBe('BAD_REQUEST');
+		expect(e.message).toBe('「单位类型」只有最上级政府的政务公开办才能设为办公厅（室）');
+		const [a] = await sql<{ kind: string }[]>`select kind from units where id = ${city.deptA.id}`;
+		expect(a!.kind).toBe('department');
+		const again = await signInAs('admin-a');
+		expect((await again.caller.unit.list()).map((u) => u.id)).not.toContain(city.deptB.id);
+		expect(again.user.scopeUnitId).toBe(city.deptA.id);
+	});
+
+	it('does not let a department administrator change what its own unit is, nor create or turn a unit into an office', async () => {
+		const e = await refusal(adminA.caller.unit.update({ ...edit(city.deptA, {}), kind: 'government' }));
+		expect(e.message).toBe('「单位类型」：本单位的上级单位和类型只能由最上级政府的政务公开办更改');
+		expect((await refusal(adminA.caller.unit.create({ name: '应急办公室', parentId: city.deptA.id, kind: 'office' }))).message).toContain(
+			'「单位类型」只有最上级政府的政务公开办'
+		);
+		const section = await adminA.caller.unit.create({ name: '应急值守科', parentId: city.deptA.id });
+		expect((await refusal(adminA.caller.unit.update({ ...edit(section, {}), kind: 'office' }))).code).toBe('BAD_REQUEST');
+		const [row] = await sql`select 1 from units where kind = 'office' and id <> ${city.office.id}`;
+		expect(row).toBeUndefined();
+	});
+
+	it('lets the top office make an office', async () => {
+		const office = await officeAdmin.caller.unit.create({ name: '江城市政务服务办公室', parentId: city.government.id, kind: 'office' });
+		expect(office.kind).toBe('office');
+		await officeAdmin.caller.unit.setActive({ id: office.id, active: false });
+	});
+
 	it('lets the government office edit any department', async () => {
 		const renamed = await officeAdmin.caller.unit.update(edit(city.deptB, { name: '江城市卫生健康委' }));
 		expect(renamed.name).toBe('江城市卫生健康委');

@@ -2,9 +2,13 @@ import { json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { t } from '$lib/i18n/index.ts';
 import { sql } from '$lib/server/db.ts';
-import { FileRefused, storeFile, type UploadRefusalReason } from '$lib/server/files/flows.ts';
+import { TRPCError } from '@trpc/server';
+import { writeLimiter } from '$lib/server/auth/write-limits.ts';
+import { checkUploadAllowance, FileRefused, storeFile, UploadLimited, type UploadRefusalReason } from '$lib/server/files/flows.ts';
 import { maxFileBytes } from '$lib/server/files/queries.ts';
-import { actorOf } from '$lib/server/request.ts';
+import { actorOf, clientAddress } from '$lib/server/request.ts';
+import { serverErrorMessage } from '$lib/server/errors.ts';
+import { logServerError } from '$lib/server/log.ts';
 
 // Room for the multipart boundaries and part headers around the file itself.
 const ENVELOPE_BYTES = 64 * 1024;
@@ -16,6 +20,7 @@ function problem(status: number, message: string) {
 const STATUS: Record<UploadRefusalReason, number> = { missing: 400, empty: 400, too_large: 413, type: 415 };
 
 const refused = (e: FileRefused) => problem(STATUS[e.reason], e.message);
+const limited = (e: UploadLimited) => json({ message: e.message, field: 'file' }, { status: 429, headers: { 'retry-after': String(e.retryAfterSeconds) } });
 const refusal = (reason: UploadRefusalReason, maxBytes: number) => refused(new FileRefused(reason, maxBytes));
 
 /** The body, or null as soon as it grows past `cap`: a large upload is cut off, not read to the end. */
@@ -54,7 +59,17 @@ export const POST: RequestHandler = async (event) => {
 
 	const maxBytes = await maxFileBytes(sql);
 	const cap = maxBytes + ENVELOPE_BYTES;
-	if (Number(request.headers.get('content-length') ?? 0) > cap) return refusal('too_large', maxBytes);
+	const declared = Number(request.headers.get('content-length') ?? 0);
+	if (declared > cap) return refusal('too_large', maxBytes);
+	// An upload is a write like any other, and each person has a daily allowance: both before a byte is read.
+	try {
+		await writeLimiter().consume({ personId: locals.user.id, ip: clientAddress(event) });
+		await checkUploadAllowance(locals.user.id, Number.isFinite(declared) ? declared : 0);
+	} catch (e) {
+		if (e instanceof UploadLimited) return limited(e);
+		if (e instanceof TRPCError && e.code === 'TOO_MANY_REQUESTS') return json({ message: e.message, field: 'file' }, { status: 429 });
+		throw e;
+	}
 	const body = await readCapped(request, cap);
 	if (!body) return refusal('too_large', maxBytes);
 
@@ -67,11 +82,14 @@ export const POST: RequestHandler = async (event) => {
 	if (!(file instanceof File)) return refusal('missing', maxBytes);
 
 	try {
+		// Without a declared length the day's bytes are checked once the size is known.
+		if (!declared) await checkUploadAllowance(locals.user.id, file.size);
 		const row = await storeFile(new Uint8Array(await file.arrayBuffer()), file.name, { personId: locals.user.id, actor: actorOf(event) });
 		return json({ id: row.id, name: row.name, size: row.size, mime: row.mime }, { status: 201 });
 	} catch (e) {
 		if (e instanceof FileRefused) return refused(e);
-		console.error(e);
-		return json({ message: t('error.server') }, { status: 500 });
+		if (e instanceof UploadLimited) return limited(e);
+		logServerError(e, { requestId: locals.requestId, where: 'api/files', method: 'POST' });
+		return json({ message: serverErrorMessage(locals.requestId), requestId: locals.requestId }, { status: 500 });
 	}
 };

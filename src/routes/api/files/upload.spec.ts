@@ -122,3 +122,58 @@ describe('uploading a file', () => {
 		expect((await post(json)).status).toBe(415);
 	});
 });
+
+describe('the daily allowance', () => {
+	const setAllowance = async (files: number, mb: number) => {
+		await sql`update settings set value = to_jsonb(${files}::int) where key = 'files.daily_max_files'`;
+		await sql`update settings set value = to_jsonb(${mb}::float8) where key = 'files.daily_max_mb'`;
+	};
+
+	it('refuses a person’s uploads past the day’s number of files with 429 and when to try again, before reading the body', async () => {
+		const staffB = await signInAs('staff-b');
+		await setAllowance(3, 1024);
+		try {
+			for (let i = 0; i < 3; i++) expect((await post(upload(samplePng(), `现场${i}.png`), staffB)).status).toBe(201);
+
+			let pulled = 0;
+			const body = new ReadableStream<Uint8Array>({
+				pull(c) {
+					pulled += 1;
+					c.enqueue(new Uint8Array(64 * 1024));
+				}
+			});
+			const request = new Request(`${ORIGIN}/api/files`, {
+				method: 'POST',
+				body,
+				duplex: 'half',
+				headers: { origin: ORIGIN, 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(MB) }
+			} as RequestInit);
+			const res = await post(request, staffB);
+			expect(res.status).toBe(429);
+			expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(23 * 3_600);
+			expect((await res.json()).message).toBe('今天上传的文件已达上限（24 小时内最多 3 个、共 1024 MB），请约 24 小时后再试');
+			expect(pulled).toBeLessThanOrEqual(1);
+			// Someone else's allowance is their own.
+			expect((await post(upload(samplePng(), '别人.png'), await signInAs('office-admin'))).status).toBe(201);
+
+			// A day later the room is back.
+			await sql`update files set created_at = created_at - interval '25 hours' where uploaded_by = ${staffB.user.id}`;
+			expect((await post(upload(samplePng(), '次日.png'), staffB)).status).toBe(201);
+		} finally {
+			await setAllowance(200, 1024);
+		}
+	});
+
+	it('counts bytes too: an upload that would pass the day’s megabytes is refused', async () => {
+		const admin = await signInAs('admin-a');
+		await setAllowance(200, 0.05);
+		try {
+			expect((await post(upload(samplePdf(30 * 1024), '一.pdf'), admin)).status).toBe(201);
+			const { status, body } = await answer(await post(upload(samplePdf(30 * 1024), '二.pdf'), admin));
+			expect(status).toBe(429);
+			expect(body).toEqual({ message: expect.stringMatching(/^今天上传的文件已达上限/), field: 'file' });
+		} finally {
+			await setAllowance(200, 1024);
+		}
+	});
+});

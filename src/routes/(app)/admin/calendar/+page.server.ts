@@ -1,4 +1,5 @@
 import type { PageServerLoad } from './$types';
+import { isTopOffice } from '$lib/access.ts';
 import { callerFor } from '$lib/server/trpc/caller.ts';
 import { toIso } from '$lib/time.ts';
 
@@ -8,12 +9,11 @@ export const load: PageServerLoad = async (event) => {
 	const year = Number.isInteger(asked) && asked >= 2000 && asked <= 2100 ? asked : thisYear;
 	const caller = callerFor(event);
 	const [years, view] = await Promise.all([caller.calendar.years(), caller.calendar.year({ year })]);
-	const user = event.locals.user!;
 	return {
 		thisYear,
 		years,
 		view,
 		// the same people calendar.enterYear lets through: the top office, or a system administrator
-		canEdit: user.roles.includes('sysadmin') || (user.roles.includes('office_admin') && user.unitKind === 'office' && user.scopeIsRoot)
+		canEdit: isTopOffice(event.locals.user!)
 	};
 };

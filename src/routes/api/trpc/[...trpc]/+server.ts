@@ -1,6 +1,8 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { RequestHandler } from './$types';
 import { t } from '$lib/i18n/index.ts';
+import { logServerError } from '$lib/server/log.ts';
 import { createContext } from '$lib/server/trpc/context.ts';
 import { appRouter } from '$lib/server/trpc/root.ts';
 import { mutationRefusal } from '$lib/server/security/origin.ts';
@@ -18,7 +20,11 @@ const handler: RequestHandler = async (event) => {
 		endpoint: '/api/trpc',
 		req: event.request,
 		router: appRouter,
-		createContext: () => createContext(event)
+		createContext: () => createContext(event),
+		// A refusal or a rejected input is an answer; only what the server failed at is an error to log.
+		onError: ({ error, path, type }) => {
+			if (getHTTPStatusCodeFromError(error) >= 500) logServerError(error, { requestId: event.locals.requestId, where: path ?? 'api/trpc', method: type });
+		}
 	});
 };
 
