@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { ROOT } from './database.ts';
 
 export interface AppServer {
@@ -40,10 +41,17 @@ export async function serveApp(opts: {
 	const url = opts.origin ?? local;
 	const child = spawn(process.execPath, [resolve(ROOT, 'server.js'), buildDir], {
 		cwd: ROOT,
-		stdio: [opts.quiet ? 'ignore' : 'inherit', opts.pipeStdout ? 'pipe' : opts.quiet ? 'ignore' : 'inherit', 'inherit'],
+		stdio: [opts.quiet ? 'ignore' : 'inherit', opts.pipeStdout || opts.quiet ? 'pipe' : 'inherit', 'inherit'],
 		// Open live streams (server-sent events) would hold a stop for adapter-node's default 30 s.
 		env: { ...process.env, SHUTDOWN_TIMEOUT: '2', BODY_SIZE_LIMIT: '25M', ...opts.env, DATABASE_URL: opts.databaseUrl, PORT: String(opts.port), HOST: host, ORIGIN: url }
 	});
+	// Quiet still shows the server's errors (JSON lines of level error or fatal, src/lib/server/log.ts): a failing
+	// end-to-end test then says why the page answered 500.
+	if (opts.quiet && !opts.pipeStdout && child.stdout) {
+		createInterface({ input: child.stdout }).on('line', (line) => {
+			if (/"level":"(error|fatal)"/.test(line)) process.stderr.write(`[app] ${line}\n`);
+		});
+	}
 	const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
 	const stop = async () => {
 		if (child.exitCode !== null || child.signalCode !== null) return;

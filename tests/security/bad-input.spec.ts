@@ -18,6 +18,7 @@ import { RELEASE_KINDS } from '../../src/lib/server/releases/queries.ts';
 import { logMajorIncident, makeCity, makePerson, signInAs, type SignedIn, postAs } from '../../src/lib/server/test-helpers.ts';
 import { appRouter } from '../../src/lib/server/trpc/root.ts';
 import { toIso } from '../../src/lib/time.ts';
+import { watchedTables, watchWrites } from './write-watch.ts';
 
 // Thousands of writes by one person from one address in a few seconds: this walk is not what the write limits are about.
 process.env.WRITE_LIMIT_PERSON = '1000000';
@@ -269,34 +270,11 @@ function probesFor(f: Field, base: unknown, stripped: boolean): Probe[] {
 
 // ---- what was written ---------------------------------------------------------------------------------------
 
-// Refusals may record themselves: a denied call in the audit log, a wrong password in the throttle, a session
-// touched. Every other table must be as it was. Counting rows of every table after each of thousands of calls
-// is slow, so a trigger counts each table's inserted, updated and deleted rows instead: stricter than row
-// counts (an update half-way shows too), and a rolled-back write rolls its count back with it.
-const RECORDS_REFUSALS = /^(audit_log|sign_in_throttle|sessions|matrix_writes)$/;
-
-async function countWrites(): Promise<() => Promise<Record<string, number>>> {
-	const tables = (await sql<{ name: string }[]>`
-		select table_name as name from information_schema.tables
-		where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`)
-		.map((t) => t.name)
-		.filter((t) => !RECORDS_REFUSALS.test(t));
-	await sql.unsafe(`
-		create table matrix_writes (name text primary key, n bigint not null);
-		create function matrix_write() returns trigger language plpgsql as $$
-		begin
-			insert into matrix_writes values (TG_TABLE_NAME, 1) on conflict (name) do update set n = matrix_writes.n + 1;
-			return null;
-		end $$;
-		${tables.map((t) => `create trigger matrix_write after insert or update or delete on "${t}" for each row execute function matrix_write();`).join('\n')}`);
-	return async () => Object.fromEntries((await sql<{ name: string; n: string }[]>`select name, n from matrix_writes`).map((r) => [r.name, Number(r.n)]));
-}
-
 // ---- the walk -----------------------------------------------------------------------------------------------
 
 let world: World;
 let matrix: SignedIn;
-let writes: () => Promise<Record<string, number>>;
+let writes: () => Promise<Map<string, number>>;
 beforeAll(async () => {
 	const city = await makeCity();
 	await makePerson(city.office.id, [...ROLES], { username: 'matrix', name: '矩阵测试' });
@@ -308,7 +286,9 @@ beforeAll(async () => {
 	const document = await matrix.caller.document.create({ unitId: city.deptA.id, title: '江城市安全生产条例', disclosure: 'proactive' });
 	const expert = await matrix.caller.expert.create({ name: '张教授', field: '化工安全' });
 	world = { city, incidentId: incident.id, conferenceId: conference.id, opinionId: opinion.id, releaseId: release.id, documentId: document.id, expertId: expert.id };
-	writes = await countWrites();
+	// Refusals may record themselves (a denied call in the audit log, a wrong password in the throttle, a session
+	// touched); every other table must be as it was.
+	writes = await watchWrites(await watchedTables());
 });
 
 const CJK = /[\u4e00-\u9fff]/;
@@ -342,7 +322,7 @@ describe('the bad-input matrix', () => {
 			if (status >= 400) {
 				const message = body?.error?.message ?? '';
 				if (!CJK.test(message)) failures.push(`${label}: not in Chinese: ${message}`);
-				const changed = Object.keys(counts).filter((t) => counts[t] !== (before[t] ?? 0));
+				const changed = [...counts].filter(([t, n]) => before.get(t) !== n).map(([t]) => t);
 				if (changed.length) failures.push(`${label}: refused (${status}) but changed ${changed.join(', ')}`);
 			}
 			if (verdict === 'refused') {

@@ -15,6 +15,7 @@ import { announce } from '../../src/lib/server/live/bus.ts';
 import { appRouter, createCaller } from '../../src/lib/server/trpc/root.ts';
 import { buildWorld, DEPT_ROLES, MARK, type Persona, type World } from './fixture.ts';
 import { procedures, type Entry, type Expectation, type Gate, type Target } from './procedures.ts';
+import { watchedTables, watchWrites } from './write-watch.ts';
 
 /** Who walks, as far as the gates can tell before the world exists. */
 interface PersonaSpec {
@@ -44,35 +45,13 @@ function passes(p: PersonaSpec, gate: Gate): boolean {
 }
 
 // Every table but the logs (audit_log, sessions, the sign-in throttle) is watched two ways: a row trigger counts
-// each write per table (cheap enough to read after every call, and it names the table), and a digest of the
-// tables' contents is compared once at the end with the one taken when the world was built.
-const UNLOGGED = ['audit_log', 'sessions', 'sign_in_throttle', 'security_writes'];
-
-async function watchedTables(): Promise<string[]> {
-	const rows = await sql<{ name: string }[]>`
-		select table_name as name from information_schema.tables
-		where table_schema = 'public' and table_type = 'BASE TABLE' and table_name <> all(${UNLOGGED}) and table_name not like 'schema_%'
-		order by table_name`;
-	return rows.map((r) => r.name);
-}
-
-/** This file's own database copy only: a row trigger on each watched table counting its writes. */
-async function watchWrites(tables: string[]) {
-	await sql.unsafe(`
-		create table security_writes (tbl text primary key, n bigint not null);
-		create function security_count_write() returns trigger language plpgsql as $$
-		begin
-			insert into security_writes values (TG_TABLE_NAME, 1) on conflict (tbl) do update set n = security_writes.n + 1;
-			return null;
-		end $$;
-		${tables.map((t) => `create trigger security_watch after insert or update or delete on "${t}" for each row execute function security_count_write();`).join('\n')}`);
-}
-
+// each write per table (write-watch.ts: cheap enough to read after every call, and it names the table), and a
+// digest of the tables' contents is compared once at the end with the one taken when the world was built.
 let writes = new Map<string, number>();
+let writeCounts: () => Promise<Map<string, number>>;
 /** The tables written since the last call. */
 async function changedTables(): Promise<string[]> {
-	const rows = await sql<{ tbl: string; n: string }[]>`select tbl, n::text from security_writes`;
-	const now = new Map(rows.map((r) => [r.tbl, Number(r.n)]));
+	const now = await writeCounts();
 	const changed = [...now].filter(([t, n]) => writes.get(t) !== n).map(([t]) => t);
 	writes = now;
 	return changed;
@@ -156,7 +135,7 @@ beforeAll(async () => {
 	w = await buildWorld();
 	tables = await watchedTables();
 	before = await digest(tables);
-	await watchWrites(tables);
+	writeCounts = await watchWrites(tables);
 	await changedTables();
 	builtInMs = Date.now() - started;
 }, 120_000);

@@ -370,6 +370,7 @@ export const zhCN = {
 	'units.root_exists': '「上级单位」必须填写：最上级单位已存在',
 	'units.duplicate': '「名称」同一上级下已有同名单位',
 	'units.office_top_only': '「{field}」只有最上级政府的政务公开办才能设为办公厅（室）',
+	'units.own_unit_locked_hint': '本单位的上级单位和类型只能由最上级政府的政务公开办更改',
 	'units.own_unit_locked': '「{field}」：本单位的上级单位和类型只能由最上级政府的政务公开办更改',
 	'units.saved': '已保存',
 	'units.created': '已创建单位“{name}”',

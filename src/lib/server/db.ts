@@ -4,6 +4,23 @@ import postgres from 'postgres';
 // waits on itself otherwise. The migrator lifts the statement limit for its own connection.
 const SESSION_LIMITS = { statement_timeout: 30_000, idle_in_transaction_session_timeout: 30_000 }; // ms
 
+const TIMESTAMPTZ = /^(\d{4,})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(\.\d+)?([+-])(\d\d)(?::(\d\d))?(?::(\d\d))?( BC)?$/;
+
+/**
+ * PostgreSQL's text for a timestamptz, read whole. `new Date(text)` (postgres.js's own reading) takes year
+ * 0001 for 2001 and cannot read ` BC` at all: one such stored row made every list fail.
+ */
+export function parseTimestamptz(text: string): Date {
+	const m = TIMESTAMPTZ.exec(text);
+	if (!m) return new Date(text);
+	const [, y, mo, d, h, mi, s, frac, sign, oh, om, os, bc] = m;
+	const date = new Date(Date.UTC(2000, 0, 1, Number(h), Number(mi), Number(s), Math.round(Number(frac ?? 0) * 1000)));
+	// setUTCFullYear, unlike Date.UTC, takes years 0–99 as they are.
+	date.setUTCFullYear(bc ? 1 - Number(y) : Number(y), Number(mo) - 1, Number(d));
+	const offset = (Number(oh) * 3600 + Number(om ?? 0) * 60 + Number(os ?? 0)) * 1000;
+	return new Date(date.getTime() - (sign === '-' ? -offset : offset));
+}
+
 // The one pool. DATABASE_URL is read at import time (scripts and test setup set it first); the pool
 // connects lazily, so building the app needs no database.
 const options = {
@@ -13,6 +30,8 @@ const options = {
 	// parser accepts). Nothing may lean on the session's zone: a China day or year is bounded explicitly in SQL
 	// (`…T00:00:00+08:00`, or `at time zone 'Asia/Shanghai'`) and shown in China time by code (time.ts).
 	connection: { TimeZone: 'UTC', application_name: 'huiying', ...SESSION_LIMITS },
+	// timestamptz only: dates and plain timestamps keep postgres.js's own reading.
+	types: { timestamptz: { to: 1184, from: [1184], parse: parseTimestamptz, serialize: (x: Date | string) => (x instanceof Date ? x : new Date(x)).toISOString() } },
 	onnotice: () => {}
 };
 

@@ -1,4 +1,5 @@
 import type { Tx } from '../db.ts';
+import { logServerError } from '../log.ts';
 
 /** Who did it and from where: every mutation passes this down to its audit row. */
 export interface Actor {
@@ -38,7 +39,7 @@ const REFUSAL_WAIT_MS = 2_000;
  */
 export async function auditRefusal(db: Tx, actor: Actor, e: { entity: string; entityId: string | null; code: string }): Promise<void> {
 	const insert = audit(db, actor, { action: 'access.refused', entity: e.entity, entityId: e.entityId, after: { code: e.code } }).catch(
-		(err: unknown) => console.error(JSON.stringify({ level: 'error', msg: 'audit of a refusal failed', entity: e.entity, err: String(err) }))
+		(err: unknown) => logServerError(err, { where: 'audit.refusal', entity: e.entity })
 	);
 	let timer: ReturnType<typeof setTimeout> | undefined;
 	await Promise.race([insert, new Promise<void>((resolve) => (timer = setTimeout(resolve, REFUSAL_WAIT_MS)))]);

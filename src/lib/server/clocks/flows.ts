@@ -28,6 +28,7 @@ import {
 	type Subject
 } from './queries.ts';
 import { recipientsFor } from './recipients.ts';
+import { log } from '../log.ts';
 
 export interface StartContext {
 	unitId: string;
@@ -274,9 +275,7 @@ export async function auditClocks(now: Date = new Date()): Promise<string[]> {
 		const done = processed.get(id) ?? new Set<string>();
 		const missing = decision.due.filter((n) => !done.has(`${n.stepIndex}:${n.tier}`));
 		if (!missing.length && !decision.breach) continue;
-		console.error(
-			`[clock-audit] clock ${id} (${clock.ruleName}) had ${missing.length} overdue notice(s)${decision.breach ? ' and an unrecorded breach' : ''}: running it now`
-		);
+		log.warn({ where: 'clock-audit', clockId: id, rule: clock.ruleName, overdue: missing.length, breach: !!decision.breach }, 'lost tick: running it now');
 		await runClock(id, now);
 		repaired.push(id);
 	}

@@ -1,7 +1,11 @@
 import { redirect } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { t } from '$lib/i18n/index.ts';
+import { auditRefusal } from '$lib/server/audit/log.ts';
+import { sql } from '$lib/server/db.ts';
 import { fileAccess, openFile } from '$lib/server/files/flows.ts';
+import { log } from '$lib/server/log.ts';
+import { actorOf } from '$lib/server/request.ts';
 import { isInline } from '$lib/server/files/sniff.ts';
 
 /** `inline; filename="…"; filename*=UTF-8''…`: the plain name for old clients, the Chinese one for the rest (RFC 6266/5987). */
@@ -14,10 +18,15 @@ function contentDisposition(name: string, inline: boolean): string {
 const notFound = () => new Response(t('error.not_found'), { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
 
 /** Served only to people who may see it; anyone else learns nothing, not even that the file exists. */
-export const GET: RequestHandler = async ({ params, locals, url, request }) => {
+export const GET: RequestHandler = async (event) => {
+	const { params, locals, url, request } = event;
 	if (!locals.user) redirect(303, `/login?redirectTo=${encodeURIComponent(url.pathname)}`);
 	const file = await fileAccess(locals.user, params.id);
-	if (!file) return notFound();
+	if (!file) {
+		// Asking for a file out of reach is recorded like any other refused read (trpc/init.ts).
+		await auditRefusal(sql, actorOf(event), { entity: 'file', entityId: params.id.slice(0, 100), code: 'NOT_FOUND' });
+		return notFound();
+	}
 	const headers = {
 		'content-type': file.mime,
 		'content-disposition': contentDisposition(file.name, isInline(file.mime)),
@@ -29,7 +38,7 @@ export const GET: RequestHandler = async ({ params, locals, url, request }) => {
 	if (request.headers.get('if-none-match') === headers.etag) return new Response(null, { status: 304, headers });
 	const body = await openFile(file);
 	if (!body) {
-		console.error(`file ${file.id}: its bytes are missing from the store (${file.storageKey})`);
+		log.error({ where: 'files', requestId: locals.requestId, fileId: file.id, storageKey: file.storageKey }, 'file bytes missing from the store');
 		return notFound();
 	}
 	return new Response(body, { headers: { ...headers, 'content-length': String(file.size) } });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isRedirect } from '@sveltejs/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from '$lib/server/db.ts';
 import { storeFile } from '$lib/server/files/flows.ts';
 import type { FileRow } from '$lib/server/files/queries.ts';
 import { makeCity, signInAs, type SignedIn } from '$lib/server/test-helpers.ts';
@@ -54,6 +55,10 @@ describe('downloading a file', () => {
 
 	it('answers 404, not 403, to someone who may not see it, and to an id that is no file', async () => {
 		expect((await get(pdf.id, staffB)).status).toBe(404);
+		// The refused read is evidence: who asked for which file.
+		const refusals = await sql<{ actorId: string }[]>`
+			select actor_id from audit_log where action = 'access.refused' and entity = 'file' and entity_id = ${pdf.id}`;
+		expect(refusals.map((r) => r.actorId)).toEqual([staffB.user.id]);
 		expect((await get('00000000-0000-4000-8000-000000000000', staffA)).status).toBe(404);
 		expect((await get('../../etc/passwd', staffA)).status).toBe(404);
 	});
