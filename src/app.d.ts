@@ -12,6 +12,8 @@ declare global {
 			message: string;
 			/** set for a server error: the person quotes it to support */
 			requestId?: string;
+			/** no connection and no copy of the screen on this device (the service worker's answer) */
+			offline?: boolean;
 		}
 	}
 }

@@ -2,7 +2,7 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { building } from '$app/environment';
 import { deleteSessionCookie } from '$lib/server/auth/cookie.ts';
-import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session.ts';
+import { SESSION_COOKIE, sessionCacheKey, validateSessionToken } from '$lib/server/auth/session.ts';
 import { auditClocks, runClock } from '$lib/server/clocks/flows.ts';
 import { sql } from '$lib/server/db.ts';
 import { startJobs, stopJobs } from '$lib/server/jobs/boss.ts';
@@ -16,6 +16,7 @@ import { formRefusal } from '$lib/server/security/origin.ts';
 import { logServerError, newRequestId } from '$lib/server/log.ts';
 import { serverErrorMessage } from '$lib/server/errors.ts';
 import { t } from '$lib/i18n/index.ts';
+import { SESSION_HEADER } from '$lib/offline.ts';
 
 export const init: ServerInit = async () => {
 	// Prerendering (the offline page) runs this too: a build must not need a database.
@@ -82,6 +83,8 @@ const headers: Handle = async ({ event, resolve }) => {
 	if (event.url.pathname.startsWith('/api/') || (event.locals.user && !response.headers.has('Cache-Control'))) {
 		response.headers.set('Cache-Control', 'no-store');
 	}
+	// The service worker keeps offline copies per session and drops them once another session, or none, answers.
+	response.headers.set(SESSION_HEADER, event.locals.session ? sessionCacheKey(event.locals.session.id) : 'none');
 	return response;
 };
 

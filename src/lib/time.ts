@@ -38,6 +38,14 @@ export function formatDeadline(value: Date | string): string {
 	return `${before.y}年${before.mo}月${before.d}日 24:00`;
 }
 
+/** `14:05` on the same day in China as `now`, else `11月22日 14:05`: when a kept copy was fetched. */
+export function formatTimeOfDay(value: Date | number, now: Date | number = Date.now()): string {
+	const c = cst(new Date(value));
+	const today = cst(new Date(now));
+	const time = `${c.h}:${c.mi}`;
+	return c.y === today.y && c.mo === today.mo && c.d === today.d ? time : `${c.mo}月${c.d}日 ${time}`;
+}
+
 /** `2026年11月22日` */
 export function formatDate(value: Date | string): string {
 	const c = cst(new Date(value));

@@ -1,6 +1,7 @@
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
 import type { AppRouter } from '$lib/server/trpc/root.ts';
 import { t } from '$lib/i18n/index.ts';
+import { OWNER_HEADER } from '$lib/outbox/owner.ts';
 
 /** The typed client for the browser; server code calls routers through createCaller instead. */
 export const trpc = createTRPCClient<AppRouter>({
@@ -9,7 +10,14 @@ export const trpc = createTRPCClient<AppRouter>({
 			// Live changes stream over server-sent events; everything else is batched JSON.
 			condition: (op) => op.type === 'subscription',
 			true: httpSubscriptionLink({ url: '/api/trpc' }),
-			false: httpBatchLink({ url: '/api/trpc' })
+			false: httpBatchLink({
+				url: '/api/trpc',
+				// An outbox send names the entry's author: the server refuses it under anyone else's session.
+				headers: ({ opList }) => {
+					const ownerId = opList.find((op) => typeof op.context.ownerId === 'string')?.context.ownerId as string | undefined;
+					return ownerId ? { [OWNER_HEADER]: ownerId } : {};
+				}
+			})
 		})
 	]
 });

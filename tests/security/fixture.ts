@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Role } from '../../src/lib/roles.ts';
-import { runClock } from '../../src/lib/server/clocks/flows.ts';
+import { runClock, startClocks } from '../../src/lib/server/clocks/flows.ts';
 import { sql } from '../../src/lib/server/db.ts';
 import { storeFile } from '../../src/lib/server/files/flows.ts';
 import { localStore } from '../../src/lib/server/files/store.ts';
@@ -202,6 +202,12 @@ export async function buildWorld() {
 		fileIds: [fileEarlier.id]
 	});
 	await b.document.update({ id: laterPublic.id, baseVersion: 1, title: '卫健委关于义诊活动的通知', disclosure: 'proactive', fileIds: [] });
+	// The withheld document's interpretation clock, run by A as its interpreting unit: A must meet the deadline
+	// without seeing the document (its clock is written the one way clocks are, whatever started it).
+	const [interpretation] = await sql.begin((tx) =>
+		startClocks(tx, { type: 'document', id: withheld.id }, { unitId: deptA.id, anchors: { published: now } }, now, null)
+	);
+	if (!interpretation) throw new Error('no interpretation clock for the withheld document');
 
 	// B's press officer's phone and passkey, and a registration B started.
 	// Registered through the test push origin (nothing listens there: nobody gets to send to it).
@@ -242,6 +248,11 @@ export async function buildWorld() {
 	const conferenceA = await a.conference.create({ kind: 'briefing', title: '应急局例行吹风会', plannedAt: fromNow(300), place: '应急局' });
 	const releaseA = await a.release.create({ kind: 'follow_up', incidentId: incidentA.id, title: '应急局火情通报', body: '火情已控制' });
 	const documentA = await a.document.create({ title: '应急局关于仓库管理的通知', disclosure: 'proactive', body: '第一条', ...plan, planInterpreter: '应急局' });
+	// An item of A's that the top office put under B's incident: its 48-hour clock gave way to the incident's,
+	// with B's title in the reason and in the item's timeline.
+	const opinionX = await top.opinion.create({ clientKey: randomUUID(), source: 'weibo', summary: '网传应急局转运伤员', firstSeenAt: fromNow(-40), type: 'rumour', unitId: deptA.id });
+	await top.opinion.assess({ id: opinionX.id, heat: 'significant', needsResponse: true });
+	await top.opinion.linkIncident({ id: opinionX.id, incidentId: incidentB.id });
 
 	const secrets: Record<string, string> = {
 		'the mark in B titles and names': MARK,
@@ -253,6 +264,8 @@ export async function buildWorld() {
 		"B's 5-hour clock": clockB.id,
 		"B's 24-hour clock": major.dayLong!.id,
 		"B's breached clock": late.fiveHour!.id,
+		"B's 5-hour deadline": toIso(clockB.dueAt),
+		"B's 24-hour deadline": toIso(major.dayLong!.dueAt),
 		"B's breach": breach.id,
 		...Object.fromEntries(notices.map((n, i) => [`B's notice ${i + 1}`, n.id])),
 		"B's opinion item": opinionB.id,
@@ -309,6 +322,8 @@ export async function buildWorld() {
 		},
 		a: { incident: incidentA, opinion: opinionA, conference: conferenceA, release: releaseA, document: documentA },
 		conferenceX,
+		opinionX,
+		interpretation,
 		sysadminCaller: api(sysadmin),
 		bCaller: b,
 		expert,

@@ -238,12 +238,11 @@ export const procedures: Record<string, Entry> = {
 		gate: 'authed',
 		targets: (w) => [
 			{ label: "B's conference", input: { id: w.b.conference.id }, expect: refuse() },
-			// The conference is A's; its incident is B's: the incident shows as "not visible", nothing more.
-			{ label: "A's conference about B's incident", input: { id: w.conferenceX.id }, expect: { absent: true, allow: [w.b.incident.id] } }
+			// The conference is A's; its incident is B's: the incident shows as "not visible", not even its id.
+			{ label: "A's conference about B's incident", input: { id: w.conferenceX.id }, expect: absent }
 		]
 	},
-	// A's conference about B's incident carries the incident's bare id, as conference.byId does.
-	'conference.list': { gate: 'authed', targets: (w) => [{ label: 'upcoming and recent', input: { limit: 200, recentDays: 366 }, expect: { absent: true, allow: [w.b.incident.id] } }] },
+	'conference.list': { gate: 'authed', targets: one('upcoming and recent', { limit: 200, recentDays: 366 }, absent) },
 	'conference.spokespersons': {
 		gate: 'authed',
 		targets: (w) => [
@@ -562,11 +561,20 @@ export const procedures: Record<string, Entry> = {
 		targets: (w) => [{ label: "B's item", input: { id: w.b.opinion.id, kind: 'interview', outlet: '江城日报', at: fromNow(0) }, expect: refuse() }]
 	},
 	'opinion.evaluate': { gate: 'authed', targets: (w) => [{ label: "B's item", input: { id: w.b.opinion.id, attentionFell: true }, expect: refuse() }] },
-	'opinion.byId': { gate: 'authed', targets: (w) => [{ label: "B's item", input: { id: w.b.opinion.id }, expect: refuse() }] },
+	'opinion.byId': {
+		gate: 'authed',
+		targets: (w) => [
+			{ label: "B's item", input: { id: w.b.opinion.id }, expect: refuse() },
+			// A's item under B's incident: no title of it in the timeline or the cancelled clock's reason, none of its clocks.
+			// The item still carries the incident's bare id (opinionOut), which is all it may carry.
+			{ label: "A's item under B's incident", input: { id: w.opinionX.id }, expect: { absent: true, allow: [w.b.incident.id] } }
+		]
+	},
+	// The board's next deadline of A's item under B's incident is not B's (B's deadlines are among the secrets).
 	'opinion.list': {
 		gate: 'authed',
 		targets: (w) => [
-			{ label: 'every item', input: { status: null, limit: 500 }, expect: absent },
+			{ label: 'every item', input: { status: null, limit: 500 }, expect: { absent: true, allow: [w.b.incident.id] } },
 			{ label: "B's items", input: { status: null, unitId: w.units.deptB.id }, expect: absent }
 		]
 	},

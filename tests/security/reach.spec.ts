@@ -318,6 +318,34 @@ describe('the targets are real', () => {
 	});
 });
 
+describe('a subject out of sight, named by something in reach', () => {
+	it("lists A's clock on B's withheld document, as A's to meet, with the document shown only as not visible", async () => {
+		const { clocks } = await w.personas.outsider.caller.clock.mine();
+		expect(clocks.find((c) => c.id === w.interpretation.id)).toMatchObject({
+			ruleName: w.interpretation.ruleName,
+			subjectId: null,
+			subjectVisible: false,
+			subjectTitle: '不在您的查看范围内'
+		});
+		// Whoever sees the document sees it whole (the check above is not vacuous).
+		const own = (await w.sysadminCaller.clock.mine()).clocks.find((c) => c.id === w.interpretation.id);
+		expect(own).toMatchObject({ subjectId: w.b.withheld.id, subjectVisible: true, subjectTitle: `${MARK}不予公开文件` });
+	});
+
+	it("shows A's item under B's incident with the incident not visible in its timeline and its cancelled clock", async () => {
+		const item = await w.personas.outsider.caller.opinion.byId({ id: w.opinionX.id });
+		expect(item.clocks.find((c) => c.ruleKey === 'opinion.response')).toMatchObject({ status: 'cancelled', cancelReason: '纳入“不在您的查看范围内”的时限' });
+		expect(item.timeline.find((e) => e.kind === 'opinion.incident_linked')?.data).toEqual({ title: '不在您的查看范围内' });
+		expect(item.incidentClocks).toEqual([]);
+		const board = await w.personas.outsider.caller.opinion.list({ status: null, limit: 500 });
+		expect(board.items.find((i) => i.id === w.opinionX.id)?.nextDueAt).toBeNull();
+		// Whoever reaches B's incident reads it all.
+		const top = await w.sysadminCaller.opinion.byId({ id: w.opinionX.id });
+		expect(top.clocks.find((c) => c.ruleKey === 'opinion.response')?.cancelReason).toBe(`纳入“${MARK}化工厂泄漏”的时限`);
+		expect(top.timeline.find((e) => e.kind === 'opinion.incident_linked')?.data).toEqual({ incidentId: w.b.incident.id, title: `${MARK}化工厂泄漏` });
+	});
+});
+
 describe('and afterwards', () => {
 	it('every table but the logs holds exactly what it held when the world was built', async () => {
 		const after = await digest(tables);

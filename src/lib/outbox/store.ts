@@ -20,6 +20,11 @@ export interface OutboxFile {
 
 export interface OutboxEntry {
 	clientKey: string;
+	/**
+	 * the person who typed it, sent only under their session and shown only to them. Entries written before
+	 * owners were kept (version 2) have none: nobody can tell whose they are, so they stay on the device unsent.
+	 */
+	ownerId?: string;
 	kind: OutboxKind;
 	input: Record<string, unknown>;
 	/** when the person pressed submit, on the device's clock */
@@ -33,8 +38,9 @@ export interface OutboxEntry {
 	files?: OutboxFile[];
 }
 
-/** What a form holds before it is sent, pictures included: one per form. */
+/** What a form holds before it is sent, pictures included: one per form and person. */
 export interface Draft {
+	ownerId: string;
 	form: OutboxKind;
 	fields: Record<string, unknown>;
 	files: OutboxFile[];
@@ -42,17 +48,24 @@ export interface Draft {
 }
 
 interface OutboxDB extends DBSchema {
-	outbox: { key: string; value: OutboxEntry; indexes: { enteredAt: string } };
-	drafts: { key: string; value: Draft };
+	outbox: { key: string; value: OutboxEntry; indexes: { enteredAt: string; ownerId: string } };
+	/** version 2's drafts, one per form and of nobody known: kept, never read */
+	drafts: { key: string; value: Omit<Draft, 'ownerId'> };
+	personDrafts: { key: [string, OutboxKind]; value: Draft };
 }
 
 let db: Promise<IDBPDatabase<OutboxDB>> | null = null;
 
 function open(): Promise<IDBPDatabase<OutboxDB>> {
-	db ??= openDB<OutboxDB>('huiying', 2, {
-		upgrade(d, oldVersion) {
+	db ??= openDB<OutboxDB>('huiying', 3, {
+		upgrade(d, oldVersion, _newVersion, tx) {
 			if (oldVersion < 1) d.createObjectStore('outbox', { keyPath: 'clientKey' }).createIndex('enteredAt', 'enteredAt');
 			if (oldVersion < 2) d.createObjectStore('drafts', { keyPath: 'form' });
+			if (oldVersion < 3) {
+				// An entry without an owner is not in this index, so no one's query ever returns it.
+				tx.objectStore('outbox').createIndex('ownerId', 'ownerId');
+				d.createObjectStore('personDrafts', { keyPath: ['ownerId', 'form'] });
+			}
 		},
 		// A newer version of the app opened in another tab: let it upgrade, and open again when next needed.
 		blocking(_current, _next, event) {
@@ -75,19 +88,20 @@ export async function deleteEntry(clientKey: string): Promise<void> {
 	await (await open()).delete('outbox', clientKey);
 }
 
-/** Oldest first: replays go in the order the person entered them. */
-export async function allEntries(): Promise<OutboxEntry[]> {
-	return (await open()).getAllFromIndex('outbox', 'enteredAt');
+/** One person's entries, oldest first: replays go in the order the person entered them. */
+export async function entriesOf(ownerId: string): Promise<OutboxEntry[]> {
+	const entries = await (await open()).getAllFromIndex('outbox', 'ownerId', ownerId);
+	return entries.sort((a, b) => a.enteredAt.localeCompare(b.enteredAt));
 }
 
 export async function putDraft(draft: Draft): Promise<void> {
-	await (await open()).put('drafts', draft);
+	await (await open()).put('personDrafts', draft);
 }
 
-export async function getDraft(form: OutboxKind): Promise<Draft | undefined> {
-	return (await open()).get('drafts', form);
+export async function getDraft(ownerId: string, form: OutboxKind): Promise<Draft | undefined> {
+	return (await open()).get('personDrafts', [ownerId, form]);
 }
 
-export async function deleteDraft(form: OutboxKind): Promise<void> {
-	await (await open()).delete('drafts', form);
+export async function deleteDraft(ownerId: string, form: OutboxKind): Promise<void> {
+	await (await open()).delete('personDrafts', [ownerId, form]);
 }

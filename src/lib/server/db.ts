@@ -21,6 +21,14 @@ export function parseTimestamptz(text: string): Date {
 	return new Date(date.getTime() - (sign === '-' ? -offset : offset));
 }
 
+// Parameters are written as postgres.js writes dates; only the reading changes.
+const TIMESTAMPTZ_TYPE: postgres.PostgresType<unknown> = {
+	to: 1184,
+	from: [1184],
+	parse: parseTimestamptz,
+	serialize: (x) => (x instanceof Date ? x : new Date(x as string)).toISOString()
+};
+
 // The one pool. DATABASE_URL is read at import time (scripts and test setup set it first); the pool
 // connects lazily, so building the app needs no database.
 const options = {
@@ -31,11 +39,12 @@ const options = {
 	// (`…T00:00:00+08:00`, or `at time zone 'Asia/Shanghai'`) and shown in China time by code (time.ts).
 	connection: { TimeZone: 'UTC', application_name: 'huiying', ...SESSION_LIMITS },
 	// timestamptz only: dates and plain timestamps keep postgres.js's own reading.
-	types: { timestamptz: { to: 1184, from: [1184], parse: parseTimestamptz, serialize: (x: Date | string) => (x instanceof Date ? x : new Date(x)).toISOString() } },
+	types: { timestamptz: TIMESTAMPTZ_TYPE },
 	onnotice: () => {}
 };
 
-export const sql = process.env.DATABASE_URL ? postgres(process.env.DATABASE_URL, options) : postgres(options);
+// Typed as a pool without custom types: the reading of timestamptz changes, the values it gives are still Dates.
+export const sql = (process.env.DATABASE_URL ? postgres(process.env.DATABASE_URL, options) : postgres(options)) as unknown as postgres.Sql<{}>;
 
 export type Sql = typeof sql;
 /** What a transaction and the pool share: queries take whichever they are given. */

@@ -36,6 +36,11 @@ export function sessionIdFromToken(token: string): string {
 	return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
 }
 
+/** An opaque label of a session: the service worker keeps each session's offline copies apart by it. */
+export function sessionCacheKey(sessionId: string): string {
+	return encodeHexLowerCase(sha256(new TextEncoder().encode(`offline-copies:${sessionId}`))).slice(0, 32);
+}
+
 export interface SessionMeta {
 	ip: string | null;
 	userAgent: string | null;

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { toIso } from '../../time.ts';
 import { audit } from '../audit/log.ts';
+import type { SubjectType } from '../clocks/queries.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
+import { notVisible, readerOf, visibleSubjects } from '../subjects.ts';
 import { text } from '../trpc/fields.ts';
 import { officeProcedure, router } from '../trpc/init.ts';
 import { inReach, scopeRoot } from '../units/scope.ts';
@@ -13,7 +15,7 @@ interface BreachRow {
 	unitId: string;
 	unitName: string;
 	ruleName: string;
-	subject: string;
+	subject: SubjectType;
 	subjectId: string;
 	subjectTitle: string;
 	dueAt: Date;
@@ -43,8 +45,11 @@ export const breachRouter = router({
 			where ${inReach(sql, 'b.unit_id', scope)}
 			order by b.breached_at desc
 			limit 200`;
+		// The breach is the unit's; its subject may still be out of sight (a withheld document the unit interprets).
+		const canSee = await visibleSubjects(sql, rows.map((b) => ({ type: b.subject, id: b.subjectId })), readerOf(ctx.user));
 		return rows.map((b) => ({
 			...b,
+			...(canSee({ type: b.subject, id: b.subjectId }) ? {} : { subjectId: null, subjectTitle: notVisible() }),
 			dueAt: toIso(b.dueAt),
 			breachedAt: toIso(b.breachedAt),
 			satisfiedAt: b.satisfiedAt ? toIso(b.satisfiedAt) : null,

@@ -79,21 +79,27 @@ export async function startClocks(
 	return started;
 }
 
-/** Cancels the subject's open clocks (all, or those of `ruleKeys`), with the reason on record. */
+/**
+ * Cancels the subject's open clocks (all, or those of `ruleKeys`), with the reason on record. A reason that
+ * quotes another subject names it as `about`, so whoever cannot see that one reads 不在您的查看范围内 instead.
+ */
 export async function cancelClocks(
 	tx: Tx,
 	subject: Subject,
 	reason: string,
 	actorId: string | null,
 	at: Date,
-	ruleKeys?: string[]
+	ruleKeys?: string[],
+	about?: Subject
 ): Promise<ClockRow[]> {
 	const cancelled = await tx<ClockRow[]>`
-		update clocks set status = 'cancelled', cancelled_at = ${at}, cancel_reason = ${reason}
+		update clocks set status = 'cancelled', cancelled_at = ${at}, cancel_reason = ${reason},
+			cancel_about_subject = ${about?.type ?? null}, cancel_about_id = ${about?.id ?? null}
 		where subject = ${subject.type} and subject_id = ${subject.id} and status in ('running', 'breached')
 			and (${ruleKeys ?? null}::text[] is null or rule_key = any(${ruleKeys ?? null}::text[]))
 		returning id, rule_name`;
-	for (const c of cancelled) await addEvent(tx, subject, 'clock.cancelled', actorId, { clockId: c.id, rule: c.ruleName, reason }, at);
+	const named = about ? { about: { type: about.type, id: about.id } } : {};
+	for (const c of cancelled) await addEvent(tx, subject, 'clock.cancelled', actorId, { clockId: c.id, rule: c.ruleName, reason, ...named }, at);
 	return cancelled;
 }
 

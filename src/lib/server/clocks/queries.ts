@@ -52,6 +52,9 @@ export interface ClockRow {
 	breachedAt: Date | null;
 	cancelledAt: Date | null;
 	cancelReason: string | null;
+	/** the other subject the cancel reason quotes (an incident merged into, the incident whose clocks govern) */
+	cancelAboutSubject: SubjectType | null;
+	cancelAboutId: string | null;
 	/** the deadline counted some year Monday to Friday: its holidays were not entered yet */
 	calendarWarning: boolean;
 }
@@ -60,7 +63,7 @@ const ruleColumns = (db: Tx) =>
 	db`key, subject, name, applies_to, anchor, duration_value, duration_unit, satisfied_by, ladder, active, source, updated_at`;
 const clockColumns = (db: Tx) => db`
 	id, rule_key, subject, subject_id, unit_id, rule_name, satisfied_by, ladder, starts_at, due_at, started_at,
-	status, satisfied_at, evidence, breached_at, cancelled_at, cancel_reason, calendar_warning`;
+	status, satisfied_at, evidence, breached_at, cancelled_at, cancel_reason, cancel_about_subject, cancel_about_id, calendar_warning`;
 
 export async function listRules(db: Tx, subject?: SubjectType): Promise<RuleRow[]> {
 	return db<RuleRow[]>`

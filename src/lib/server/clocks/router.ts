@@ -2,14 +2,19 @@ import { z } from 'zod';
 import { toIso } from '../../time.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
+import { notVisible, readerOf, visibleSubjects } from '../subjects.ts';
 import { authedProcedure, router } from '../trpc/init.ts';
 import { inReach, scopeRoot } from '../units/scope.ts';
 import { acknowledgeClock } from './flows.ts';
-import { clockOut } from './out.ts';
+import { cancelAbout, clockOut } from './out.ts';
 import type { ClockRow } from './queries.ts';
 
 export const clockRouter = router({
-	/** Open clocks the person is involved in (within their reach), most urgent first. */
+	/**
+	 * Open clocks the person is involved in (within their reach), most urgent first. A clock runs for its unit, so
+	 * it is listed even when its subject is out of their sight (a withheld document their unit interprets): the
+	 * deadline is theirs to meet and to acknowledge, but the subject shows only as 不在您的查看范围内, with no link.
+	 */
 	mine: authedProcedure.query(async ({ ctx }) => {
 		const scope = scopeRoot(ctx.user);
 		const rows = await sql<(ClockRow & { subjectTitle: string; unitName: string })[]>`
@@ -23,10 +28,24 @@ export const clockRouter = router({
 				and ${inReach(sql, 'c.unit_id', scope)}
 			order by c.due_at
 			limit 200`;
+		const canSee = await visibleSubjects(
+			sql,
+			rows.flatMap((c) => [{ type: c.subject, id: c.subjectId }, cancelAbout(c) ?? []].flat()),
+			readerOf(ctx.user)
+		);
 		return {
 			serverNow: toIso(new Date()),
 			serverNowMs: Date.now(),
-			clocks: rows.map((c) => ({ ...clockOut(c), subjectTitle: c.subjectTitle, unitName: c.unitName }))
+			clocks: rows.map((c) => {
+				const seen = canSee({ type: c.subject, id: c.subjectId });
+				return {
+					...clockOut(c, canSee),
+					subjectId: seen ? c.subjectId : null,
+					subjectVisible: seen,
+					subjectTitle: seen ? c.subjectTitle : notVisible(),
+					unitName: c.unitName
+				};
+			})
 		};
 	}),
 	acknowledge: authedProcedure

@@ -192,6 +192,22 @@ describe('planning after the deadline', () => {
 	});
 });
 
+describe("an incident the editor cannot see", () => {
+	it('stays linked when the edit leaves it out, and is not chosen again', async () => {
+		// Logged for B by someone reaching the whole city.
+		const { incident } = await logMajorIncident({ id: city.people.duty.id, unitId: city.government.id }, city.deptB.id, cst('2026-09-12T08:00'));
+		const office = authorFor(city.people.press, null);
+		const { conference } = await planConference(plan({ incidentId: incident.id, unitId: city.deptA.id, plannedAt: cst('2026-09-12T15:00') }), office, cst('2026-09-12T09:00'));
+		// A's press officer reaches the conference (A's), not the incident (B's): the form sends no incident at all.
+		const { incidentId: _left, ...rest } = plan({ unitId: city.deptA.id, plannedAt: cst('2026-09-12T16:00') });
+		const edited = await editConference(conference.id, rest, press(), cst('2026-09-12T10:00'));
+		expect(edited.conference).toMatchObject({ incidentId: incident.id, plannedAt: cst('2026-09-12T16:00') });
+		// Choosing it by id is still refused: it is out of reach.
+		const e = await failure(editConference(conference.id, { ...rest, incidentId: incident.id.replace(/.$/, (c) => (c === '0' ? '1' : '0')) }, press()));
+		expect(e.field).toBe('incidentId');
+	});
+});
+
 describe('postponing and cancelling', () => {
 	it('need a reason, and a postponement a later time, each refusal naming its field', async () => {
 		const { incident } = await logMajorIncident(city.people.duty, city.deptA.id, cst('2026-09-10T08:00'));

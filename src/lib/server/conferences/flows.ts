@@ -138,11 +138,22 @@ export async function planConference(input: ConferenceInput, author: Author, now
 	});
 }
 
-/** Edits a conference still to be held; moving it past the deadline warns as planning it there would. */
-export async function editConference(id: string, input: ConferenceInput, author: Author, now: Date = new Date()): Promise<Planned> {
+/**
+ * Edits a conference still to be held; moving it past the deadline warns as planning it there would. An incident
+ * left out (`undefined`) or sent back unchanged stays linked without being chosen again: the editor may not see it.
+ */
+export async function editConference(
+	id: string,
+	input: Omit<ConferenceInput, 'incidentId'> & { incidentId?: string | null },
+	author: Author,
+	now: Date = new Date()
+): Promise<Planned> {
 	return sql.begin(async (tx) => {
 		const before = await lockUpcoming(tx, id, author.scope);
-		const { fields } = await resolve(tx, { ...input, unitId: input.unitId ?? before.unitId, speakerIds: input.speakerIds ?? before.speakerIds }, author);
+		const keep = input.incidentId === undefined || input.incidentId === before.incidentId;
+		const chosen = { ...input, incidentId: keep ? null : input.incidentId!, unitId: input.unitId ?? before.unitId, speakerIds: input.speakerIds ?? before.speakerIds };
+		const resolved = await resolve(tx, chosen, author);
+		const fields = { ...resolved.fields, incidentId: keep ? before.incidentId : resolved.fields.incidentId };
 		await updateConferenceFields(tx, id, fields, now);
 		const after = (await getConference(tx, id, null))!;
 		await audit(tx, author.actor, { action: 'conference.updated', entity: 'conference', entityId: id, before, after });

@@ -26,11 +26,15 @@ export function lateWarning(c: ConferenceRow): LateWarning | null {
 	};
 }
 
-/** A conference as the interface and the API see it: times in China time. */
+/**
+ * A conference as the interface and the API see it: times in China time. Its incident only when the reader may see
+ * it (the row's join brings its title only then): else not even its id.
+ */
 export function conferenceOut(c: ConferenceRow) {
 	const { deadlineClockId: _id, deadlineRule: _rule, deadlineStartsAt: _starts, deadlineAt, ...rest } = c;
 	return {
 		...rest,
+		incidentId: c.incidentTitle === null ? null : c.incidentId,
 		plannedAt: toIso(c.plannedAt),
 		heldAt: c.heldAt ? toIso(c.heldAt) : null,
 		createdAt: toIso(c.createdAt),

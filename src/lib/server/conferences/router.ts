@@ -2,12 +2,12 @@ import { z } from 'zod';
 import { CONFERENCE_KINDS, CONFERENCE_ROLES, canManageConferences } from '../../conferences.ts';
 import { toIso } from '../../time.ts';
 import type { SessionUser } from '../auth/session.ts';
-import { clockOut } from '../clocks/out.ts';
+import { clocksSeen } from '../clocks/out.ts';
 import { clocksOf } from '../clocks/queries.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
 import { getIncident } from '../incidents/queries.ts';
-import { timelineOf } from '../timeline/queries.ts';
+import { timelineFor } from '../timeline/queries.ts';
 import type { Context } from '../trpc/context.ts';
 import { authedProcedure, officeProcedure, roleProcedure, router } from '../trpc/init.ts';
 import { labelledAs } from '../trpc/zod-messages.ts';
@@ -73,7 +73,16 @@ async function plannedOut(author: Author, p: Planned) {
 export const conferenceRouter = router({
 	create: manageProcedure.input(fields).mutation(async ({ ctx, input }) => plannedOut(authorOf(ctx), await planConference(input, authorOf(ctx)))),
 	update: manageProcedure
-		.input(fields.extend({ id: z.uuid() }))
+		// Left out, the incident stays as it is: the form cannot send back one the editor may not see.
+		.input(
+			fields.extend({
+				id: z.uuid(),
+				incidentId: z
+					.union([z.uuid(), z.literal(''), z.null()])
+					.optional()
+					.transform((v) => (v === undefined ? undefined : v || null))
+			})
+		)
 		.mutation(async ({ ctx, input }) => {
 			const { id, ...f } = input;
 			return plannedOut(authorOf(ctx), await editConference(id, f, authorOf(ctx)));
@@ -100,7 +109,7 @@ export const conferenceRouter = router({
 			c.hostId ? peopleNamed(sql, [c.hostId]) : Promise.resolve([]),
 			incident ? clocksOf(sql, { type: 'incident', id: incident.id }) : Promise.resolve([]),
 			releasesOf(sql, c.id, scope, ctx.user.id),
-			timelineOf(sql, { type: 'conference', id: c.id })
+			timelineFor(sql, { type: 'conference', id: c.id }, authorOf(ctx))
 		]);
 		return {
 			...conferenceOut(c),
@@ -111,7 +120,7 @@ export const conferenceRouter = router({
 				: c.incidentId
 					? { visible: false as const }
 					: null,
-			clocks: clocks.map(clockOut),
+			clocks: await clocksSeen(sql, clocks, authorOf(ctx)),
 			releases,
 			timeline: timeline.map((e) => ({ ...e, at: toIso(e.at) })),
 			canManage: canManageConferences(ctx.user.roles)

@@ -1,16 +1,17 @@
 import { z } from 'zod';
 import { toIso } from '../../time.ts';
 import type { SessionUser } from '../auth/session.ts';
-import { clockOut } from '../clocks/out.ts';
+import { clocksSeen } from '../clocks/out.ts';
 import { clocksOf } from '../clocks/queries.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
+import { readerOf } from '../subjects.ts';
 import { hasPasskey } from '../passkeys/queries.ts';
 import { secondFactorProof } from '../passkeys/step-up.ts';
 import { approvalOut, requestOut, reviewOut } from '../releases/out.ts';
 import { requestState, shortCode, signersOf, stepUpFor } from '../signoff/flows.ts';
 import { approvalsOf, getRequest, requestsOf, reviewsOf } from '../signoff/queries.ts';
-import { timelineOf } from '../timeline/queries.ts';
+import { timelineFor } from '../timeline/queries.ts';
 import type { Context } from '../trpc/context.ts';
 import { moment, text } from '../trpc/fields.ts';
 import { authedProcedure, router } from '../trpc/init.ts';
@@ -103,7 +104,7 @@ async function details(d: DocumentRow, user: SessionUser) {
 		reviewsOf(sql, ref),
 		approvalsOf(sql, ref),
 		clocksOf(sql, { type: 'document', id: d.id }),
-		timelineOf(sql, { type: 'document', id: d.id }),
+		timelineFor(sql, { type: 'document', id: d.id }, readerOf(user)),
 		chainOf(sql, d.unitId),
 		ownsDocument(sql, d, scopeRoot(user))
 	]);
@@ -122,7 +123,7 @@ async function details(d: DocumentRow, user: SessionUser) {
 		requests: requests.map((q) => requestOut(q, now)),
 		reviews: reviews.map(reviewOut),
 		approvals: approvals.map(approvalOut),
-		clocks: clocks.map(clockOut),
+		clocks: await clocksSeen(sql, clocks, readerOf(user)),
 		timeline: timeline.map((e) => ({ ...e, at: toIso(e.at) })),
 		gate: gateProblem(d, materials.length),
 		can: {

@@ -166,7 +166,7 @@ export async function mergeIncident(id: string, intoId: string, author: Author, 
 		const into = await lockIncident(tx, intoId, author.scope);
 		if (!into || into.status !== 'open') throw new FieldError('intoId', 'error.invalid_choice');
 		await setIncidentStatus(tx, id, { status: 'merged', mergedIntoId: intoId });
-		await cancelClocks(tx, subjectOf(id), `合并到“${into.title}”`, author.personId, now);
+		await cancelClocks(tx, subjectOf(id), `合并到“${into.title}”`, author.personId, now, undefined, subjectOf(intoId));
 		await addEvent(tx, subjectOf(id), 'incident.merged', author.personId, { intoId, intoTitle: into.title }, now);
 		await addEvent(tx, subjectOf(intoId), 'incident.absorbed', author.personId, { fromId: id, fromTitle: before.title }, now);
 		const after = (await getIncident(tx, id, null))!;

@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { INCIDENT_CATEGORIES } from '../../clocks.ts';
 import { toIso } from '../../time.ts';
 import { clocksOf } from '../clocks/queries.ts';
-import { clockOut } from '../clocks/out.ts';
+import { clocksSeen } from '../clocks/out.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
-import { timelineOf } from '../timeline/queries.ts';
+import type { Reader } from '../subjects.ts';
+import { timelineFor } from '../timeline/queries.ts';
 import { moment, text } from '../trpc/fields.ts';
 import { authedProcedure, router } from '../trpc/init.ts';
 import { scopeRoot } from '../units/scope.ts';
@@ -33,8 +34,8 @@ const authorOf = (ctx: Context & { user: SessionUser }): Author => ({
 	actor: ctx.actor
 });
 
-async function withClocks(i: IncidentRow) {
-	return { ...incidentOut(i), clocks: (await clocksOf(sql, { type: 'incident', id: i.id })).map(clockOut) };
+async function withClocks(i: IncidentRow, reader: Reader) {
+	return { ...incidentOut(i), clocks: await clocksSeen(sql, await clocksOf(sql, { type: 'incident', id: i.id }), reader) };
 }
 
 export const incidentRouter = router({
@@ -49,13 +50,13 @@ export const incidentRouter = router({
 		)
 		.mutation(async ({ ctx, input }) => {
 			const { incident, replay } = await logIncident(input, authorOf(ctx));
-			return { ...(await withClocks(incident)), replay };
+			return { ...(await withClocks(incident, authorOf(ctx))), replay };
 		}),
 	byId: authedProcedure.input(z.object({ id: z.uuid() })).query(async ({ ctx, input }) => {
 		const incident = await getIncident(sql, input.id, scopeRoot(ctx.user));
 		if (!incident) throw notFound();
-		const timeline = (await timelineOf(sql, { type: 'incident', id: incident.id })).map((e) => ({ ...e, at: toIso(e.at) }));
-		return { ...(await withClocks(incident)), timeline };
+		const timeline = (await timelineFor(sql, { type: 'incident', id: incident.id }, authorOf(ctx))).map((e) => ({ ...e, at: toIso(e.at) }));
+		return { ...(await withClocks(incident, authorOf(ctx))), timeline };
 	}),
 	list: authedProcedure
 		.input(
@@ -80,15 +81,15 @@ export const incidentRouter = router({
 		}),
 	update: authedProcedure.input(fields.extend({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
 		const { id, ...f } = input;
-		return withClocks(await editIncident(id, f, authorOf(ctx)));
+		return withClocks(await editIncident(id, f, authorOf(ctx)), authorOf(ctx));
 	}),
 	setLevel: authedProcedure
 		.input(z.object({ id: z.uuid(), level: z.number().int().min(1).max(4), reason: text(500, { lines: true }).default('') }))
-		.mutation(async ({ ctx, input }) => withClocks(await changeLevel(input.id, input.level, input.reason, authorOf(ctx)))),
+		.mutation(async ({ ctx, input }) => withClocks(await changeLevel(input.id, input.level, input.reason, authorOf(ctx)), authorOf(ctx))),
 	merge: authedProcedure
 		.input(z.object({ id: z.uuid(), intoId: z.uuid() }))
-		.mutation(async ({ ctx, input }) => withClocks(await mergeIncident(input.id, input.intoId, authorOf(ctx)))),
+		.mutation(async ({ ctx, input }) => withClocks(await mergeIncident(input.id, input.intoId, authorOf(ctx)), authorOf(ctx))),
 	close: authedProcedure
 		.input(z.object({ id: z.uuid(), note: text(2000, { lines: true }) }))
-		.mutation(async ({ ctx, input }) => withClocks(await closeIncident(input.id, input.note, authorOf(ctx))))
+		.mutation(async ({ ctx, input }) => withClocks(await closeIncident(input.id, input.note, authorOf(ctx)), authorOf(ctx)))
 });

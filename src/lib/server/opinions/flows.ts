@@ -201,7 +201,7 @@ export async function mergeItem(id: string, intoId: string, author: Author, now:
 			await startClocks(tx, subjectOf(intoId), { unitId: into.unitId, anchors: { assessed: earliest }, kind: into.type }, now, author.personId);
 			await tx`update opinion_items set needs_response = true where id = ${intoId} and needs_response is distinct from true`;
 		}
-		await cancelClocks(tx, subjectOf(id), `合并到“${into.summary.slice(0, 40)}”`, author.personId, now);
+		await cancelClocks(tx, subjectOf(id), `合并到“${into.summary.slice(0, 40)}”`, author.personId, now, undefined, subjectOf(intoId));
 		await addEvent(tx, subjectOf(id), 'opinion.merged', author.personId, { intoId, into: into.summary.slice(0, 60) }, now);
 		await addEvent(tx, subjectOf(intoId), 'opinion.absorbed', author.personId, { fromId: id, sightings: moved.length, from: from.summary.slice(0, 60) }, now);
 		const after = (await getItem(tx, intoId, null))!;
@@ -254,7 +254,15 @@ export async function assessItem(id: string, input: AssessInput, author: Author,
 			// The rule's anchor is the assessment; its time is the earliest sighting (国办发〔2016〕61号: 48 hours from when it arose).
 			await startClocks(tx, subjectOf(id), { unitId, anchors: { assessed: before.firstSeenAt }, kind: before.type }, now, author.personId);
 		if (!input.needsResponse || underIncident)
-			await cancelClocks(tx, subjectOf(id), underIncident ? `纳入“${incident!.title}”的时限` : '研判为无需回应', author.personId, now, ['opinion.response']);
+			await cancelClocks(
+				tx,
+				subjectOf(id),
+				underIncident ? `纳入“${incident!.title}”的时限` : '研判为无需回应',
+				author.personId,
+				now,
+				['opinion.response'],
+				underIncident ? { type: 'incident', id: input.incidentId! } : undefined
+			);
 		const after = (await getItem(tx, id, null))!;
 		await addEvent(
 			tx,
@@ -276,7 +284,7 @@ export async function linkIncident(id: string, incidentId: string, author: Autho
 		const before = await lockOpen(tx, id, author.scope);
 		const incident = await checkIncident(tx, incidentId, author.scope);
 		await tx`update opinion_items set incident_id = ${incidentId}, updated_at = ${now} where id = ${id}`;
-		if (isMajor(incident.level)) await cancelClocks(tx, subjectOf(id), `纳入“${incident.title}”的时限`, author.personId, now, ['opinion.response']);
+		if (isMajor(incident.level)) await cancelClocks(tx, subjectOf(id), `纳入“${incident.title}”的时限`, author.personId, now, ['opinion.response'], { type: 'incident', id: incidentId });
 		await addEvent(tx, subjectOf(id), 'opinion.incident_linked', author.personId, { incidentId, title: incident.title }, now);
 		await addEvent(tx, { type: 'incident', id: incidentId }, 'opinion.linked', author.personId, { itemId: id, summary: before.summary.slice(0, 60) }, now);
 		const after = (await getItem(tx, id, null))!;

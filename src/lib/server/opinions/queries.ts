@@ -94,10 +94,12 @@ export async function listItems(db: Tx, scopeRoot: string | null, f: ListFilter)
 				and (${f.heat}::text is null or o.heat = ${f.heat})
 				and (${f.source}::text is null or exists (select 1 from opinion_sightings s where s.item_id = o.id and s.source = ${f.source}))
 		) o
+		-- The incident's clocks govern the item too, but only an incident in reach lends its deadline (not even its time).
 		left join lateral (
 			select min(c.due_at) as next_due_at from clocks c
 			where c.status in ('running', 'breached') and ((c.subject = 'opinion_item' and c.subject_id = o.id)
-				or (c.subject = 'incident' and c.subject_id = o.incident_id))
+				or (c.subject = 'incident' and c.subject_id = o.incident_id
+					and exists (select 1 from incidents i where i.id = o.incident_id and ${inReach(db, 'i.lead_unit_id', scopeRoot)})))
 		) c on true
 		order by case o.status when 'awaiting_assessment' then 0 when 'assessed' then 1 else 2 end,
 			case when o.status = 'awaiting_assessment' then o.received_at end,

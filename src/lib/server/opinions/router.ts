@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { OPINION_HEATS, OPINION_SOURCES, OPINION_STATUSES, OPINION_TYPES } from '../../opinions.ts';
 import { toIso } from '../../time.ts';
 import type { SessionUser } from '../auth/session.ts';
-import { clockOut } from '../clocks/out.ts';
+import { clocksSeen } from '../clocks/out.ts';
 import { clocksOf } from '../clocks/queries.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
-import { timelineOf } from '../timeline/queries.ts';
+import type { Reader } from '../subjects.ts';
+import { timelineFor } from '../timeline/queries.ts';
 import type { Context } from '../trpc/context.ts';
 import { authedProcedure, router } from '../trpc/init.ts';
 import { inReach, scopeRoot } from '../units/scope.ts';
@@ -30,10 +31,10 @@ const duplicateOut = (d: Awaited<ReturnType<typeof possibleDuplicates>>[number])
  * The item's own clocks, and under an incident the incident's too: those are the ones that govern it. An incident
  * beyond the reader's reach comes without its title (the row's join), so without its clocks too.
  */
-async function withClocks(o: OpinionRow) {
+async function withClocks(o: OpinionRow, reader: Reader) {
 	const own = await clocksOf(sql, { type: 'opinion_item', id: o.id });
 	const incident = o.incidentId && o.incidentTitle !== null ? await clocksOf(sql, { type: 'incident', id: o.incidentId }) : [];
-	return { ...opinionOut(o), clocks: own.map(clockOut), incidentClocks: incident.map(clockOut) };
+	return { ...opinionOut(o), clocks: await clocksSeen(sql, own, reader), incidentClocks: await clocksSeen(sql, incident, reader) };
 }
 
 async function visible(ctx: Context & { user: SessionUser }, id: string) {
@@ -64,7 +65,7 @@ export const opinionRouter = router({
 		)
 		.mutation(async ({ ctx, input }) => {
 			const { item, replay, duplicates } = await captureItem(input, authorOf(ctx));
-			return { ...(await withClocks(item)), replay, duplicates: duplicates.map(duplicateOut) };
+			return { ...(await withClocks(item, authorOf(ctx))), replay, duplicates: duplicates.map(duplicateOut) };
 		}),
 	assess: authedProcedure
 		.input(
@@ -79,19 +80,19 @@ export const opinionRouter = router({
 		)
 		.mutation(async ({ ctx, input }) => {
 			const { id, ...a } = input;
-			return withClocks(await assessItem(id, a, authorOf(ctx)));
+			return withClocks(await assessItem(id, a, authorOf(ctx)), authorOf(ctx));
 		}),
 	linkIncident: authedProcedure
 		.input(z.object({ id: z.uuid(), incidentId: z.uuid() }))
-		.mutation(async ({ ctx, input }) => withClocks(await linkIncident(input.id, input.incidentId, authorOf(ctx)))),
+		.mutation(async ({ ctx, input }) => withClocks(await linkIncident(input.id, input.incidentId, authorOf(ctx)), authorOf(ctx))),
 	/** Answered by a press conference: held, it counts at once; planned, when it is held. */
 	linkConference: authedProcedure.input(z.object({ id: z.uuid(), conferenceId: z.uuid() })).mutation(async ({ ctx, input }) => {
 		const { item, satisfied } = await linkConference(input.id, input.conferenceId, authorOf(ctx));
-		return { ...(await withClocks(item)), satisfied };
+		return { ...(await withClocks(item, authorOf(ctx))), satisfied };
 	}),
 	merge: authedProcedure
 		.input(z.object({ id: z.uuid(), intoId: z.uuid() }))
-		.mutation(async ({ ctx, input }) => withClocks(await mergeItem(input.id, input.intoId, authorOf(ctx)))),
+		.mutation(async ({ ctx, input }) => withClocks(await mergeItem(input.id, input.intoId, authorOf(ctx)), authorOf(ctx))),
 	consult: authedProcedure
 		.input(z.object({ id: z.uuid(), note: text(5000, { lines: true, trim: false }) }))
 		.mutation(async ({ ctx, input }) => opinionOut(await addConsultation(input.id, input.note, authorOf(ctx)))),
@@ -100,7 +101,7 @@ export const opinionRouter = router({
 		.mutation(async ({ ctx, input }) => {
 			const { id, ...r } = input;
 			const { item, satisfied } = await recordResponse(id, r, authorOf(ctx));
-			return { ...(await withClocks(item)), satisfied };
+			return { ...(await withClocks(item, authorOf(ctx))), satisfied };
 		}),
 	evaluate: authedProcedure
 		.input(z.object({ id: z.uuid(), attentionFell: z.boolean(), lessons: text(5000, { lines: true, trim: false }).default('') }))
@@ -111,7 +112,7 @@ export const opinionRouter = router({
 			sightingsOf(sql, o.id),
 			consultationsOf(sql, o.id),
 			responsesOf(sql, o.id),
-			timelineOf(sql, { type: 'opinion_item', id: o.id }),
+			timelineFor(sql, { type: 'opinion_item', id: o.id }, authorOf(ctx)),
 			sql<{ id: string; kind: string; status: string; title: string; publishedAt: Date | null }[]>`
 				select r.id, r.kind, r.status, v.title, r.published_at from releases r
 				join release_versions v on v.release_id = r.id and v.number = r.current_version
@@ -123,7 +124,7 @@ export const opinionRouter = router({
 		const open = o.status === 'awaiting_assessment' || o.status === 'assessed';
 		const duplicates = open ? await possibleDuplicates(sql, { id: o.id, summary: o.summary, urls: sightings.flatMap((s) => (s.url ? [s.url] : [])) }, scopeRoot(ctx.user), new Date()) : [];
 		return {
-			...(await withClocks(o)),
+			...(await withClocks(o, authorOf(ctx))),
 			sightings: sightings.map(sightingOut),
 			consultations: consultations.map((c) => ({ ...c, at: toIso(c.at) })),
 			responses: responses.map((r) => ({ ...r, at: toIso(r.at) })),

@@ -3,9 +3,10 @@ import { t } from '../../i18n/index.ts';
 import { toIso } from '../../time.ts';
 import { sql } from '../db.ts';
 import { FieldError, notFound } from '../errors.ts';
+import { readerOf } from '../subjects.ts';
 import { secondFactorProof } from '../passkeys/step-up.ts';
 import { hasPasskey } from '../passkeys/queries.ts';
-import { timelineOf } from '../timeline/queries.ts';
+import { timelineFor } from '../timeline/queries.ts';
 import { authedProcedure, officeProcedure, router } from '../trpc/init.ts';
 import type { SessionUser } from '../auth/session.ts';
 import type { Context } from '../trpc/context.ts';
@@ -70,7 +71,7 @@ async function details(r: ReleaseRow, user: SessionUser, compareTo: number | nul
 		publicationsOf(sql, r.id),
 		servedClock(sql, r),
 		chainOf(sql, r.unitId),
-		timelineOf(sql, { type: 'release', id: r.id })
+		timelineFor(sql, { type: 'release', id: r.id }, readerOf(user))
 	]);
 	const current = versions.find((v) => v.number === r.currentVersion)!;
 	const base = versions.find((v) => v.number === (compareTo ?? r.currentVersion - 1)) ?? null;

@@ -1,6 +1,7 @@
 import type { Tx } from '../db.ts';
-import type { Subject } from '../clocks/queries.ts';
+import type { Subject, SubjectType } from '../clocks/queries.ts';
 import { announce } from '../live/bus.ts';
+import { notVisible, visibleSubjects, withoutQuotes, type CanSee, type Reader } from '../subjects.ts';
 
 export interface TimelineEvent {
 	id: string;
@@ -35,10 +36,86 @@ export async function addEvent(
 	await announce(db, { kind: 'subject', subject: subject.type, id: subject.id, unitId: unit?.unitId ?? null });
 }
 
+/** The whole record, as written: for flows and their specs. A person reads it through `timelineFor`. */
 export async function timelineOf(db: Tx, subject: Subject): Promise<TimelineEvent[]> {
 	return db<TimelineEvent[]>`
 		select e.id::text, e.at, e.kind, e.actor_id, p.name as actor_name, e.data
 		from timeline_events e left join people p on p.id = e.actor_id
 		where e.subject = ${subject.type} and e.subject_id = ${subject.id}
 		order by e.at, e.id`;
+}
+
+/**
+ * The subject's timeline as `reader` may read it. A line written about another subject (a merge, a link, a
+ * release or conference on its incident) froze that subject's title into its data: when the reader cannot see
+ * that subject, its id goes and everything said of it reads 不在您的查看范围内.
+ */
+export async function timelineFor(db: Tx, subject: Subject, reader: Reader): Promise<TimelineEvent[]> {
+	const events = await timelineOf(db, subject);
+	const named = events.flatMap((e) => partsOf(e, subject).flatMap((part) => part.about));
+	const canSee = await visibleSubjects(db, named, reader);
+	return events.map((e) => seenAs(e, subject, canSee));
+}
+
+// The fields that name another subject by id, and which kind of subject each names ('same': the timeline's own kind).
+const ID_FIELDS: Record<string, SubjectType | 'same'> = {
+	incidentId: 'incident',
+	itemId: 'opinion_item',
+	conferenceId: 'conference',
+	releaseId: 'release',
+	documentId: 'document',
+	intoId: 'same',
+	fromId: 'same'
+};
+// What a line says of its own subject even when it names another one: its clock, and the sightings it took over.
+const OWN_FIELDS = new Set(['clockId', 'rule', 'status', 'step', 'tier', 'audience', 'channel', 'people', 'dueAt', 'sightings']);
+
+interface Part {
+	/** the object within the line's data that speaks of `about` (the data itself, or its `evidence`) */
+	path: 'data' | 'evidence';
+	/** the other subjects it names: one, or none for a cancel reason written before reasons named theirs */
+	about: Subject[];
+	/** a cancel reason: only its quotation is the other subject's */
+	reasonOnly: boolean;
+}
+
+function partsOf(e: TimelineEvent, own: Subject): Part[] {
+	const parts: Part[] = [];
+	const look = (path: Part['path'], o: unknown) => {
+		if (!o || typeof o !== 'object' || Array.isArray(o)) return;
+		const about = Object.entries(ID_FIELDS).flatMap(([field, type]) => {
+			const id = (o as Record<string, unknown>)[field];
+			const s = { type: type === 'same' ? own.type : type, id: String(id) };
+			return typeof id === 'string' && !(s.type === own.type && s.id === own.id) ? [s] : [];
+		});
+		if (about.length) parts.push({ path, about, reasonOnly: false });
+	};
+	look('data', e.data);
+	look('evidence', e.data.evidence);
+	if (e.kind === 'clock.cancelled' && typeof e.data.reason === 'string') {
+		const a = e.data.about as Subject | undefined;
+		if (a) parts.push({ path: 'data', about: [a], reasonOnly: true });
+		else if (/^(合并到“.*”|纳入“.*”的时限)$/s.test(e.data.reason)) parts.push({ path: 'data', about: [], reasonOnly: true });
+	}
+	return parts;
+}
+
+function seenAs(e: TimelineEvent, own: Subject, canSee: CanSee): TimelineEvent {
+	let data = e.data;
+	for (const part of partsOf(e, own)) {
+		if (part.about.length && part.about.every(canSee)) continue;
+		if (part.reasonOnly) {
+			const { about: _about, ...rest } = data;
+			data = { ...rest, reason: withoutQuotes(String(data.reason)) };
+			continue;
+		}
+		const hidden = (o: Record<string, unknown>) =>
+			Object.fromEntries(
+				Object.entries(o)
+					.filter(([k]) => !(k in ID_FIELDS))
+					.map(([k, v]) => [k, OWN_FIELDS.has(k) ? v : notVisible()])
+			);
+		data = part.path === 'data' ? { ...hidden(data), ...(data.evidence ? { evidence: data.evidence } : {}) } : { ...data, evidence: hidden(data.evidence as Record<string, unknown>) };
+	}
+	return data === e.data ? e : { ...e, data };
 }

@@ -1,6 +1,7 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import type { Actor } from '../audit/log.ts';
 import type { Session, SessionUser } from '../auth/session.ts';
+import { OWNER_HEADER } from '../../outbox/owner.ts';
 import { actorOf } from '../request.ts';
 
 export interface Context {
@@ -11,8 +12,17 @@ export interface Context {
 	origin?: string;
 	/** the id of this request in the server log, shown to the person with a server error; absent in tests' callers */
 	requestId?: string;
+	/** an outbox send's author (OWNER_HEADER): it is refused under anyone else's session */
+	ownerId?: string | null;
 }
 
 export function createContext(event: Pick<RequestEvent, 'request' | 'getClientAddress'> & { locals: App.Locals }): Context {
-	return { user: event.locals.user, session: event.locals.session, actor: actorOf(event), origin: new URL(event.request.url).origin, requestId: event.locals.requestId };
+	return {
+		user: event.locals.user,
+		session: event.locals.session,
+		actor: actorOf(event),
+		origin: new URL(event.request.url).origin,
+		requestId: event.locals.requestId,
+		ownerId: event.request.headers.get(OWNER_HEADER)
+	};
 }

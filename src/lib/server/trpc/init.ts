@@ -66,6 +66,8 @@ function entityIdOf(input: unknown): string | null {
 
 export const authedProcedure = limitedProcedure.use(async ({ ctx, next, path, getRawInput }) => {
 	if (!ctx.user || !ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: msg('error.unauthorized') });
+	// A shared phone's outbox entry is sent only as the person who typed it; it waits on the device otherwise.
+	if (ctx.ownerId && ctx.ownerId !== ctx.user.id) throw new TRPCError({ code: 'PRECONDITION_FAILED', message: msg('error.not_the_author') });
 	const actor = { ...ctx.actor, personId: ctx.user.id };
 	const result = await next({ ctx: { ...ctx, user: ctx.user, session: ctx.session, actor } });
 	// Out of reach or not allowed (the two answers reach gives) is evidence too; a rejected input is not.

@@ -46,3 +46,24 @@ describe('what only the top office may change', () => {
 		expect(unit.kind).toBe('office');
 	});
 });
+
+describe("a department's own administrator", () => {
+	it('saves the unit with its leader in charge kept, though the vice-mayor is outside the department, and sees him by name', async () => {
+		const deptAdmin = await signInAs('admin-a');
+		const unit = await deptAdmin.caller.unit.byId({ id: p.deptA.id });
+		expect(unit).toMatchObject({ leaderInChargeId: p.people.viceMayor.id, leaderInChargeName: '刘副市长', parentName: '江城市人民政府' });
+		const saved = await deptAdmin.caller.unit.update({
+			id: unit.id,
+			name: '江城市应急管理局（市安委会办公室）',
+			parentId: unit.parentId,
+			kind: unit.kind,
+			isKeyDepartment: unit.isKeyDepartment,
+			principalId: unit.principalId,
+			leaderInChargeId: unit.leaderInChargeId
+		});
+		expect(saved).toMatchObject({ name: '江城市应急管理局（市安委会办公室）', leaderInChargeId: p.people.viceMayor.id });
+		// Choosing someone outside the department is still refused.
+		const e = await refusal(deptAdmin.caller.unit.update({ ...fields(saved), isKeyDepartment: true, principalId: p.people.officeAdmin.id, leaderInChargeId: saved.leaderInChargeId }));
+		expect(e.message).toBe('「主要负责人」不是可选的值');
+	});
+});

@@ -15,10 +15,11 @@ import {
 } from './queries.ts';
 import type { Tx } from '../db.ts';
 
-async function checkPeopleInScope(tx: Tx, u: UnitInput, scope: string | null) {
+async function checkPeopleInScope(tx: Tx, u: UnitInput, scope: string | null, before?: UnitRow) {
 	for (const field of ['principalId', 'leaderInChargeId'] as const) {
 		const id = u[field];
-		if (!id) continue;
+		// Kept as it was is no choice: a department's leader in charge is usually outside its reach.
+		if (!id || id === before?.[field]) continue;
 		const [p] = await tx<{ unitId: string }[]>`select unit_id from people where id = ${id} and active`;
 		if (!p || (scope !== null && !(await isInSubtree(tx, scope, p.unitId)))) throw new FieldError(field, 'error.invalid_choice');
 	}
@@ -82,7 +83,7 @@ export async function editUnit(
 			if (await isInSubtree(tx, id, u.parentId)) throw new FieldError('parentId', 'units.cycle');
 		}
 		if (await siblingNameTaken(tx, u.parentId, u.name, id)) throw new FieldError('name', 'units.duplicate');
-		await checkPeopleInScope(tx, u, scope);
+		await checkPeopleInScope(tx, u, scope, before);
 		const after = await updateUnit(tx, id, u);
 		await audit(tx, actor, { action: 'unit.updated', entity: 'unit', entityId: id, before, after });
 		return after;

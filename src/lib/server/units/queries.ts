@@ -33,6 +33,18 @@ export async function getUnit(db: Tx, id: string, scopeRoot: string | null): Pro
 	return row;
 }
 
+/**
+ * Who and what a unit's own fields name, by name: its principal, leader in charge and parent may lie outside the
+ * reader's reach (a department's leader in charge is usually a vice-mayor), yet they are this unit's own facts.
+ */
+export async function namesOfUnit(db: Tx, u: Pick<UnitRow, 'principalId' | 'leaderInChargeId' | 'parentId'>) {
+	const [row] = await db<{ principalName: string | null; leaderInChargeName: string | null; parentName: string | null }[]>`
+		select (select name from people where id = ${u.principalId}) as principal_name,
+			(select name from people where id = ${u.leaderInChargeId}) as leader_in_charge_name,
+			(select name from units where id = ${u.parentId}) as parent_name`;
+	return row!;
+}
+
 export async function getRootUnit(db: Tx): Promise<UnitRow | undefined> {
 	const [row] = await db<UnitRow[]>`select ${columns(db)} from units where parent_id is null order by created_at limit 1`;
 	return row;

@@ -8,7 +8,7 @@ import { notFound } from '../errors.ts';
 import { text } from '../trpc/fields.ts';
 import { authedProcedure, roleProcedure, router } from '../trpc/init.ts';
 import { createUnit, editUnit, setUnitActivity, type UnitEditor } from './flows.ts';
-import { getUnit, listUnits, type UnitRow } from './queries.ts';
+import { getUnit, listUnits, namesOfUnit, type UnitRow } from './queries.ts';
 import { scopeRoot } from './scope.ts';
 
 const unitInput = z.object({
@@ -39,7 +39,7 @@ export const unitRouter = router({
 	byId: authedProcedure.input(z.object({ id: z.uuid() })).query(async ({ ctx, input }) => {
 		const row = await getUnit(sql, input.id, scopeRoot(ctx.user));
 		if (!row) throw notFound();
-		return unitOut(row);
+		return { ...unitOut(row), ...(await namesOfUnit(sql, row)) };
 	}),
 	create: adminProcedure.input(unitInput).mutation(async ({ ctx, input }) =>
 		unitOut(await createUnit(input, scopeRoot(ctx.user), ctx.actor, editorOf(ctx.user)))

@@ -1,6 +1,7 @@
 import { json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { t } from '$lib/i18n/index.ts';
+import { OWNER_HEADER } from '$lib/outbox/owner.ts';
 import { sql } from '$lib/server/db.ts';
 import { TRPCError } from '@trpc/server';
 import { writeLimiter } from '$lib/server/auth/write-limits.ts';
@@ -52,6 +53,9 @@ async function readCapped(request: Request, cap: number): Promise<Uint8Array | n
 export const POST: RequestHandler = async (event) => {
 	const { request, url, locals } = event;
 	if (!locals.user) return problem(401, t('error.unauthorized'));
+	// A picture of a shared phone's outbox entry goes up only as the person who took it.
+	const ownerId = request.headers.get(OWNER_HEADER);
+	if (ownerId && ownerId !== locals.user.id) return problem(412, t('error.not_the_author'));
 	// Stricter than the form rule in the hooks: an upload always comes from this app's own pages.
 	if (request.headers.get('origin') !== url.origin) return problem(403, t('error.origin'));
 	const contentType = request.headers.get('content-type') ?? '';
