@@ -253,6 +253,17 @@ export async function buildWorld() {
 	const opinionX = await top.opinion.create({ clientKey: randomUUID(), source: 'weibo', summary: '网传应急局转运伤员', firstSeenAt: fromNow(-40), type: 'rumour', unitId: deptA.id });
 	await top.opinion.assess({ id: opinionX.id, heat: 'significant', needsResponse: true });
 	await top.opinion.linkIncident({ id: opinionX.id, incidentId: incidentB.id });
+	// A release of A's that the top office wrote answering B's item at B's conference on B's incident: A sees the
+	// release, and of each of the three only that there is one.
+	const releaseX = await top.release.create({
+		kind: 'response',
+		unitId: deptA.id,
+		incidentId: incidentB.id,
+		conferenceId: conferenceB.id,
+		opinionItemId: opinionB.id,
+		title: '应急局回应',
+		body: '回应正文'
+	});
 
 	const secrets: Record<string, string> = {
 		'the mark in B titles and names': MARK,
@@ -323,6 +334,7 @@ export async function buildWorld() {
 		a: { incident: incidentA, opinion: opinionA, conference: conferenceA, release: releaseA, document: documentA },
 		conferenceX,
 		opinionX,
+		releaseX,
 		interpretation,
 		sysadminCaller: api(sysadmin),
 		bCaller: b,

@@ -376,7 +376,14 @@ export const procedures: Record<string, Entry> = {
 		gate: drafters,
 		targets: (w) => [{ label: "B's release", input: { id: release(w), publications: [{ channel: 'gov_website', url: null, publishedAt: fromNow(0) }] }, expect: refuse() }]
 	},
-	'release.byId': { gate: 'authed', targets: (w) => [{ label: "B's release", input: { id: release(w) }, expect: refuse() }] },
+	'release.byId': {
+		gate: 'authed',
+		targets: (w) => [
+			{ label: "B's release", input: { id: release(w) }, expect: refuse() },
+			// A's release about B's incident, conference and item: each only "not visible", not even its id.
+			{ label: "A's release about B's incident, conference and item", input: { id: w.releaseX.id }, expect: absent }
+		]
+	},
 	'release.signoffView': {
 		gate: 'authed',
 		targets: (w) => [
@@ -565,16 +572,16 @@ export const procedures: Record<string, Entry> = {
 		gate: 'authed',
 		targets: (w) => [
 			{ label: "B's item", input: { id: w.b.opinion.id }, expect: refuse() },
-			// A's item under B's incident: no title of it in the timeline or the cancelled clock's reason, none of its clocks.
-			// The item still carries the incident's bare id (opinionOut), which is all it may carry.
-			{ label: "A's item under B's incident", input: { id: w.opinionX.id }, expect: { absent: true, allow: [w.b.incident.id] } }
+			// A's item under B's incident: no title of it in the timeline or the cancelled clock's reason, none of its clocks,
+			// not even its id.
+			{ label: "A's item under B's incident", input: { id: w.opinionX.id }, expect: absent }
 		]
 	},
 	// The board's next deadline of A's item under B's incident is not B's (B's deadlines are among the secrets).
 	'opinion.list': {
 		gate: 'authed',
 		targets: (w) => [
-			{ label: 'every item', input: { status: null, limit: 500 }, expect: { absent: true, allow: [w.b.incident.id] } },
+			{ label: 'every item', input: { status: null, limit: 500 }, expect: absent },
 			{ label: "B's items", input: { status: null, unitId: w.units.deptB.id }, expect: absent }
 		]
 	},

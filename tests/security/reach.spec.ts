@@ -343,6 +343,15 @@ describe('a subject out of sight, named by something in reach', () => {
 		const top = await w.sysadminCaller.opinion.byId({ id: w.opinionX.id });
 		expect(top.clocks.find((c) => c.ruleKey === 'opinion.response')?.cancelReason).toBe(`纳入“${MARK}化工厂泄漏”的时限`);
 		expect(top.timeline.find((e) => e.kind === 'opinion.incident_linked')?.data).toEqual({ incidentId: w.b.incident.id, title: `${MARK}化工厂泄漏` });
+		expect(item).toMatchObject({ incidentId: null, incidentHidden: true });
+		expect(top).toMatchObject({ incidentId: w.b.incident.id, incidentHidden: false });
+	});
+
+	it("shows A's release about B's incident, conference and item with each only there, not what it is", async () => {
+		const release = await w.personas.outsider.caller.release.byId({ id: w.releaseX.id });
+		expect(release).toMatchObject({ incidentId: null, incidentHidden: true, conferenceId: null, conferenceHidden: true, opinionItemId: null, opinionItemHidden: true });
+		const top = await w.sysadminCaller.release.byId({ id: w.releaseX.id });
+		expect(top).toMatchObject({ incidentId: w.b.incident.id, conferenceId: w.b.conference.id, opinionItemId: w.b.opinion.id });
 	});
 });
 

@@ -215,7 +215,8 @@ export async function mergeItem(id: string, intoId: string, author: Author, now:
 export interface AssessInput {
 	heat: OpinionHeat;
 	needsResponse: boolean;
-	incidentId: string | null;
+	/** left out (`undefined`), the item keeps its incident: the assessor may not see it, so cannot send it back */
+	incidentId?: string | null;
 	localityUnitIds: string[];
 	responsePlan: string;
 }
@@ -231,16 +232,20 @@ async function checkIncident(tx: Tx, incidentId: string, scope: string | null) {
 /**
  * 研判: heat, whether a response is needed, the running incident it concerns, the responsible unit by
  * territory and level, the plan. Meets the assessment rule. A response needed starts the 48-hour clock
- * from the earliest sighting, unless the item falls under a level I/II incident's clocks.
+ * from the earliest sighting, unless the item falls under a level I/II incident's clocks. An incident left out or
+ * sent back unchanged stays linked without being chosen again: the assessor may not see it.
  */
 export async function assessItem(id: string, input: AssessInput, author: Author, now: Date = new Date()): Promise<OpinionRow> {
 	return sql.begin(async (tx) => {
 		const before = await lockOpen(tx, id, author.scope);
 		for (const unitId of input.localityUnitIds) if (!(await getUnit(tx, unitId, author.scope))) throw new FieldError('localityUnitIds', 'error.invalid_choice');
-		const incident = input.incidentId ? await checkIncident(tx, input.incidentId, author.scope) : null;
+		const keep = input.incidentId === undefined || input.incidentId === before.incidentId;
+		const incidentId = keep ? before.incidentId : input.incidentId!;
+		// Kept, it is read whatever the assessor's reach: its level still decides which clocks govern the item.
+		const incident = incidentId ? await checkIncident(tx, incidentId, keep ? null : author.scope) : null;
 		const unitId = await responsibleUnit(tx, input.localityUnitIds, before.unitId);
 		await tx`
-			update opinion_items set heat = ${input.heat}, needs_response = ${input.needsResponse}, incident_id = ${input.incidentId},
+			update opinion_items set heat = ${input.heat}, needs_response = ${input.needsResponse}, incident_id = ${incidentId},
 				locality_unit_ids = ${input.localityUnitIds}::uuid[], response_plan = ${input.responsePlan.trim()}, unit_id = ${unitId},
 				status = case when status = 'awaiting_assessment' then 'assessed' else status end,
 				assessed_at = ${now}, assessed_by = ${author.personId}, updated_at = ${now}
@@ -261,7 +266,7 @@ export async function assessItem(id: string, input: AssessInput, author: Author,
 				author.personId,
 				now,
 				['opinion.response'],
-				underIncident ? { type: 'incident', id: input.incidentId! } : undefined
+				underIncident ? { type: 'incident', id: incidentId! } : undefined
 			);
 		const after = (await getItem(tx, id, null))!;
 		await addEvent(
@@ -272,7 +277,8 @@ export async function assessItem(id: string, input: AssessInput, author: Author,
 			{ heat: t(`opinion.heat.${input.heat}`), response: t(input.needsResponse ? 'opinion.needs_response' : 'opinion.no_response'), unit: after.unitName },
 			now
 		);
-		if (incident) await addEvent(tx, { type: 'incident', id: input.incidentId! }, 'opinion.linked', author.personId, { itemId: id, summary: after.summary.slice(0, 60) }, now);
+		// Only a new link is news on the incident's timeline.
+		if (incident && !keep) await addEvent(tx, { type: 'incident', id: incidentId! }, 'opinion.linked', author.personId, { itemId: id, summary: after.summary.slice(0, 60) }, now);
 		await audit(tx, author.actor, { action: 'opinion.assessed', entity: 'opinion_item', entityId: id, before, after });
 		return after;
 	});

@@ -3,7 +3,12 @@ import type { OpinionRow, SightingRow } from './queries.ts';
 
 const iso = (d: Date | null) => (d ? toIso(d) : null);
 
+/**
+ * An item as the interface and the API see it. Its incident only when the reader may see it (the row's join brings
+ * its title only then): else not even its id, just that there is one.
+ */
 export function opinionOut(o: OpinionRow) {
+	const incidentHidden = o.incidentId !== null && o.incidentTitle === null;
 	return {
 		id: o.id,
 		unitId: o.unitId,
@@ -14,7 +19,8 @@ export function opinionOut(o: OpinionRow) {
 		firstSeenAt: toIso(o.firstSeenAt),
 		heat: o.heat,
 		needsResponse: o.needsResponse,
-		incidentId: o.incidentId,
+		incidentId: incidentHidden ? null : o.incidentId,
+		incidentHidden,
 		incidentTitle: o.incidentTitle,
 		incidentLevel: o.incidentLevel,
 		localityUnitIds: o.localityUnitIds,

@@ -264,9 +264,35 @@ describe('under a major incident', () => {
 		await officeAdmin.caller.opinion.linkIncident({ id: created.id, incidentId: incident.id });
 
 		const shown = await pressB.caller.opinion.byId({ id: created.id });
-		expect(shown).toMatchObject({ incidentId: incident.id, incidentTitle: null, incidentLevel: null, incidentClocks: [] });
+		expect(shown).toMatchObject({ incidentId: null, incidentHidden: true, incidentTitle: null, incidentLevel: null, incidentClocks: [] });
 		const listed = (await pressB.caller.opinion.list()).items.find((i) => i.id === created.id);
-		expect(listed).toMatchObject({ incidentTitle: null });
+		expect(listed).toMatchObject({ incidentId: null, incidentHidden: true, incidentTitle: null });
+		expect(JSON.stringify([shown, listed])).not.toContain(incident.id);
+	});
+
+	it('keeps an incident beyond reach when the assessment leaves it out, and answers without it', async () => {
+		const { incident } = await logMajorIncident(city.people.press, city.deptA.id, new Date(Date.now() - HOUR), new Date(), '江城化工园区仓库坍塌');
+		const created = await officeAdmin.caller.opinion.create(sighting({ unitId: city.deptB.id, summary: '网传仓库坍塌多人被困' }));
+		await officeAdmin.caller.opinion.linkIncident({ id: created.id, incidentId: incident.id });
+
+		// The health commission's form sends no incident (it has none to send): the link stays, the answer shows nothing of it.
+		const assessed = await pressB.caller.opinion.assess({ id: created.id, heat: 'major', needsResponse: true });
+		expect(assessed).toMatchObject({ status: 'assessed', incidentId: null, incidentHidden: true, incidentTitle: null, incidentLevel: null, incidentClocks: [] });
+		expect(JSON.stringify(assessed)).not.toContain(incident.id);
+		expect(JSON.stringify(assessed)).not.toContain('江城化工园区仓库坍塌');
+		// Still under the level II incident's clocks: no 48-hour clock of its own.
+		expect(assessed.clocks.filter((c) => c.status === 'running')).toEqual([]);
+		const seen = await officeAdmin.caller.opinion.byId({ id: created.id });
+		expect(seen).toMatchObject({ incidentId: incident.id, incidentHidden: false, incidentTitle: '江城化工园区仓库坍塌', heat: 'major' });
+		// A link kept is no news on the incident's timeline: it shows once, from when it was made.
+		const { timeline } = await officeAdmin.caller.incident.byId({ id: incident.id });
+		expect(timeline.filter((e) => e.kind === 'opinion.linked')).toHaveLength(1);
+
+		// Choosing an incident beyond reach by its id is still refused, naming the field.
+		const e = await refusal(pressB.caller.opinion.assess({ id: created.id, heat: 'major', needsResponse: true, incidentId: randomUUID() }));
+		expect((e as FieldError).field).toBe('incidentId');
+		// Choosing none unlinks it: that is the assessor's choice to make.
+		expect(await pressB.caller.opinion.assess({ id: created.id, heat: 'major', needsResponse: true, incidentId: null })).toMatchObject({ incidentId: null, incidentHidden: false });
 	});
 
 	it('keeps the item’s own clock when the incident is level III', async () => {

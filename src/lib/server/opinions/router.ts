@@ -6,7 +6,7 @@ import { clocksSeen } from '../clocks/out.ts';
 import { clocksOf } from '../clocks/queries.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
-import type { Reader } from '../subjects.ts';
+import { visibleSubjects, type Reader } from '../subjects.ts';
 import { timelineFor } from '../timeline/queries.ts';
 import type { Context } from '../trpc/context.ts';
 import { authedProcedure, router } from '../trpc/init.ts';
@@ -28,10 +28,21 @@ const authorOf = (ctx: Context & { user: SessionUser }): Author => ({
 const duplicateOut = (d: Awaited<ReturnType<typeof possibleDuplicates>>[number]) => ({ ...d, firstSeenAt: toIso(d.firstSeenAt) });
 
 /**
+ * The item as the reader may see it: a change returns it whole (for the audit log), an incident beyond the reader's
+ * reach included; it answers as a read would, without that incident's title or level (so without its id: opinionOut).
+ */
+async function seenBy(o: OpinionRow, reader: Reader): Promise<OpinionRow> {
+	if (!o.incidentId || o.incidentTitle === null) return o;
+	const incident = { type: 'incident' as const, id: o.incidentId };
+	return (await visibleSubjects(sql, [incident], reader))(incident) ? o : { ...o, incidentTitle: null, incidentLevel: null };
+}
+
+/**
  * The item's own clocks, and under an incident the incident's too: those are the ones that govern it. An incident
  * beyond the reader's reach comes without its title (the row's join), so without its clocks too.
  */
-async function withClocks(o: OpinionRow, reader: Reader) {
+async function withClocks(row: OpinionRow, reader: Reader) {
+	const o = await seenBy(row, reader);
 	const own = await clocksOf(sql, { type: 'opinion_item', id: o.id });
 	const incident = o.incidentId && o.incidentTitle !== null ? await clocksOf(sql, { type: 'incident', id: o.incidentId }) : [];
 	return { ...opinionOut(o), clocks: await clocksSeen(sql, own, reader), incidentClocks: await clocksSeen(sql, incident, reader) };
@@ -73,7 +84,8 @@ export const opinionRouter = router({
 				id: z.uuid(),
 				heat: z.enum(OPINION_HEATS),
 				needsResponse: z.boolean(),
-				incidentId: z.uuid().nullable().default(null),
+				// Left out, the item keeps its incident: the form cannot send back one the assessor may not see.
+				incidentId: z.uuid().nullable().optional(),
 				localityUnitIds: z.array(z.uuid()).max(20).default([]),
 				responsePlan: text(5000, { lines: true, trim: false }).default('')
 			})
@@ -95,7 +107,7 @@ export const opinionRouter = router({
 		.mutation(async ({ ctx, input }) => withClocks(await mergeItem(input.id, input.intoId, authorOf(ctx)), authorOf(ctx))),
 	consult: authedProcedure
 		.input(z.object({ id: z.uuid(), note: text(5000, { lines: true, trim: false }) }))
-		.mutation(async ({ ctx, input }) => opinionOut(await addConsultation(input.id, input.note, authorOf(ctx)))),
+		.mutation(async ({ ctx, input }) => opinionOut(await seenBy(await addConsultation(input.id, input.note, authorOf(ctx)), authorOf(ctx)))),
 	recordResponse: authedProcedure
 		.input(z.object({ id: z.uuid(), kind: z.enum(['interview', 'briefing'], { error: labelledAs('responseKind') }), outlet: text(200, { trim: false }), at: moment('now', 'opinion.future'), note: text(2000, { lines: true, trim: false }).default('') }))
 		.mutation(async ({ ctx, input }) => {
@@ -105,7 +117,7 @@ export const opinionRouter = router({
 		}),
 	evaluate: authedProcedure
 		.input(z.object({ id: z.uuid(), attentionFell: z.boolean(), lessons: text(5000, { lines: true, trim: false }).default('') }))
-		.mutation(async ({ ctx, input }) => opinionOut(await evaluateItem(input.id, input, authorOf(ctx)))),
+		.mutation(async ({ ctx, input }) => opinionOut(await seenBy(await evaluateItem(input.id, input, authorOf(ctx)), authorOf(ctx)))),
 	byId: authedProcedure.input(z.object({ id: z.uuid() })).query(async ({ ctx, input }) => {
 		const o = await visible(ctx, input.id);
 		const [sightings, consultations, responses, timeline, releases, conferences] = await Promise.all([

@@ -6,18 +6,28 @@ import type { PublicationRow, ReleaseRow, VersionRow } from './queries.ts';
 
 const iso = (d: Date | null) => (d ? toIso(d) : null);
 
-/** A release as the interface and the API see it: the current version's content with its short code. */
+/**
+ * A release as the interface and the API see it: the current version's content with its short code. What it answers
+ * or serves only when the reader may see it (the row's joins bring its title only then): else not even its id, just
+ * that there is one.
+ */
 export function releaseOut(r: ReleaseRow) {
+	const incidentHidden = r.incidentId !== null && r.incidentTitle === null;
+	const conferenceHidden = r.conferenceId !== null && r.conferenceTitle === null;
+	const opinionItemHidden = r.opinionItemId !== null && r.opinionSummary === null;
 	return {
 		id: r.id,
 		unitId: r.unitId,
 		unitName: r.unitName,
 		kind: r.kind,
-		incidentId: r.incidentId,
+		incidentId: incidentHidden ? null : r.incidentId,
+		incidentHidden,
 		incidentTitle: r.incidentTitle,
-		conferenceId: r.conferenceId,
+		conferenceId: conferenceHidden ? null : r.conferenceId,
+		conferenceHidden,
 		conferenceTitle: r.conferenceTitle,
-		opinionItemId: r.opinionItemId,
+		opinionItemId: opinionItemHidden ? null : r.opinionItemId,
+		opinionItemHidden,
 		opinionSummary: r.opinionSummary,
 		status: r.status,
 		statusReason: r.statusReason,

@@ -191,6 +191,39 @@ describe('drafting', () => {
 		expect(diff?.from).toBe(1);
 	});
 
+	it('shows what it answers beyond the drafter’s reach only as there, and keeps it through an edit', async () => {
+		// The city office drafts for the emergency bureau a response to the health commission's item, at its conference on its incident.
+		const { incident } = await logMajorIncident(city.people.pressB, city.deptB.id, new Date(Date.now() - HOUR), new Date(), '江城市医院停电');
+		const soon = toIso(new Date(Date.now() + 4 * HOUR));
+		const conference = await officeAdmin.caller.conference.create({ kind: 'briefing', title: '卫健委停电情况吹风会', incidentId: incident.id, unitId: city.deptB.id, plannedAt: soon });
+		const item = await officeAdmin.caller.opinion.create({ clientKey: randomUUID(), source: 'weibo', summary: '网传医院停电致手术中断', firstSeenAt: toIso(new Date(Date.now() - HOUR)), type: 'rumour', unitId: city.deptB.id });
+		const created = await officeAdmin.caller.release.create(
+			draft({ kind: 'response', unitId: city.deptA.id, incidentId: incident.id, conferenceId: conference.id, opinionItemId: item.id })
+		);
+		const hidden = { incidentId: null, incidentHidden: true, incidentTitle: null, conferenceId: null, conferenceHidden: true, conferenceTitle: null, opinionItemId: null, opinionItemHidden: true, opinionSummary: null };
+		const secrets = [incident.id, conference.id, item.id, '江城市医院停电', '卫健委停电情况吹风会', '网传医院停电致手术中断'];
+		const shown = await press.caller.release.byId({ id: created.id });
+		// Nor the incident's 24-hour clock that the conference's papers serve: not even when it is due.
+		expect(shown).toMatchObject({ ...hidden, clock: null });
+		const listed = (await press.caller.release.list()).find((r) => r.id === created.id);
+		expect(listed).toMatchObject(hidden);
+
+		// The release editor sends only the text: the links stay, and the answer names none of them.
+		const saved = await press.caller.release.update({ id: created.id, baseVersion: 1, ...draft({ title: created.title, body: '医院已恢复供电。' }) });
+		expect(saved).toMatchObject({ version: 2, changed: true, ...hidden });
+		for (const answer of [shown, listed, saved]) for (const secret of secrets) expect(JSON.stringify(answer)).not.toContain(secret);
+		expect(await officeAdmin.caller.release.byId({ id: created.id })).toMatchObject({
+			incidentId: incident.id,
+			incidentHidden: false,
+			conferenceId: conference.id,
+			conferenceHidden: false,
+			opinionItemId: item.id,
+			opinionItemHidden: false,
+			body: '医院已恢复供电。',
+			clock: { ruleName: '召开新闻发布会', label: '24小时' }
+		});
+	});
+
 	it('keeps the hash when an unchanged draft is saved again as it was loaded', async () => {
 		// The editor loads the stored body and sends it back untouched: that is not a new text.
 		const created = await press.caller.release.create(draft({ body: '网页中的 &lt;b&gt;加粗&lt;/b&gt; 标记请勿照抄' }));
@@ -616,7 +649,8 @@ describe('countersigning', () => {
 		expect(r.incidentTitle).toBe('江城河段水体污染事件');
 		const seen = await leaderB2.caller.release.byId({ id: r.id });
 		expect(seen.title).toBe(r.title);
-		expect(seen).toMatchObject({ incidentId: incident.id, incidentTitle: null });
+		expect(seen).toMatchObject({ incidentId: null, incidentHidden: true, incidentTitle: null });
+		expect(JSON.stringify(seen)).not.toContain(incident.id);
 		expect(JSON.stringify(seen)).not.toContain('江城河段水体污染事件');
 		expect((await refusal(leaderB2.caller.incident.byId({ id: incident.id }))).code).toBe('NOT_FOUND');
 	});

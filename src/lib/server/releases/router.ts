@@ -3,7 +3,7 @@ import { t } from '../../i18n/index.ts';
 import { toIso } from '../../time.ts';
 import { sql } from '../db.ts';
 import { FieldError, notFound } from '../errors.ts';
-import { readerOf } from '../subjects.ts';
+import { readerOf, visibleSubjects } from '../subjects.ts';
 import { secondFactorProof } from '../passkeys/step-up.ts';
 import { hasPasskey } from '../passkeys/queries.ts';
 import { timelineFor } from '../timeline/queries.ts';
@@ -54,11 +54,36 @@ const authorOf = (ctx: Context & { user: SessionUser }): ReleaseAuthor => ({
 
 const requestRef = z.object({ id: z.uuid(), requestId: z.uuid() });
 
+/**
+ * A changed release as the reader may see it: the flows return it whole (for the audit log), with what it answers or
+ * serves even beyond the reader's reach (a countersigner's, say); it answers as a read would (releaseOut).
+ */
+async function answer(user: SessionUser, r: ReleaseRow) {
+	const incident = r.incidentId ? { type: 'incident' as const, id: r.incidentId } : null;
+	const conference = r.conferenceId ? { type: 'conference' as const, id: r.conferenceId } : null;
+	const item = r.opinionItemId ? { type: 'opinion_item' as const, id: r.opinionItemId } : null;
+	const linked = [incident, conference, item].filter((s) => s !== null);
+	const canSee = linked.length ? await visibleSubjects(sql, linked, readerOf(user)) : () => false;
+	return releaseOut({
+		...r,
+		incidentTitle: incident && canSee(incident) ? r.incidentTitle : null,
+		conferenceTitle: conference && canSee(conference) ? r.conferenceTitle : null,
+		opinionSummary: item && canSee(item) ? r.opinionSummary : null
+	});
+}
+
 async function visibleRelease(ctx: Context & { user: SessionUser }, id: string): Promise<ReleaseRow> {
 	const r = await getRelease(sql, id, scopeRoot(ctx.user), ctx.user.id);
 	if (!r) throw notFound();
 	return r;
 }
+
+/**
+ * The clock the release serves, only when the reader may see its subject, the incident or the item (the row's joins
+ * bring its title only then): a clock of one beyond their reach shows nothing, not even its due time.
+ */
+const servedClockSeen = (r: ReleaseRow) =>
+	servedClock(sql, { ...r, incidentId: r.incidentTitle === null ? null : r.incidentId, opinionItemId: r.opinionSummary === null ? null : r.opinionItemId });
 
 /** Everything the release's page shows, with what this person may do on it now. */
 async function details(r: ReleaseRow, user: SessionUser, compareTo: number | null) {
@@ -69,7 +94,7 @@ async function details(r: ReleaseRow, user: SessionUser, compareTo: number | nul
 		reviewsOf(sql, { kind: 'release', id: r.id }),
 		approvalsOf(sql, { kind: 'release', id: r.id }),
 		publicationsOf(sql, r.id),
-		servedClock(sql, r),
+		servedClockSeen(r),
 		chainOf(sql, r.unitId),
 		timelineFor(sql, { type: 'release', id: r.id }, readerOf(user))
 	]);
@@ -115,19 +140,19 @@ export const releaseRouter = router({
 				...content
 			})
 		)
-		.mutation(async ({ ctx, input }) => releaseOut(await createRelease(input, authorOf(ctx)))),
+		.mutation(async ({ ctx, input }) => answer(ctx.user, await createRelease(input, authorOf(ctx)))),
 	/** Saves a new version; returns its hash. `baseVersion` is the version the editor started from. */
 	update: authedProcedure
 		.input(z.object({ id: z.uuid(), baseVersion: z.number().int().min(1), ...content }))
 		.mutation(async ({ ctx, input }) => {
 			const { id, baseVersion, ...c } = input;
 			const { release, changed, voided } = await editRelease(id, baseVersion, c, authorOf(ctx));
-			return { ...releaseOut(release), versionHash: release.hash, changed, voided };
+			return { ...(await answer(ctx.user, release)), versionHash: release.hash, changed, voided };
 		}),
-	submit: authedProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => releaseOut(await submitRelease(input.id, authorOf(ctx)))),
+	submit: authedProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => answer(ctx.user, await submitRelease(input.id, authorOf(ctx)))),
 	review: authedProcedure
 		.input(z.object({ id: z.uuid(), version: z.number().int().min(1), decision: z.enum(['passed', 'rejected']), reason: text(1000, { lines: true, trim: false }).default('') }))
-		.mutation(async ({ ctx, input }) => releaseOut(await reviewRelease(input.id, input, authorOf(ctx)))),
+		.mutation(async ({ ctx, input }) => answer(ctx.user, await reviewRelease(input.id, input, authorOf(ctx)))),
 	/** The second-factor ceremony for one request: a passkey challenge bound to the request and the version, or "use your password". */
 	stepUp: authedProcedure.input(requestRef).mutation(async ({ ctx, input }) => {
 		await visibleRelease(ctx, input.id);
@@ -135,17 +160,17 @@ export const releaseRouter = router({
 	}),
 	approve: authedProcedure
 		.input(requestRef.extend({ versionHash: z.string().regex(/^[0-9a-f]{64}$/), proof: secondFactorProof }))
-		.mutation(async ({ ctx, input }) => releaseOut(await approveRelease(input.id, input, authorOf(ctx)))),
+		.mutation(async ({ ctx, input }) => answer(ctx.user, await approveRelease(input.id, input, authorOf(ctx)))),
 	reject: authedProcedure
 		.input(requestRef.extend({ reason: text(1000, { lines: true, trim: false }) }))
-		.mutation(async ({ ctx, input }) => releaseOut(await rejectSignoff(input.id, input, authorOf(ctx)))),
+		.mutation(async ({ ctx, input }) => answer(ctx.user, await rejectSignoff(input.id, input, authorOf(ctx)))),
 	flag: authedProcedure
 		.input(requestRef.extend({ note: text(1000, { lines: true, trim: false }).default('') }))
-		.mutation(async ({ ctx, input }) => releaseOut(await flagSignoff(input.id, input, authorOf(ctx)))),
-	renew: authedProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => releaseOut(await renewRequests(input.id, authorOf(ctx)))),
+		.mutation(async ({ ctx, input }) => answer(ctx.user, await flagSignoff(input.id, input, authorOf(ctx)))),
+	renew: authedProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => answer(ctx.user, await renewRequests(input.id, authorOf(ctx)))),
 	withdraw: authedProcedure
 		.input(z.object({ id: z.uuid(), reason: text(1000, { lines: true, trim: false }) }))
-		.mutation(async ({ ctx, input }) => releaseOut(await withdrawRelease(input.id, input.reason, authorOf(ctx)))),
+		.mutation(async ({ ctx, input }) => answer(ctx.user, await withdrawRelease(input.id, input.reason, authorOf(ctx)))),
 	publish: authedProcedure
 		.input(
 			z.object({
@@ -166,7 +191,7 @@ export const releaseRouter = router({
 				input.publications.map((p) => ({ ...p, url: p.url || null })),
 				authorOf(ctx)
 			);
-			return { ...releaseOut(release), satisfied };
+			return { ...(await answer(ctx.user, release)), satisfied };
 		}),
 	byId: authedProcedure
 		.input(z.object({ id: z.uuid(), compareTo: z.number().int().min(1).nullable().default(null) }))
@@ -181,7 +206,7 @@ export const releaseRouter = router({
 			versionsOf(sql, r.id),
 			reviewsOf(sql, { kind: 'release', id: r.id }),
 			approvalsOf(sql, { kind: 'release', id: r.id }),
-			servedClock(sql, r),
+			servedClockSeen(r),
 			signersOf(sql, request.unitId),
 			hasPasskey(sql, ctx.user.id)
 		]);
