@@ -161,8 +161,10 @@ test('on a shared phone the next person never sees what the last one kept', asyn
 });
 
 test('an error page is in Chinese, keeps the tab bar and leads home', async ({ page }) => {
-	await signIn(page, 'em-press', DEMO_PASSWORD);
-	await page.goto('/incidents/00000000-0000-4000-8000-000000000000');
+	const server = await startOwnServer();
+	servers.push(server);
+	await signIn(page, 'em-press', DEMO_PASSWORD, server.url);
+	await page.goto(`${server.url}/incidents/00000000-0000-4000-8000-000000000000`);
 	await expect(page.getByRole('heading', { name: '找不到这个页面' })).toBeVisible();
 	await expect(page.getByText('错误代码 404')).toBeVisible();
 	await expect(page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '工作台' })).toBeVisible();
@@ -172,7 +174,30 @@ test('an error page is in Chinese, keeps the tab bar and leads home', async ({ p
 	await expect(page.getByRole('heading', { level: 1 })).toContainText('陈静');
 
 	// Outside the app's frame too.
-	await page.goto('/no-such-screen');
+	await page.goto(`${server.url}/no-such-screen`);
 	await expect(page.getByRole('heading', { name: '找不到这个页面' })).toBeVisible();
 	await expect(page.locator('body')).not.toContainText(english);
+});
+
+test.describe('without a service worker', () => {
+	test.use({ serviceWorkers: 'block' });
+
+	test('a server error names its request id in Chinese, with the tab bar', async ({ page }) => {
+		const server = await startOwnServer();
+		servers.push(server);
+		await signIn(page, 'em-press', DEMO_PASSWORD, server.url);
+		// The screen's data answers as the server does when a load fails (hooks.server.ts handleError).
+		await page.route('**/releases/__data.json*', (route) => {
+			const invalid = new URL(route.request().url()).searchParams.get('x-sveltekit-invalidated') ?? '001';
+			const error = { type: 'error', status: 500, error: { message: '服务器出错了（编号 K7TQ2M4Z），请稍后再试。', requestId: 'K7TQ2M4Z' } };
+			return route.fulfill({ json: { type: 'data', nodes: [...invalid].map((_, i) => (i === invalid.length - 1 ? error : { type: 'skip' })) } });
+		});
+		await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '发布' }).tap();
+		await expect(page.getByRole('heading', { name: '服务器出错了' })).toBeVisible();
+		await expect(page.getByText('错误编号K7TQ2M4Z')).toBeVisible();
+		await expect(page.getByText('错误代码 500')).toBeVisible();
+		await expect(page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '工作台' })).toBeVisible();
+		await expect(page.locator('body')).not.toContainText(english);
+		await shoot(page, 'error-500');
+	});
 });

@@ -74,6 +74,8 @@ test('a rumour captured offline with a screenshot is sent when the signal return
 	// ---- the signal returns: the outbox uploads the screenshot, then sends the item with its id
 	await context.setOffline(false);
 	await expect(page.getByRole('region', { name: '待提交' })).toHaveCount(0, { timeout: 20_000 });
+	// She is told it went, with a way to the item.
+	await expect(page.getByRole('status').filter({ hasText: `已提交：${gist}` })).toBeVisible();
 	const items = await db<{ id: string; receivedAt: Date; screenshotIds: string[]; source: string; url: string }[]>`
 		select o.id, o.received_at as "receivedAt", s.screenshot_ids as "screenshotIds", s.source, s.url
 		from opinion_items o join opinion_sightings s on s.item_id = o.id where o.summary = ${summary}`;
@@ -91,7 +93,7 @@ test('a rumour captured offline with a screenshot is sent when the signal return
 	await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '舆情' }).tap();
 	await ready(page);
 	await expect(page.getByTestId('awaiting-count')).toHaveText(/^\d+ 条待研判$/);
-	await page.getByRole('link', { name: new RegExp(tag) }).tap();
+	await page.getByRole('main').getByRole('link', { name: new RegExp(tag) }).tap();
 	await expect(page).toHaveURL(`${server.url}/opinions/${item.id}`);
 	await ready(page);
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText(summary);

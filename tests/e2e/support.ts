@@ -29,7 +29,8 @@ export async function startOwnServer(opts: { port?: number; buildDir?: string } 
 	return serveApp({
 		databaseUrl: readE2eState().databaseUrl,
 		port: opts.port ?? (await freePort()),
-		buildDir: opts.buildDir,
+		// E2E_BUILD_DIR: a copy of the build of one's own, while others rebuild ./build on the same machine
+		buildDir: opts.buildDir ?? process.env.E2E_BUILD_DIR,
 		quiet: true,
 		env: { SHUTDOWN_TIMEOUT: '1' }
 	});
