@@ -44,7 +44,7 @@ test('a clock step reaches the phone by Web Push; its notification opens the inc
 	await page.getByRole('link', { name: '通知设置' }).tap();
 	await ready(page);
 	await page.getByRole('button', { name: '在本设备开启通知' }).tap();
-	await expect(page.getByRole('status')).toHaveText('本设备已开启通知');
+	await expect(page.getByRole('status').filter({ hasText: '本设备已开启通知' })).toBeVisible();
 	const device = page.getByRole('region', { name: '我的设备' }).getByRole('article', { name: 'Linux Chrome' });
 	await expect(device).toContainText('尚未送达过');
 	const endpoint = await page.evaluate(async () => (await (await navigator.serviceWorker.ready).pushManager.getSubscription())?.endpoint);

@@ -105,7 +105,7 @@ test('a release drafted from the incident is reviewed, signed on the leader’s 
 	await leader.page.getByRole('link', { name: '通知设置' }).tap();
 	await ready(leader.page);
 	await leader.page.getByRole('button', { name: '在本设备开启通知' }).tap();
-	await expect(leader.page.getByRole('status')).toHaveText('本设备已开启通知');
+	await expect(leader.page.getByRole('status').filter({ hasText: '本设备已开启通知' })).toBeVisible();
 	const endpoint = await leader.page.evaluate(async () => (await (await navigator.serviceWorker.ready).pushManager.getSubscription())?.endpoint);
 	expect(endpoint).toMatch(new RegExp(`^${push.origin}/push/`));
 	const deliver = await pushChannel(cleanups, leader.context, leader.page, server.url);

@@ -69,3 +69,21 @@ export interface ServerErrorContext {
 export function logServerError(error: unknown, context: ServerErrorContext): void {
 	log.error({ ...context, err: error }, 'server error');
 }
+
+/**
+ * Lets the first of a run of identical events through, then at most one per `windowMs`, each saying how many
+ * of the same were left out since the last one written.
+ */
+export function repeatFilter(windowMs: number, now: () => number = Date.now) {
+	let last = { key: '', at: 0, leftOut: 0 };
+	return (key: string): { log: boolean; repeatsLeftOut: number } => {
+		const at = now();
+		if (key === last.key && at - last.at < windowMs) {
+			last.leftOut += 1;
+			return { log: false, repeatsLeftOut: 0 };
+		}
+		const repeatsLeftOut = key === last.key ? last.leftOut : 0;
+		last = { key, at, leftOut: 0 };
+		return { log: true, repeatsLeftOut };
+	};
+}

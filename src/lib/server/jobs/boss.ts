@@ -3,7 +3,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { PgBoss, type Job, type SendOptions } from 'pg-boss';
 import { sql, type Tx } from '../db.ts';
-import { logServerError } from '../log.ts';
+import { logServerError, repeatFilter } from '../log.ts';
 
 export const QUEUES = {
 	clockTick: 'clock-tick',
@@ -130,8 +130,13 @@ export interface Workers {
 /** Starts pg-boss in this process: installs its schema, the queues, the minute auditor and the workers. */
 export async function startJobs(workers: Workers): Promise<PgBoss> {
 	const b = getBoss();
-	// One line per error: while the database is away every poll fails, and the error carries its whole connection.
-	b.on('error', (e) => logServerError(e, { where: 'jobs' }));
+	// While the database is away every worker's every poll fails with the same error: one line per ten seconds,
+	// with how many were left out, instead of dozens a second.
+	const repeats = repeatFilter(10_000);
+	b.on('error', (e) => {
+		const seen = repeats(`${(e as { code?: string }).code ?? ''}:${String(e.message).replace(/\s*\(Queue:.*$/, '')}`);
+		if (seen.log) logServerError(e, { where: 'jobs', ...(seen.repeatsLeftOut ? { repeatsLeftOut: seen.repeatsLeftOut } : {}) });
+	});
 	await b.start();
 	await installQueues(b);
 	await b.schedule(QUEUES.clockAudit, '* * * * *');

@@ -42,6 +42,24 @@ function upload(bytes: Uint8Array | null, name: string, headers: Record<string, 
 
 const answer = async (res: Response) => ({ status: res.status, body: await res.json() });
 
+/** An upload declaring `length` bytes whose body never ends: how much of it the server read is `pulled()` chunks. */
+function endlessUpload(length: number) {
+	let pulled = 0;
+	const body = new ReadableStream<Uint8Array>({
+		pull(c) {
+			pulled += 1;
+			c.enqueue(new Uint8Array(64 * 1024));
+		}
+	});
+	const request = new Request(`${ORIGIN}/api/files`, {
+		method: 'POST',
+		body,
+		duplex: 'half',
+		headers: { origin: ORIGIN, 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(length) }
+	} as RequestInit);
+	return { request, pulled: () => pulled };
+}
+
 describe('uploading a file', () => {
 	it('stores a PDF, an image and a Word file and answers with what it stored', async () => {
 		for (const [bytes, name, mime] of [
@@ -77,21 +95,9 @@ describe('uploading a file', () => {
 	});
 
 	it('refuses a large body by its declared length, without reading it', async () => {
-		let pulled = 0;
-		const body = new ReadableStream<Uint8Array>({
-			pull(c) {
-				pulled += 1;
-				c.enqueue(new Uint8Array(64 * 1024));
-			}
-		});
-		const request = new Request(`${ORIGIN}/api/files`, {
-			method: 'POST',
-			body,
-			duplex: 'half',
-			headers: { origin: ORIGIN, 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(200 * MB) }
-		} as RequestInit);
+		const { request, pulled } = endlessUpload(200 * MB);
 		expect((await post(request)).status).toBe(413);
-		expect(pulled).toBeLessThanOrEqual(1);
+		expect(pulled()).toBeLessThanOrEqual(1);
 	});
 
 	it('stops reading a body that grows past the limit when no length was declared', async () => {
@@ -135,24 +141,12 @@ describe('the daily allowance', () => {
 		try {
 			for (let i = 0; i < 3; i++) expect((await post(upload(samplePng(), `现场${i}.png`), staffB)).status).toBe(201);
 
-			let pulled = 0;
-			const body = new ReadableStream<Uint8Array>({
-				pull(c) {
-					pulled += 1;
-					c.enqueue(new Uint8Array(64 * 1024));
-				}
-			});
-			const request = new Request(`${ORIGIN}/api/files`, {
-				method: 'POST',
-				body,
-				duplex: 'half',
-				headers: { origin: ORIGIN, 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(MB) }
-			} as RequestInit);
+			const { request, pulled } = endlessUpload(MB);
 			const res = await post(request, staffB);
 			expect(res.status).toBe(429);
 			expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(23 * 3_600);
 			expect((await res.json()).message).toBe('今天上传的文件已达上限（24 小时内最多 3 个、共 1024 MB），请约 24 小时后再试');
-			expect(pulled).toBeLessThanOrEqual(1);
+			expect(pulled()).toBeLessThanOrEqual(1);
 			// Someone else's allowance is their own.
 			expect((await post(upload(samplePng(), '别人.png'), await signInAs('office-admin'))).status).toBe(201);
 
