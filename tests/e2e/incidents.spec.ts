@@ -15,8 +15,8 @@ const cst = (d: Date) => {
 async function fillIncident(page: Page, title: string) {
 	await ready(page);
 	await page.getByLabel('标题').fill(title);
-	await page.getByText('事故灾难', { exact: true }).tap();
-	await page.getByText('II级', { exact: true }).tap();
+	await page.getByRole('radio', { name: '事故灾难' }).check();
+	await page.getByRole('radio', { name: /^II级/ }).check();
 }
 
 /** Sends the form and lands on the new incident's page (a live update arriving meanwhile must not cancel that). */
@@ -100,4 +100,31 @@ test('a press officer’s open incident list shows a newly logged incident witho
 		await press.close();
 		await duty.close();
 	}
+});
+
+test('the chosen category and level are checked radios and look chosen', async ({ page }) => {
+	await signIn(page, 'em-duty', DEMO_PASSWORD);
+	await page.goto('/incidents/new');
+	await ready(page);
+	const tileLook = (name: string | RegExp) =>
+		page.getByRole('radio', { name }).evaluate((input) => {
+			const s = getComputedStyle(input.closest('label')!);
+			return `${s.borderColor} ${s.backgroundColor} ${s.fontWeight}`;
+		});
+
+	const unchosen = await tileLook('自然灾害');
+	await page.getByRole('radio', { name: '事故灾难' }).check();
+	await page.getByRole('radio', { name: /^III级/ }).check();
+	await expect(page.getByRole('radio', { name: '事故灾难' })).toBeChecked();
+	await expect(page.getByRole('radio', { name: /^III级/ })).toBeChecked();
+	await expect(page.getByRole('radio', { name: '自然灾害' })).not.toBeChecked();
+	expect(await tileLook('事故灾难')).not.toBe(unchosen);
+	expect(await tileLook(/^III级/)).not.toBe(await tileLook(/^IV级/));
+
+	// One choice per group, moved with the arrow keys as any radio group.
+	await page.getByRole('radio', { name: /^III级/ }).focus();
+	await page.keyboard.press('ArrowRight');
+	await expect(page.getByRole('radio', { name: /^IV级/ })).toBeChecked();
+	await expect(page.getByRole('radio', { name: /^III级/ })).not.toBeChecked();
+	await expect(page.getByRole('radiogroup', { name: '级别' })).toBeVisible();
 });

@@ -57,7 +57,7 @@ test('a rumour captured offline with a screenshot is sent when the signal return
 	// The link says where it was seen.
 	await expect(page.getByRole('radio', { name: '微博' })).toBeChecked();
 	await page.getByLabel('内容摘要').fill(summary);
-	await page.getByText('谣言', { exact: true }).tap();
+	await page.getByRole('radio', { name: '谣言' }).check();
 	await page.locator('input[type="file"]').setInputFiles({ name: '微博截图.png', mimeType: 'image/png', buffer: Buffer.from(samplePng()) });
 	await expect(page.getByRole('img', { name: '截图 1' })).toBeVisible();
 	await expect(page.getByLabel('涉及单位').locator('option:checked')).toHaveText('江城市应急管理局');
@@ -108,8 +108,8 @@ test('a rumour captured offline with a screenshot is sent when the signal return
 
 	// ---- assessed as 重大, needing a response: the 48-hour clock runs from the first sighting
 	const assessment = page.getByRole('form', { name: '研判' });
-	await assessment.getByText('重大', { exact: true }).tap();
-	await assessment.getByText('需要回应', { exact: true }).tap();
+	await assessment.getByRole('radio', { name: '重大' }).check();
+	await assessment.getByRole('radio', { name: '需要回应' }).check();
 	await assessment.getByLabel('回应方案').fill('会同市交通运输局核实，发布澄清说明：大桥结构安全，照片系外地旧图。');
 	await assessment.getByRole('button', { name: '保存研判' }).tap();
 	await expect(page.getByTestId('opinion-status')).toHaveText('已研判');
@@ -192,9 +192,9 @@ test('a screenshot the server refuses holds its entry in the outbox with everyth
 	await context.setOffline(true);
 	const tag = randomUUID().slice(0, 8);
 	const summary = `市民反映12345热线对江城区积水点的投诉无人回复（${tag}）`;
-	await page.getByText('12345热线', { exact: true }).tap();
+	await page.getByRole('radio', { name: '12345热线' }).check();
 	await page.getByLabel('内容摘要').fill(summary);
-	await page.getByText('投诉', { exact: true }).tap();
+	await page.getByRole('radio', { name: '投诉' }).check();
 	await page.locator('input[type="file"]').setInputFiles({ name: '热线截图.png', mimeType: 'image/png', buffer: Buffer.from(samplePng()) });
 	await expect(page.getByRole('img', { name: '截图 1' })).toBeVisible();
 	await page.getByRole('button', { name: '提交舆情' }).click();

@@ -40,8 +40,8 @@ test('a waiting entry stays with the person who typed it and is sent as them, on
 	await context.setOffline(true);
 	const title = `共用手机 ${Date.now().toString(36)}`;
 	await page.getByLabel('标题').fill(title);
-	await page.getByText('事故灾难', { exact: true }).tap();
-	await page.getByText('II级', { exact: true }).tap();
+	await page.getByRole('radio', { name: '事故灾难' }).check();
+	await page.getByRole('radio', { name: /^II级/ }).check();
 	await page.getByRole('button', { name: '提交并启动时限' }).click();
 	await expect(page.getByRole('status').filter({ hasText: '已保存，待联网后自动提交' })).toBeVisible();
 	const draft = `李强未写完的事件 ${Date.now().toString(36)}`;

@@ -141,6 +141,9 @@ export const zhCN = {
 	'home.opinions_awaiting': '{count} 条待研判',
 	'home.opinions_none': '没有待研判的舆情',
 	'home.clocks_empty': '目前没有正在计时的事项。登记突发事件或舆情后，相关时限会显示在这里。',
+	'home.actions': '登记',
+	'home.log_incident': '登记事件',
+	'home.log_opinion': '登记舆情',
 
 	'incident.future': '「{field}」不能晚于现在 5 分钟以上',
 	'incident.too_old': '「{field}」是 7 天以前，请确认时间无误后再提交',

@@ -2,17 +2,30 @@ import type { PageServerLoad } from './$types';
 import { isOffice } from '$lib/access.ts';
 import { callerFor } from '$lib/server/trpc/caller.ts';
 
+/** How many of 待我签发 the home shows before 查看全部. */
+const HOME_SIGNOFFS = 5;
+
 export const load: PageServerLoad = async (event) => {
 	event.depends('app:clocks');
 	// The count of items awaiting assessment follows every change to one (live.svelte.ts).
 	event.depends('app:opinion_item');
+	// 待我签发 changes when a request reaches this person (a notice comes with it) or is decided.
+	event.depends('app:inbox', 'app:release', 'app:document');
 	const caller = callerFor(event);
 	// The office chases the units' yearly obligations from October (obligations/flows.ts).
 	const office = isOffice(event.locals.user!);
-	const [mine, obligations, opinionsAwaiting] = await Promise.all([
+	const [mine, obligations, opinionsAwaiting, signoffs] = await Promise.all([
 		caller.clock.mine(),
 		office ? caller.obligation.shortfalls() : null,
-		caller.opinion.awaitingCount()
+		caller.opinion.awaitingCount(),
+		caller.release.mySignoffs()
 	]);
-	return { mine, obligations: obligations?.season && obligations.units.length ? obligations : null, opinionsAwaiting };
+	return {
+		mine,
+		obligations: obligations?.season && obligations.units.length ? obligations : null,
+		opinionsAwaiting,
+		// the soonest to lapse; the whole list is on 发布
+		signoffs: signoffs.slice(0, HOME_SIGNOFFS),
+		signoffsTotal: signoffs.length
+	};
 };

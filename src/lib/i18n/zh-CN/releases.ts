@@ -118,6 +118,8 @@ export const releasesZh = {
 	'release.body_hint': '支持简单格式：空行分段，**加粗**，以“- ”开头的列表，[文字](https://链接)',
 	'release.points_hint': '答记者问时可用的统一口径，每条一行',
 	'release.my_signoffs': '待我签发',
+	'release.my_signoffs_count': '共 {n} 项',
+	'release.my_signoffs_all': '查看全部',
 	'release.in_progress': '进行中',
 	'release.finished': '已发布或撤回（{n}）',
 	'release.conferences_link': '新闻发布会与发言人',

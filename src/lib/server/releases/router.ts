@@ -238,13 +238,24 @@ export const releaseRouter = router({
 				.default({ status: null, incidentId: null, conferenceId: null, limit: 100 })
 		)
 		.query(async ({ ctx, input }) => (await listReleases(sql, scopeRoot(ctx.user), ctx.user.id, input)).map(releaseOut)),
-	/** Requests this person may decide now, releases and documents alike: the leader's "待我签发". */
+	/**
+	 * Requests this person may decide now, releases and documents alike: the leader's "待我签发", each with the clock
+	 * its release serves when he may see it (a document's sign-off serves none).
+	 */
 	mySignoffs: authedProcedure.query(async ({ ctx }) => {
 		const now = new Date();
 		const requests = await openRequests(sql, now);
 		const signers = new Map<string, string[]>();
 		for (const unitId of new Set(requests.map((q) => q.unitId))) signers.set(unitId, await signersOf(sql, unitId));
-		return requests.filter((q) => signers.get(q.unitId)!.includes(ctx.user.id)).map((q) => ({ ...requestOut(q, now), kind: refOf(q).kind, href: signUrl(refOf(q), q.id), title: q.title }));
+		const mine = requests.filter((q) => signers.get(q.unitId)!.includes(ctx.user.id));
+		return Promise.all(
+			mine.map(async (q) => {
+				const ref = refOf(q);
+				const release = ref.kind === 'release' ? await getRelease(sql, ref.id, scopeRoot(ctx.user), ctx.user.id) : undefined;
+				const clock = release ? servedClockOut(await servedClockSeen(release)) : null;
+				return { ...requestOut(q, now), kind: ref.kind, href: signUrl(ref, q.id), title: q.title, clock };
+			})
+		);
 	}),
 	/** The unit's review chain: confidentiality reviewers, countersigning units, how long a request stays open. */
 	chain: authedProcedure.input(z.object({ unitId: z.uuid() })).query(async ({ ctx, input }) => {

@@ -1,0 +1,147 @@
+// 工作台 on a phone: the duty officer finds 登记事件 and 登记舆情 under his thumb, and the vice-mayor finds what
+// waits for his signature at the top, with the clock it serves; someone with nothing to sign sees no such section.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import postgres from 'postgres';
+import { freePort } from '../../scripts/lib/embedded-pg.ts';
+import { serveApp } from '../../scripts/lib/serve.ts';
+import { cleanupsAfterEach, logIncident, ownDemoDatabase, signInApi } from './push-support.ts';
+import { DEMO_PASSWORD, ready, signIn } from './support.ts';
+
+const cleanups = cleanupsAfterEach();
+// A database of its own: a request open in the shared one would show on others' homes and lists.
+const database = ownDemoDatabase('huiying_home');
+const SHOTS = '/tmp/shots-home';
+
+/** An app server over this spec's database (E2E_BUILD_DIR: a build of one's own while others rebuild ./build). */
+async function ownServer() {
+	const server = await serveApp({ databaseUrl: database.url, port: await freePort(), buildDir: process.env.E2E_BUILD_DIR, quiet: true, env: { SHUTDOWN_TIMEOUT: '1' } });
+	cleanups.push(() => server.stop());
+	return server;
+}
+
+/** `2026年11月22日 14:05`, as the app writes a time in China. */
+const cst = (d: Date) => {
+	const p = Object.fromEntries(
+		new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+			.formatToParts(d)
+			.map((x) => [x.type, x.value])
+	);
+	return `${p.year}年${p.month}月${p.day}日 ${p.hour}:${p.minute}`;
+};
+
+/** The home at both phone widths, light and dark, for a person to look at. */
+async function screenshots(page: Page, who: string) {
+	mkdirSync(SHOTS, { recursive: true });
+	for (const width of [390, 360]) {
+		for (const colorScheme of ['light', 'dark'] as const) {
+			await page.setViewportSize({ width, height: 844 });
+			await page.emulateMedia({ colorScheme });
+			await page.evaluate(() => window.scrollTo(0, 0));
+			await page.screenshot({ path: `${SHOTS}/${who}-${width}-${colorScheme}.png` });
+			await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+			await page.screenshot({ path: `${SHOTS}/${who}-${width}-${colorScheme}-end.png` });
+			await page.evaluate(() => window.scrollTo(0, 0));
+			// Nothing wider than the phone.
+			expect(await page.evaluate(() => document.documentElement.scrollWidth), `${who} at ${width}`).toBeLessThanOrEqual(width);
+		}
+	}
+	await page.setViewportSize({ width: 390, height: 844 });
+	await page.emulateMedia({ colorScheme: 'light' });
+}
+
+test('the duty officer logs an incident or an opinion item from the thumb zone of his home', async ({ page }) => {
+	const server = await ownServer();
+	await signIn(page, 'duty', DEMO_PASSWORD, server.url);
+	await ready(page);
+	const actions = page.getByRole('navigation', { name: '登记' });
+	const incident = actions.getByRole('link', { name: '登记事件' });
+	const opinion = actions.getByRole('link', { name: '登记舆情' });
+
+	// In the thumb zone: on screen without scrolling, in the lower part of it, above the tab bar, 44 px or more.
+	const viewport = page.viewportSize()!;
+	const tabbar = (await page.getByRole('navigation', { name: '主导航' }).boundingBox())!;
+	for (const link of [incident, opinion]) {
+		await expect(link).toBeInViewport();
+		const box = (await link.boundingBox())!;
+		expect(box.height).toBeGreaterThanOrEqual(44);
+		expect(box.width).toBeGreaterThanOrEqual(44);
+		expect(box.y).toBeGreaterThan(viewport.height / 2);
+		expect(box.y + box.height).toBeLessThanOrEqual(tabbar.y);
+	}
+
+	// Nothing to sign: no 待我签发 on his home.
+	await expect(page.getByRole('region', { name: '待我签发' })).toHaveCount(0);
+
+	// At the end of the page the actions sit after the last card, not over it.
+	await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+	const gap = await page.evaluate(() => {
+		const nav = document.querySelector('nav.actions')!;
+		return nav.getBoundingClientRect().top - nav.previousElementSibling!.getBoundingClientRect().bottom;
+	});
+	expect(gap).toBeGreaterThanOrEqual(0);
+
+	await screenshots(page, 'duty');
+
+	await incident.tap();
+	await expect(page).toHaveURL(`${server.url}/incidents/new`);
+	await expect(page.getByRole('heading', { level: 1, name: '登记突发事件' })).toBeVisible();
+
+	await page.goBack();
+	await ready(page);
+	await opinion.tap();
+	await expect(page).toHaveURL(`${server.url}/opinions/new`);
+	await expect(page.getByRole('heading', { level: 1, name: '登记舆情' })).toBeVisible();
+});
+
+test('the vice-mayor sees it under 待我签发 at the top of his home, with the clock it serves', async ({ page }) => {
+	const server = await ownServer();
+	const db = postgres(database.url, { max: 1, onnotice: () => {} });
+	cleanups.push(() => db.end({ timeout: 1 }));
+
+	const call = async (api: Awaited<ReturnType<typeof signInApi>>, procedure: string, input: unknown) => {
+		const res = await api.post(`${server.url}/api/trpc/${procedure}`, { data: input, headers: { origin: server.url, 'content-type': 'application/json' } });
+		expect(res.status(), procedure).toBe(200);
+		return ((await res.json()) as { result: { data: { id: string; status: string } } }).result.data;
+	};
+	// A level II incident (its 5-hour clock for the authoritative release runs), the release drafted, reviewed, sent to sign.
+	const incident = await logIncident(cleanups, server, `化工园区爆燃-${randomUUID().slice(0, 8)}`);
+	const press = await signInApi(cleanups, server, 'em-press');
+	const title = `关于化工园区爆燃的情况通报-${randomUUID().slice(0, 8)}`;
+	const release = await call(press, 'release.create', {
+		clientKey: randomUUID(),
+		kind: 'authoritative',
+		incidentId: incident.id,
+		title,
+		body: '园区周边 **6 个监测点** 数据均已恢复正常。',
+		channels: ['gov_website']
+	});
+	await call(press, 'release.submit', { id: release.id });
+	const reviewer = await signInApi(cleanups, server, 'em-spokes');
+	expect(await call(reviewer, 'release.review', { id: release.id, version: 1, decision: 'passed' })).toMatchObject({ status: 'awaiting_signoff' });
+	const [clock] = await db<{ dueAt: Date }[]>`
+		select due_at as "dueAt" from clocks where subject = 'incident' and subject_id = ${incident.id} and satisfied_by = 'release.authoritative'`;
+
+	await signIn(page, 'vicemayor', DEMO_PASSWORD, server.url);
+	await ready(page);
+	const mine = page.getByRole('region', { name: '待我签发' });
+	await expect(mine).toBeVisible();
+	await expect(mine).toContainText('共 1 项');
+	// At the top: above everything else the home shows.
+	const clocksHeading = (await page.getByRole('heading', { name: '正在计时' }).boundingBox())!;
+	expect((await mine.boundingBox())!.y).toBeLessThan(clocksHeading.y);
+	await expect(mine).toBeInViewport();
+
+	const row = mine.getByRole('link', { name: new RegExp(title) });
+	await expect(row).toContainText('签发');
+	await expect(row).toContainText('新闻稿');
+	await expect(row.getByRole('timer')).toContainText(/剩余 4小时\d+分/);
+	await expect(row.getByRole('timer')).toContainText(`时限 ${cst(clock!.dueAt)}`);
+	await expect(mine.getByRole('link', { name: '查看全部' })).toHaveAttribute('href', '/releases');
+
+	await screenshots(page, 'vicemayor');
+
+	await row.tap();
+	await expect(page).toHaveURL(new RegExp(`/releases/${release.id}/sign/[0-9a-f-]{36}$`));
+});
