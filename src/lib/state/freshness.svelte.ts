@@ -1,4 +1,5 @@
 import { invalidateAll } from '$app/navigation';
+import { navigating } from '$app/state';
 import { SvelteMap } from 'svelte/reactivity';
 import { CACHED_AT_HEADER, CACHED_AT_META, OFFLINE_HEADER, isDataRequest, screenKey } from '$lib/offline.ts';
 
@@ -88,8 +89,9 @@ class Freshness {
 		if (this.#timer) clearInterval(this.#timer);
 		this.#timer = null;
 		this.#offline = false;
-		// The screen on show loads afresh through the worker (network first); a copy again starts all over.
-		if (stale) await invalidateAll();
+		// The screen on show loads afresh through the worker (network first); a copy again starts all over. A move
+		// to another screen already in flight fetches afresh by itself, and an invalidation now would cancel it.
+		if (stale && !navigating.to) await invalidateAll();
 	}
 }
 
