@@ -6,8 +6,8 @@ import { expect, test, type Page } from '@playwright/test';
 import postgres from 'postgres';
 import { freePort } from '../../scripts/lib/embedded-pg.ts';
 import { serveApp } from '../../scripts/lib/serve.ts';
-import { cleanupsAfterEach, logIncident, ownDemoDatabase, signInApi } from './push-support.ts';
-import { DEMO_PASSWORD, ready, signIn } from './support.ts';
+import { cleanupsAfterEach, logIncident, ownDemoDatabase, releaseAwaitingSignoff } from './push-support.ts';
+import { cst, DEMO_PASSWORD, ready, signIn } from './support.ts';
 
 const cleanups = cleanupsAfterEach();
 // A database of its own: a request open in the shared one would show on others' homes and lists.
@@ -21,15 +21,6 @@ async function ownServer() {
 	return server;
 }
 
-/** `2026年11月22日 14:05`, as the app writes a time in China. */
-const cst = (d: Date) => {
-	const p = Object.fromEntries(
-		new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-			.formatToParts(d)
-			.map((x) => [x.type, x.value])
-	);
-	return `${p.year}年${p.month}月${p.day}日 ${p.hour}:${p.minute}`;
-};
 
 /** The home at both phone widths, light and dark, for a person to look at. */
 async function screenshots(page: Page, who: string) {
@@ -100,26 +91,10 @@ test('the vice-mayor sees it under 待我签发 at the top of his home, with the
 	const db = postgres(database.url, { max: 1, onnotice: () => {} });
 	cleanups.push(() => db.end({ timeout: 1 }));
 
-	const call = async (api: Awaited<ReturnType<typeof signInApi>>, procedure: string, input: unknown) => {
-		const res = await api.post(`${server.url}/api/trpc/${procedure}`, { data: input, headers: { origin: server.url, 'content-type': 'application/json' } });
-		expect(res.status(), procedure).toBe(200);
-		return ((await res.json()) as { result: { data: { id: string; status: string } } }).result.data;
-	};
 	// A level II incident (its 5-hour clock for the authoritative release runs), the release drafted, reviewed, sent to sign.
 	const incident = await logIncident(cleanups, server, `化工园区爆燃-${randomUUID().slice(0, 8)}`);
-	const press = await signInApi(cleanups, server, 'em-press');
 	const title = `关于化工园区爆燃的情况通报-${randomUUID().slice(0, 8)}`;
-	const release = await call(press, 'release.create', {
-		clientKey: randomUUID(),
-		kind: 'authoritative',
-		incidentId: incident.id,
-		title,
-		body: '园区周边 **6 个监测点** 数据均已恢复正常。',
-		channels: ['gov_website']
-	});
-	await call(press, 'release.submit', { id: release.id });
-	const reviewer = await signInApi(cleanups, server, 'em-spokes');
-	expect(await call(reviewer, 'release.review', { id: release.id, version: 1, decision: 'passed' })).toMatchObject({ status: 'awaiting_signoff' });
+	const release = await releaseAwaitingSignoff(cleanups, server, { kind: 'authoritative', incidentId: incident.id, title });
 	const [clock] = await db<{ dueAt: Date }[]>`
 		select due_at as "dueAt" from clocks where subject = 'incident' and subject_id = ${incident.id} and satisfied_by = 'release.authoritative'`;
 

@@ -1,16 +1,8 @@
 // Logging incidents from a phone: the clocks start with the right deadlines, and a submit made
 // without a connection arrives exactly once when the connection returns.
 import { expect, test, type Page } from '@playwright/test';
-import { DEMO_PASSWORD, ready, signIn } from './support.ts';
+import { cst, DEMO_PASSWORD, ready, signIn } from './support.ts';
 
-const cst = (d: Date) => {
-	const p = Object.fromEntries(
-		new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-			.formatToParts(d)
-			.map((x) => [x.type, x.value])
-	);
-	return `${p.year}年${p.month}月${p.day}日 ${p.hour}:${p.minute}`;
-};
 
 async function fillIncident(page: Page, title: string) {
 	await ready(page);

@@ -214,6 +214,33 @@ export async function signInApi(cleanups: Cleanups, server: AppServer, login: st
 	return api;
 }
 
+/**
+ * A release drafted by the bureau's press officer and passed by its spokesperson's review, from a terminal: it now
+ * waits for the leader's signature.
+ */
+export async function releaseAwaitingSignoff(
+	cleanups: Cleanups,
+	server: AppServer,
+	fields: { kind: string; title: string; incidentId?: string }
+): Promise<{ id: string }> {
+	const call = async (api: APIRequestContext, procedure: string, input: unknown) => {
+		const res = await api.post(`${server.url}/api/trpc/${procedure}`, { data: input, headers: { origin: server.url, 'content-type': 'application/json' } });
+		expect(res.status(), procedure).toBe(200);
+		return ((await res.json()) as { result: { data: { id: string; status: string } } }).result.data;
+	};
+	const press = await signInApi(cleanups, server, 'em-press');
+	const release = await call(press, 'release.create', {
+		clientKey: randomUUID(),
+		...fields,
+		body: '园区周边 **6 个监测点** 数据均已恢复正常。',
+		channels: ['gov_website']
+	});
+	await call(press, 'release.submit', { id: release.id });
+	const reviewer = await signInApi(cleanups, server, 'em-spokes');
+	expect(await call(reviewer, 'release.review', { id: release.id, version: 1, decision: 'passed' })).toMatchObject({ status: 'awaiting_signoff' });
+	return { id: release.id };
+}
+
 export interface LoggedIncident {
 	id: string;
 	clocks: { id: string; ruleKey: string }[];

@@ -14,8 +14,8 @@ import {
 	logIncident,
 	ownDemoDatabase,
 	pushChannel,
+	releaseAwaitingSignoff,
 	shownNotifications,
-	signInApi,
 	startPushServer,
 	stubPushManager,
 	tapNotification,
@@ -225,23 +225,8 @@ test('a leader without a passkey signs with his password again; a wrong one is r
 	await db`delete from passkeys where person_id = (select id from people where username = 'vicemayor')`;
 
 	// A follow-up drafted, submitted and reviewed from a terminal.
-	const call = async (api: Awaited<ReturnType<typeof signInApi>>, procedure: string, input: unknown) => {
-		const res = await api.post(`${server.url}/api/trpc/${procedure}`, { data: input, headers: { origin: server.url, 'content-type': 'application/json' } });
-		expect(res.status(), procedure).toBe(200);
-		return ((await res.json()) as { result: { data: { id: string; code: string; status: string } } }).result.data;
-	};
-	const press = await signInApi(cleanups, server, 'em-press');
 	const title = `化工园区周边空气质量监测情况-${randomUUID().slice(0, 8)}`;
-	const release = await call(press, 'release.create', {
-		clientKey: randomUUID(),
-		kind: 'follow_up',
-		title,
-		body: '园区周边 **6 个监测点** 数据均已恢复正常。',
-		channels: ['gov_website']
-	});
-	await call(press, 'release.submit', { id: release.id });
-	const reviewer = await signInApi(cleanups, server, 'em-spokes');
-	expect(await call(reviewer, 'release.review', { id: release.id, version: 1, decision: 'passed' })).toMatchObject({ status: 'awaiting_signoff' });
+	const release = await releaseAwaitingSignoff(cleanups, server, { kind: 'follow_up', title });
 	const code = (await currentHash(db, release.id)).slice(0, 4).toUpperCase();
 
 	// 待我签发 on his phone leads to the request.

@@ -6,6 +6,16 @@ import { serveApp, type AppServer } from '../../scripts/lib/serve.ts';
 
 export { DEMO_PASSWORD } from '../../db/seed/demo.ts';
 
+/** `2026年11月22日 14:05`, as the app writes a time in China. */
+export const cst = (d: Date) => {
+	const p = Object.fromEntries(
+		new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+			.formatToParts(d)
+			.map((x) => [x.type, x.value])
+	);
+	return `${p.year}年${p.month}月${p.day}日 ${p.hour}:${p.minute}`;
+};
+
 /** Waits until the page is hydrated: a tap before that would be lost. */
 export async function ready(page: Page): Promise<void> {
 	await page.locator('body[data-ready="true"]').waitFor();
