@@ -6,9 +6,10 @@ import { writeE2eState } from './lib/e2e-state.ts';
 import { startEmbeddedPostgres, type RunningPostgres } from './lib/embedded-pg.ts';
 import { serveApp, type AppServer } from './lib/serve.ts';
 
-const PG_DIR = resolve(ROOT, '.data', 'pg-e2e');
-const DATABASE = 'huiying_e2e';
 const port = Number(process.env.E2E_PORT ?? 4173);
+// A run on another port (a second run on the same machine) keeps a database directory of its own.
+const PG_DIR = resolve(ROOT, '.data', port === 4173 ? 'pg-e2e' : `pg-e2e-${port}`);
+const DATABASE = 'huiying_e2e';
 
 let pg: RunningPostgres | null = null;
 let app: AppServer | null = null;
@@ -32,7 +33,7 @@ try {
 	writeE2eState({ databaseUrl });
 
 	// A short SHUTDOWN_TIMEOUT: the browser's keep-alive connections must not hold up the end of the run.
-	app = await serveApp({ databaseUrl, port, quiet: true, env: { SHUTDOWN_TIMEOUT: '2' } });
+	app = await serveApp({ databaseUrl, port, buildDir: process.env.E2E_BUILD_DIR, quiet: true, env: { SHUTDOWN_TIMEOUT: '2' } });
 	app.child.once('exit', (code, signal) => {
 		if (stopping) return;
 		console.error(`[e2e] the app exited unexpectedly (${code ?? signal})`);

@@ -9,6 +9,7 @@ import { startJobs, stopJobs } from '$lib/server/jobs/boss.ts';
 import { removeUnusedUploads } from '$lib/server/files/flows.ts';
 import { deliver, fallback } from '$lib/server/notify/dispatch.ts';
 import { appSenders } from '$lib/server/notify/senders.ts';
+import { withdrawNotices } from '$lib/server/notify/withdraw.ts';
 import { lapseRequest } from '$lib/server/signoff/lapse.ts';
 import { migrate } from '$lib/server/migrate.ts';
 import { migrationFiles } from '$lib/server/migrations.ts';
@@ -30,6 +31,7 @@ export const init: ServerInit = async () => {
 			deliver: async (data) => deliver(data, await appSenders()),
 			fallback: async (data) => fallback(data, await appSenders()),
 			signoffExpiry: async (data) => void (await lapseRequest(data.requestId)),
+			withdraw: async (data) => void (await withdrawNotices(data, await appSenders())),
 			filesCleanup: async () => void (await removeUnusedUploads())
 		});
 	}

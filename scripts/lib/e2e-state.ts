@@ -8,7 +8,9 @@ export interface E2eState {
 	databaseUrl: string;
 }
 
-const STATE_FILE = resolve(ROOT, '.data', 'e2e-state.json');
+// One file per port, so that two runs on one machine never read each other's database.
+const port = Number(process.env.E2E_PORT ?? 4173);
+const STATE_FILE = resolve(ROOT, '.data', port === 4173 ? 'e2e-state.json' : `e2e-state-${port}.json`);
 
 export function writeE2eState(state: E2eState): void {
 	writeFileSync(STATE_FILE, JSON.stringify(state, null, '\t') + '\n');

@@ -189,6 +189,8 @@ interface PushPayload {
 	urgency?: 'normal' | 'high' | 'critical';
 	/** false for a sign-off request or an alert: answered on its own screen, not with "收到" */
 	ack?: boolean;
+	/** the notice was settled: this replaces its card, quietly */
+	settled?: boolean;
 }
 
 /** Tells the server what happened to a delivery; the token in the payload is the proof. */
@@ -219,6 +221,11 @@ sw.addEventListener('push', (event) => {
 		requireInteraction: data.urgency === 'critical',
 		lang: 'zh-CN'
 	};
+	// A notice whose reason has passed replaces its card quietly: done, nothing to answer.
+	if (data.settled) {
+		event.waitUntil(sw.registration.showNotification(data.title || t('app.name'), { ...options, requireInteraction: false, silent: true }));
+		return;
+	}
 	// Where the platform offers buttons on notifications, "收到" works without opening the app.
 	if ('actions' in Notification.prototype && data.token && data.ack !== false) {
 		options.actions = [

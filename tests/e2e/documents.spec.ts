@@ -38,7 +38,7 @@ function closeOfDayShown(isoDate: string): string {
 
 test('a document with its interpretation package is reviewed, signed as one bundle, published alone, and its materials meet the 3-working-day clock', async ({ browser, page }) => {
 	test.setTimeout(120_000);
-	const server: AppServer = await serveApp({ databaseUrl: database.url, port: await freePort(), quiet: true, env: { SHUTDOWN_TIMEOUT: '1' } });
+	const server: AppServer = await serveApp({ databaseUrl: database.url, port: await freePort(), buildDir: process.env.E2E_BUILD_DIR, quiet: true, env: { SHUTDOWN_TIMEOUT: '1' } });
 	cleanups.push(() => server.stop());
 	const db = postgres(database.url, { max: 1, onnotice: () => {} });
 	cleanups.push(() => db.end({ timeout: 1 }));
@@ -139,6 +139,7 @@ test('a document with its interpretation package is reviewed, signed as one bund
 	await expect(materials.nth(0)).toContainText('看点二：受灾群众24小时内得到基本生活救助。');
 	await expect(materials.nth(1)).toContainText('图解');
 	await expect(materials.nth(1).getByRole('link', { name: '一图读懂.png' })).toBeVisible();
+	await leader.getByRole('button', { name: '审签', exact: true }).tap();
 	await leader.getByLabel('登录密码').fill(DEMO_PASSWORD);
 	await leader.getByRole('button', { name: `签发版本 ${code}` }).tap();
 	await expect(leader.getByTestId('sign-outcome')).toHaveText(/^已由 刘志远 于 \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} 签发$/);

@@ -24,8 +24,9 @@ test('a duty officer logs a level II incident and sees both clocks with their de
 
 	const title = `港区危化品仓库起火 ${Date.now().toString(36)}`;
 	await fillIncident(page, title);
-	const occurred = await page.getByLabel('发生时间').inputValue();
-	const occurredAt = new Date(`${occurred}:00+08:00`);
+	// 刚才 is preselected: the time it stands for is shown in words, its exact value in a <time>.
+	await expect(page.getByRole('radio', { name: '刚才' })).toBeChecked();
+	const occurredAt = new Date((await page.locator('#occurred-words time').getAttribute('datetime'))!);
 	const due5 = cst(new Date(occurredAt.getTime() + 5 * 3_600_000));
 	const due24 = cst(new Date(occurredAt.getTime() + 24 * 3_600_000));
 

@@ -153,6 +153,7 @@ test('a rumour captured offline with a screenshot is sent when the signal return
 	const [version] = await db<{ hash: string }[]>`
 		select v.hash from releases r join release_versions v on v.release_id = r.id and v.number = r.current_version where r.id = ${releaseId}`;
 	const code = version!.hash.slice(0, 4).toUpperCase();
+	await leader.getByRole('button', { name: '审签', exact: true }).tap();
 	await leader.getByLabel('登录密码').fill(DEMO_PASSWORD);
 	await leader.getByRole('button', { name: `签发版本 ${code}` }).tap();
 	await expect(leader.getByTestId('sign-outcome')).toHaveText(/^已由 刘志远 于 .+ 签发$/);

@@ -221,7 +221,7 @@ export async function signInApi(cleanups: Cleanups, server: AppServer, login: st
 export async function releaseAwaitingSignoff(
 	cleanups: Cleanups,
 	server: AppServer,
-	fields: { kind: string; title: string; incidentId?: string }
+	fields: { kind: string; title: string; incidentId?: string; body?: string }
 ): Promise<{ id: string }> {
 	const call = async (api: APIRequestContext, procedure: string, input: unknown) => {
 		const res = await api.post(`${server.url}/api/trpc/${procedure}`, { data: input, headers: { origin: server.url, 'content-type': 'application/json' } });
@@ -231,9 +231,9 @@ export async function releaseAwaitingSignoff(
 	const press = await signInApi(cleanups, server, 'em-press');
 	const release = await call(press, 'release.create', {
 		clientKey: randomUUID(),
-		...fields,
 		body: '园区周边 **6 个监测点** 数据均已恢复正常。',
-		channels: ['gov_website']
+		channels: ['gov_website'],
+		...fields
 	});
 	await call(press, 'release.submit', { id: release.id });
 	const reviewer = await signInApi(cleanups, server, 'em-spokes');

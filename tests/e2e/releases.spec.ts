@@ -174,6 +174,8 @@ test('a release drafted from the incident is reviewed, signed on the leader’s 
 	const clock = sign.getByRole('article', { name: /^发布权威信息 剩余 / });
 	await expect(clock).toContainText('计时中');
 	await expect(clock.getByRole('link', { name: incidentTitle })).toBeVisible();
+	// The decision opens from the bar under the text.
+	await sign.getByRole('button', { name: '审签', exact: true }).tap();
 	await sign.getByRole('button', { name: `签发版本 ${code}` }).tap();
 	await expect(sign.getByTestId('sign-outcome')).toHaveText(/^已由 刘志远 于 \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} 签发$/);
 	// The authenticator signed, and the approval is on record for exactly the version on screen.
@@ -238,6 +240,7 @@ test('a leader without a passkey signs with his password again; a wrong one is r
 	await ready(page);
 	await expect(page.getByTestId('sign-code')).toHaveText(`版本 ${code}`);
 
+	await page.getByRole('button', { name: '审签', exact: true }).tap();
 	const password = page.getByLabel('登录密码');
 	await password.fill('not-his-password');
 	await page.getByRole('button', { name: `签发版本 ${code}` }).tap();

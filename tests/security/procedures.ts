@@ -275,11 +275,12 @@ export const procedures: Record<string, Entry> = {
 		targets: one('my unread count', undefined, {
 			async check(result, p) {
 				const { sql } = await import('../../src/lib/server/db.ts');
-				const [row] = await sql<{ n: number }[]>`select count(*)::int as n from notifications where person_id = ${p.who!.user.id} and read_at is null`;
+				const [row] = await sql<{ n: number }[]>`select count(*)::int as n from notifications where person_id = ${p.who!.user.id} and read_at is null and settled_at is null`;
 				if (result !== row!.n) throw new Error(`unread count ${String(result)}, own notices ${row!.n}`);
 			}
 		})
 	},
+	'inbox.gaps': { gate: 'authed', targets: one('my open staffing alerts', undefined, absent) },
 	'inbox.markRead': { gate: 'authed', targets: (w) => [{ label: "B's notices", input: { ids: w.b.notices }, expect: { noop: true } }] },
 
 	'rule.list': { gate: 'office', targets: one('the rules', undefined, { global: 'rules apply to every unit' }) },

@@ -1,6 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import type { LayoutServerLoad } from './$types';
 import { sql } from '$lib/server/db.ts';
+import { countOpenUnread } from '$lib/server/inbox/queries.ts';
 
 export const load: LayoutServerLoad = async ({ locals, url, depends }) => {
 	if (!locals.user) {
@@ -8,7 +9,5 @@ export const load: LayoutServerLoad = async ({ locals, url, depends }) => {
 		redirect(303, `/login${back}`);
 	}
 	depends('app:inbox');
-	const [row] = await sql<{ n: number }[]>`
-		select count(*)::int as n from notifications where person_id = ${locals.user.id} and read_at is null`;
-	return { user: locals.user, unread: row?.n ?? 0 };
+	return { user: locals.user, unread: await countOpenUnread(sql, locals.user.id) };
 };

@@ -14,11 +14,13 @@ export const load: PageServerLoad = async (event) => {
 	const caller = callerFor(event);
 	// The office chases the units' yearly obligations from October (obligations/flows.ts).
 	const office = isOffice(event.locals.user!);
-	const [mine, obligations, opinionsAwaiting, signoffs] = await Promise.all([
+	const [mine, obligations, opinionsAwaiting, signoffs, gaps] = await Promise.all([
 		caller.clock.mine(),
 		office ? caller.obligation.shortfalls() : null,
 		caller.opinion.awaitingCount(),
-		caller.release.mySignoffs()
+		caller.release.mySignoffs(),
+		// steps that reached nobody: the office must fill the gap (clocks/flows.ts reportNobody)
+		office ? caller.inbox.gaps() : []
 	]);
 	return {
 		mine,
@@ -26,6 +28,7 @@ export const load: PageServerLoad = async (event) => {
 		opinionsAwaiting,
 		// the soonest to lapse; the whole list is on 发布
 		signoffs: signoffs.slice(0, HOME_SIGNOFFS),
-		signoffsTotal: signoffs.length
+		signoffsTotal: signoffs.length,
+		gaps
 	};
 };

@@ -8,6 +8,7 @@ import { sql, type Tx } from '../db.ts';
 import { enqueueDelivery, enqueueTick } from '../jobs/boss.ts';
 import { announce } from '../live/bus.ts';
 import { addEvent } from '../timeline/queries.ts';
+import { sendNotice, settleNotices } from '../notify/notices.ts';
 import { deadline, NO_CALENDAR, yearsReached } from './deadline.ts';
 import { decide, type Notice } from './engine.ts';
 import {
@@ -100,6 +101,7 @@ export async function cancelClocks(
 		returning id, rule_name`;
 	const named = about ? { about: { type: about.type, id: about.id } } : {};
 	for (const c of cancelled) await addEvent(tx, subject, 'clock.cancelled', actorId, { clockId: c.id, rule: c.ruleName, reason, ...named }, at);
+	if (cancelled.length) await settleNotices(tx, { clockIds: cancelled.map((c) => c.id) }, 'cancelled', reason, at);
 	return cancelled;
 }
 
@@ -125,6 +127,10 @@ export async function satisfyClocks(
 			returning id, rule_name, status, due_at`;
 		for (const c of met)
 			await addEvent(tx, subject, 'clock.satisfied', actorId, { clockId: c.id, rule: c.ruleName, status: c.status, evidence }, at);
+		for (const as of ['met', 'met_late'] as const) {
+			const ids = met.filter((c) => (c.status === 'satisfied_late') === (as === 'met_late')).map((c) => c.id);
+			if (ids.length) await settleNotices(tx, { clockIds: ids }, as, t(`clock.done.${kind}` as MessageKey), at);
+		}
 		return met;
 	};
 	return db ? run(db) : sql.begin(run);
@@ -246,6 +252,7 @@ export async function runClock(clockId: string, now: Date = new Date()): Promise
 				told.push(person.name);
 				notified++;
 			}
+			if (!recipients.length) await reportNobody(tx, clock, notice, subject, title, now);
 			await addEvent(
 				tx,
 				subject,
@@ -258,6 +265,32 @@ export async function runClock(clockId: string, now: Date = new Date()): Promise
 		if (decision.next) await enqueueTick(tx, clockId, decision.next);
 		return { notified, breached: decision.breach, next: decision.next };
 	});
+}
+
+/**
+ * A step that could tell nobody (the unit lacks the person its ladder names): the office hears at once, on
+ * its channels and on its 工作台, until the clock ends (settleNotices by clock).
+ */
+async function reportNobody(tx: Tx, clock: ClockRow, notice: Notice, subject: Subject, title: string, now: Date): Promise<void> {
+	if (notice.audience === 'office_admin' || notice.audience === 'superior_office') return;
+	const admins = await recipientsFor(tx, clock.unitId, 'office_admin');
+	if (!admins.length) return;
+	const [unit] = await tx<{ name: string }[]>`select name from units where id = ${clock.unitId}`;
+	const sent = await sendNotice(
+		tx,
+		admins.map((a) => a.id),
+		{
+			kind: 'alert',
+			urgency: 'high',
+			title: t('clock.nobody_title', { unit: unit?.name ?? '' }),
+			body: t('clock.nobody_body', { rule: clock.ruleName, subject: title, audience: t(`audience.${notice.audience}`), unit: unit?.name ?? '' }),
+			url: `/admin/people?unit=${clock.unitId}`,
+			subject
+		},
+		now
+	);
+	// tied to the clock: met or cancelled, the alert is settled with it
+	await tx`update notifications set clock_id = ${clock.id}, step_index = ${notice.stepIndex} where id = any(${[...sent.values()]}::uuid[])`;
 }
 
 /**

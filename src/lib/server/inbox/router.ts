@@ -1,42 +1,31 @@
 import { z } from 'zod';
-import type { Urgency } from '../../clocks.ts';
 import { toIso } from '../../time.ts';
 import { sql } from '../db.ts';
 import { authedProcedure, router } from '../trpc/init.ts';
+import { countOpenUnread, listNotices, listStaffingGaps } from './queries.ts';
 
-interface NotificationRow {
-	id: string;
-	clockId: string | null;
-	stepIndex: number | null;
-	urgency: Urgency;
-	title: string;
-	body: string;
-	url: string;
-	createdAt: Date;
-	readAt: Date | null;
-	acknowledgedAt: Date | null;
-}
+const iso = (d: Date | null) => (d ? toIso(d) : null);
 
 export const inboxRouter = router({
+	/** The person's own notices only: open ones first (newest first), then the recently settled. */
 	list: authedProcedure
 		.input(z.object({ limit: z.number().int().min(1).max(200).default(50) }).default({ limit: 50 }))
 		.query(async ({ ctx, input }) => {
-			const rows = await sql<NotificationRow[]>`
-				select id, clock_id, step_index, urgency, title, body, url, created_at, read_at, acknowledged_at
-				from notifications where person_id = ${ctx.user.id}
-				order by created_at desc limit ${input.limit}`;
+			const rows = await listNotices(sql, ctx.user.id, input.limit);
 			return rows.map((n) => ({
 				...n,
 				createdAt: toIso(n.createdAt),
-				readAt: n.readAt ? toIso(n.readAt) : null,
-				acknowledgedAt: n.acknowledgedAt ? toIso(n.acknowledgedAt) : null
+				readAt: iso(n.readAt),
+				acknowledgedAt: iso(n.acknowledgedAt),
+				dueAt: iso(n.dueAt),
+				settledAt: iso(n.settledAt)
 			}));
 		}),
-	unreadCount: authedProcedure.query(async ({ ctx }) => {
-		const [row] = await sql<{ n: number }[]>`
-			select count(*)::int as n from notifications where person_id = ${ctx.user.id} and read_at is null`;
-		return row?.n ?? 0;
-	}),
+	/** Steps that reached nobody, for the office's 工作台: the person's own alerts only. */
+	gaps: authedProcedure.query(async ({ ctx }) =>
+		(await listStaffingGaps(sql, ctx.user.id)).map((g) => ({ ...g, createdAt: toIso(g.createdAt) }))
+	),
+	unreadCount: authedProcedure.query(({ ctx }) => countOpenUnread(sql, ctx.user.id)),
 	markRead: authedProcedure.input(z.object({ ids: z.array(z.uuid()).max(200) })).mutation(async ({ ctx, input }) => {
 		const rows = await sql`
 			update notifications set read_at = now()

@@ -125,8 +125,13 @@ describe('correcting an incident', () => {
 		await runClock(fiveHour!.id, cst('2026-10-08T13:00'));
 		const told = await sql<{ name: string }[]>`
 			select p.name from notifications n join people p on p.id = n.person_id
-			where n.clock_id = ${fiveHour!.id} and n.created_at = ${cst('2026-10-08T13:00')}`;
+			where n.clock_id = ${fiveHour!.id} and n.kind = 'clock' and n.created_at = ${cst('2026-10-08T13:00')}`;
 		expect(told.map((t) => t.name)).toEqual(['吴宣传']);
+		// The commission names no leader in charge: that step reached nobody, and the city's office is told so.
+		const gaps = await sql<{ name: string; title: string }[]>`
+			select p.name, n.title from notifications n join people p on p.id = n.person_id
+			where n.clock_id = ${fiveHour!.id} and n.kind = 'alert'`;
+		expect(gaps).toEqual([{ name: '王市办', title: '应提醒的人员未设置：江城市卫生健康委员会' }]);
 
 		expect((await timeline(incident.id)).filter((e) => e.kind === 'incident.updated').map((e) => e.data)).toEqual([{ changed: ['leadUnitId'] }]);
 		const audits = await auditActions(incident.id);

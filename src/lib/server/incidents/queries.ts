@@ -1,4 +1,5 @@
 import type { IncidentCategory } from '../../clocks.ts';
+import type { ConferenceKind, ConferenceStatus } from '../../conferences.ts';
 import type { Tx } from '../db.ts';
 import { inReach } from '../units/scope.ts';
 
@@ -110,4 +111,34 @@ export async function setIncidentStatus(
 		update incidents set status = ${s.status}, merged_into_id = ${s.mergedIntoId ?? null},
 			closed_at = ${s.closedAt ?? null}, close_note = ${s.closeNote ?? null}, updated_at = now()
 		where id = ${id}`;
+}
+
+export interface IncidentConferenceRow {
+	id: string;
+	kind: ConferenceKind;
+	title: string;
+	unitName: string;
+	status: ConferenceStatus;
+	plannedAt: Date;
+	heldAt: Date | null;
+}
+
+/** The incident's press conferences, briefings and media briefings that `scopeRoot` reaches, in the order held or planned. */
+export async function conferencesOfIncident(db: Tx, incidentId: string, scopeRoot: string | null): Promise<IncidentConferenceRow[]> {
+	return db<IncidentConferenceRow[]>`
+		select c.id, c.kind, c.title, u.name as unit_name, c.status, c.planned_at, c.held_at
+		from conferences c join units u on u.id = c.unit_id
+		where c.incident_id = ${incidentId} and ${inReach(db, 'c.unit_id', scopeRoot)}
+		order by coalesce(c.held_at, c.planned_at), c.created_at`;
+}
+
+/**
+ * When the incident's first authoritative release went out, or null: after it, what is drafted for the incident is
+ * a follow-up (续报). Whichever unit published it, as the 5-hour clock counts it.
+ */
+export async function authoritativePublishedAt(db: Tx, incidentId: string): Promise<Date | null> {
+	const [row] = await db<{ at: Date | null }[]>`
+		select min(published_at) as at from releases
+		where incident_id = ${incidentId} and kind = 'authoritative' and status = 'published'`;
+	return row?.at ?? null;
 }

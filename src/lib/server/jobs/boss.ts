@@ -11,6 +11,7 @@ export const QUEUES = {
 	deliver: 'deliver',
 	deliveryFallback: 'delivery-fallback',
 	signoffExpiry: 'signoff-expiry',
+	noticeWithdraw: 'notice-withdraw',
 	filesCleanup: 'files-cleanup'
 } as const;
 
@@ -111,6 +112,19 @@ export async function enqueueSignoffExpiry(tx: Tx, requestId: string, at: Date):
 	await send(tx, QUEUES.signoffExpiry, data, { startAfter: at, singletonKey: `signoff:${requestId}`, retryLimit: 5, retryDelay: 5 });
 }
 
+export interface WithdrawData {
+	notificationIds: string[];
+}
+
+/** Notices just settled: their pushes are replaced or recalled once the settling change has committed. */
+export async function enqueueWithdrawal(tx: Tx, notificationIds: string[]): Promise<void> {
+	// a job's data stays small: a step told to hundreds goes as several jobs
+	for (let i = 0; i < notificationIds.length; i += 100) {
+		const data: WithdrawData = { notificationIds: notificationIds.slice(i, i + 100) };
+		await send(tx, QUEUES.noticeWithdraw, data, { retryLimit: 5, retryDelay: 30, retryBackoff: true });
+	}
+}
+
 export async function installQueues(b: PgBoss = getBoss()): Promise<void> {
 	for (const name of Object.values(QUEUES)) {
 		if (!(await b.getQueue(name))) await b.createQueue(name);
@@ -123,6 +137,8 @@ export interface Workers {
 	deliver(data: DeliverData): Promise<void>;
 	fallback(data: FallbackData): Promise<void>;
 	signoffExpiry(data: SignoffExpiryData): Promise<void>;
+	/** replaces or recalls the pushes of settled notices (notify/withdraw.ts) */
+	withdraw?(data: WithdrawData): Promise<void>;
 	/** removes uploads no record took up within a day (files/flows.ts); absent in benchmarks that run no server */
 	filesCleanup?(): Promise<void>;
 }
@@ -160,6 +176,12 @@ export async function startJobs(workers: Workers): Promise<PgBoss> {
 	await b.work<SignoffExpiryData>(QUEUES.signoffExpiry, { pollingIntervalSeconds: 2 }, async (jobs: Job<SignoffExpiryData>[]) => {
 		for (const job of jobs) await workers.signoffExpiry(job.data);
 	});
+	const { withdraw } = workers;
+	if (withdraw) {
+		await b.work<WithdrawData>(QUEUES.noticeWithdraw, { pollingIntervalSeconds: 2 }, async (jobs: Job<WithdrawData>[]) => {
+			for (const job of jobs) await withdraw(job.data);
+		});
+	}
 	const { filesCleanup } = workers;
 	if (filesCleanup) {
 		// Hourly is soon enough for files a day old; the schedule is one row, whichever instance writes it.

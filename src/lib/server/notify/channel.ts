@@ -19,6 +19,8 @@ export interface OutgoingMessage {
 	token?: string;
 	/** offers "收到" on the notification (a clock's step); false for a sign-off or an alert, answered on its screen */
 	acknowledgeable?: boolean;
+	/** replaces an earlier message about the same delivery: its reason has passed (shown quietly, asks nothing) */
+	settled?: boolean;
 }
 
 export type SendOutcome =

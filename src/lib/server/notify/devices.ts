@@ -22,6 +22,16 @@ export async function devicesOf(db: Tx, personId: string): Promise<DeviceRow[]> 
 	return db<DeviceRow[]>`select ${columns(db)} from push_devices where person_id = ${personId} order by created_at`;
 }
 
+/** The phones of several people at once, by person. */
+export async function devicesOfPeople(db: Tx, personIds: string[]): Promise<Map<string, DeviceRow[]>> {
+	const byPerson = new Map<string, DeviceRow[]>();
+	if (!personIds.length) return byPerson;
+	const rows = await db<DeviceRow[]>`
+		select ${columns(db)} from push_devices where person_id = any(${[...new Set(personIds)]}::uuid[]) order by created_at`;
+	for (const d of rows) byPerson.set(d.personId, [...(byPerson.get(d.personId) ?? []), d]);
+	return byPerson;
+}
+
 export async function getDevice(db: Tx, id: string, personId: string): Promise<DeviceRow | undefined> {
 	const [row] = await db<DeviceRow[]>`select ${columns(db)} from push_devices where id = ${id} and person_id = ${personId}`;
 	return row;

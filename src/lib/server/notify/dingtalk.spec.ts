@@ -33,6 +33,8 @@ const state = {
 	validTokens: new Set<string>(),
 	/** notices accepted by the API (errcode 0) */
 	accepted: [] as Notice[],
+	/** task ids taken back */
+	recalled: [] as string[],
 	/** of those, the ones the user actually sees: DingTalk shows identical content to a user once a day */
 	shown: [] as Notice[],
 	seen: new Set<string>(),
@@ -128,6 +130,22 @@ const server = createServer(async (req, res) => {
 		return answer(`{"errcode":0,"task_id":${taskId},"request_id":"${requestId()}"}`);
 	}
 
+	// 撤回工作通知消息: agent_id and msg_task_id, the task id digit for digit as send returned it.
+	if (url.pathname === '/topapi/message/corpconversation/recall') {
+		if (req.method !== 'POST') state.problems.push(`recall by ${req.method}`);
+		if (!state.validTokens.has(url.searchParams.get('access_token') ?? '')) {
+			return answer({ errcode: 88, sub_code: '40014', sub_msg: '不合法的access_token', errmsg: 'ding talk error[subcode=40014,submsg=不合法的access_token]', request_id: requestId() });
+		}
+		const text = raw.toString('utf8');
+		const taskId = /"msg_task_id"\s*:\s*(\d+)/.exec(text)?.[1];
+		const agent = (JSON.parse(text) as { agent_id?: unknown }).agent_id;
+		if (agent !== AGENT_ID) state.problems.push(`recall agent_id ${String(agent)}`);
+		const accepted = state.accepted.find((n) => n.taskId === taskId);
+		if (!taskId || !accepted || state.recalled.includes(taskId)) return answer({ errcode: 40035, errmsg: '不合法的参数', request_id: requestId() });
+		state.recalled.push(taskId);
+		return answer({ errcode: 0, errmsg: 'ok', request_id: requestId() });
+	}
+
 	state.problems.push(`unknown path ${url.pathname}`);
 	answer({ errcode: 22, sub_msg: `不合法ApiName，ApiName = dingtalk.oapi${url.pathname.replace(/\//g, '.')}`, errmsg: 'Invalid method' });
 });
@@ -143,7 +161,7 @@ afterAll(async () => {
 	await new Promise((resolve) => server.close(resolve));
 });
 beforeEach(() => {
-	Object.assign(state, { tokenFetches: 0, validTokens: new Set(), accepted: [], shown: [], seen: new Set(), problems: [], expireNext: false });
+	Object.assign(state, { tokenFetches: 0, validTokens: new Set(), accepted: [], recalled: [], shown: [], seen: new Set(), problems: [], expireNext: false });
 });
 afterEach(() => {
 	expect(state.problems).toEqual([]);
@@ -278,6 +296,24 @@ describe('asyncsend_v2', () => {
 		expect(hung?.outcome).toEqual({ ok: false, retryable: true, reason: '钉钉：服务器 0.2 秒内无响应（超时）' });
 		expect(hung?.ms).toBeGreaterThanOrEqual(190);
 		expect(hung?.ms).toBeLessThan(2_000);
+	});
+});
+
+describe('recall (a notice settled: its work notification is taken back)', () => {
+	it('recalls by the task id exactly as send returned it, and a second recall is refused without retrying', async () => {
+		const dingtalk = client();
+		const sent = await dingtalk.send('manager4711', message());
+		const taskId = sent.ok ? sent.providerMessageId! : '';
+		// beyond a double's exact integers: sent back digit for digit
+		expect(BigInt(taskId) > BigInt(Number.MAX_SAFE_INTEGER)).toBe(true);
+		expect(await dingtalk.recall(taskId)).toEqual({ ok: true });
+		expect(state.recalled).toEqual([taskId]);
+		expect(await dingtalk.recall(taskId)).toMatchObject({ ok: false, retryable: false });
+	});
+
+	it('refuses an id that is not digits before asking DingTalk', async () => {
+		expect(await client().recall('1; drop')).toMatchObject({ ok: false, retryable: false });
+		expect(state.tokenFetches).toBe(0);
 	});
 });
 

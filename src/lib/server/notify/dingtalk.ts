@@ -1,6 +1,7 @@
 // DingTalk (钉钉) work notifications (工作通知): one action card to one user, sent as the office's internal app.
 // 获取企业内部应用的access_token https://open.dingtalk.com/document/orgapp/obtain-orgapp-token
 // 发送工作通知 https://open.dingtalk.com/document/orgapp/asynchronous-sending-of-enterprise-session-messages
+// 撤回工作通知消息 https://open.dingtalk.com/document/orgapp/notification-of-work-withdrawal
 // 错误码 https://developers.dingtalk.com/document/app/server-api-error-codes-1 · 调用频率限制 https://help.dingtalk.io/open/development/call-frequency-limit
 import { t } from '../../i18n/index.ts';
 import type { OutgoingMessage, SendOutcome } from './channel.ts';
@@ -29,6 +30,8 @@ export interface DingTalkClient {
 	 * task_id means the request was accepted, not that the phone showed it (getsendresult tells that).
 	 */
 	send(toUserId: string, message: OutgoingMessage): Promise<SendOutcome>;
+	/** 撤回工作通知消息, by the task_id send returned. */
+	recall(taskId: string): Promise<SendOutcome>;
 }
 
 /** "消息内容，最长不超过2048个字节" for the whole msg. */
@@ -166,12 +169,27 @@ export function createDingTalkClient(options: DingTalkOptions): DingTalkClient {
 		return { token: value, expiresIn };
 	});
 
-	function post(accessTokenValue: string, body: string): Promise<Reply> {
-		return call(`/topapi/message/corpconversation/asyncsend_v2?${new URLSearchParams({ access_token: accessTokenValue })}`, {
+	function post(path: string, accessTokenValue: string, body: string): Promise<Reply> {
+		return call(`${path}?${new URLSearchParams({ access_token: accessTokenValue })}`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json; charset=utf-8' },
 			body
 		});
+	}
+
+	/** One call with the app's token; a token DingTalk revoked early is fetched again, once. */
+	async function postWithToken(path: string, body: string): Promise<Reply> {
+		let got = await tokens.get();
+		if ('failure' in got) return { ok: false, failure: got.failure };
+		let reply = await post(path, got.token, body);
+		if (reply.ok && isTokenError(reply.body)) {
+			tokens.forget(got.token);
+			got = await tokens.get();
+			if ('failure' in got) return { ok: false, failure: got.failure };
+			reply = await post(path, got.token, body);
+			if (reply.ok && isTokenError(reply.body)) return { ok: false, failure: { ok: false, retryable: true, reason: '钉钉：access_token 刚获取即失效' } };
+		}
+		return reply;
 	}
 
 	return {
@@ -186,23 +204,20 @@ export function createDingTalkClient(options: DingTalkOptions): DingTalkClient {
 				}
 			});
 
-			let got = await tokens.get();
-			if ('failure' in got) return got.failure;
-			let reply = await post(got.token, body);
-			if (reply.ok && isTokenError(reply.body)) {
-				tokens.forget(got.token);
-				got = await tokens.get();
-				if ('failure' in got) return got.failure;
-				reply = await post(got.token, body);
-				if (reply.ok && isTokenError(reply.body)) {
-					return { ok: false, retryable: true, reason: '钉钉：access_token 刚获取即失效' };
-				}
-			}
+			const reply = await postWithToken('/topapi/message/corpconversation/asyncsend_v2', body);
 			if (!reply.ok) return reply.failure;
 			if (reply.body.errcode !== 0) return failureFor(reply.body);
 			// task_id can outgrow a double's exact integers, so it is read from the text, digit for digit.
 			const taskId = /"task_id"\s*:\s*"?(\d+)/.exec(reply.text)?.[1];
 			return taskId ? { ok: true, providerMessageId: taskId } : { ok: true };
+		},
+
+		async recall(taskId) {
+			// Written by hand: the task id is kept digit for digit, beyond a double's exact integers.
+			if (!/^\d{1,30}$/.test(taskId)) return { ok: false, retryable: false, reason: '钉钉：消息编号无效，无法撤回' };
+			const reply = await postWithToken('/topapi/message/corpconversation/recall', `{"agent_id":${agentId},"msg_task_id":${taskId}}`);
+			if (!reply.ok) return reply.failure;
+			return reply.body.errcode === 0 ? { ok: true } : failureFor(reply.body);
 		}
 	};
 }

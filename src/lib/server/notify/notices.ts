@@ -1,9 +1,10 @@
 // Notices that are not a clock's step: a sign-off request for a leader, an alert for the office. They go
 // to the inbox and then out on each person's channels, like a clock's notices, in the caller's transaction.
 import type { Urgency } from '../../clocks.ts';
+import type { SettledAs } from '../../inbox.ts';
 import type { Subject } from '../clocks/queries.ts';
 import type { Tx } from '../db.ts';
-import { enqueueDelivery } from '../jobs/boss.ts';
+import { enqueueDelivery, enqueueWithdrawal } from '../jobs/boss.ts';
 import { announce } from '../live/bus.ts';
 
 export interface NoticeInput {
@@ -35,10 +36,27 @@ export async function sendNotice(tx: Tx, personIds: string[], notice: NoticeInpu
 	return sent;
 }
 
-/** The notices about `subject` of `kind` are answered (a request decided): no channel tries them further. */
-export async function settleNotices(tx: Tx, subject: Subject, kind: NoticeInput['kind'], url: string | null, at: Date): Promise<void> {
-	await tx`
-		update notifications set acknowledged_at = coalesce(acknowledged_at, ${at})
-		where kind = ${kind} and subject = ${subject.type} and subject_id = ${subject.id}
-			and (${url}::text is null or url = ${url})`;
+/** Which notices a change settles: a clock's, or those of one kind about a subject (only those pointing at `url`, when given). */
+export type NoticeScope = { clockIds: string[] } | { subject: Subject; kind: NoticeInput['kind']; url: string | null };
+
+/**
+ * The notices' reason has passed: each shows as done with what settled it, leaves the badge and asks for
+ * nothing more; no channel tries them further, and their pushes are replaced or recalled after commit.
+ * The one place a notice becomes done. Already settled notices keep their first settlement.
+ */
+export async function settleNotices(tx: Tx, scope: NoticeScope, as: SettledAs, note: string | null, at: Date): Promise<number> {
+	const settled = await tx<{ id: string; personId: string }[]>`
+		update notifications set settled_at = ${at}, settled_as = ${as}, settled_note = ${note ? note.slice(0, 200) : null},
+			acknowledged_at = case when kind = 'clock' then acknowledged_at else coalesce(acknowledged_at, ${at}) end
+		where settled_at is null and ${
+			'clockIds' in scope
+				? tx`clock_id = any(${scope.clockIds}::uuid[])`
+				: tx`kind = ${scope.kind} and subject = ${scope.subject.type} and subject_id = ${scope.subject.id}
+					and (${scope.url}::text is null or url = ${scope.url})`
+		}
+		returning id, person_id`;
+	if (!settled.length) return 0;
+	for (const personId of new Set(settled.map((n) => n.personId))) await announce(tx, { kind: 'inbox', personId });
+	await enqueueWithdrawal(tx, settled.map((n) => n.id));
+	return settled.length;
 }

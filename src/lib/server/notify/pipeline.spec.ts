@@ -635,7 +635,7 @@ describe('notices outside any clock (a sign-off request, an alert)', () => {
 		const { leader, releaseId, notificationId } = await signoffNotice();
 		await linkChannel(leader, 'wecom', `leader.${unitSerial}`);
 		const { senders, wecom } = await wiring();
-		await sql.begin((tx) => settleNotices(tx, { type: 'release', id: releaseId }, 'signoff', null, new Date()));
+		await sql.begin((tx) => settleNotices(tx, { subject: { type: 'release', id: releaseId }, kind: 'signoff', url: null }, 'void', null, new Date()));
 		await deliver({ notificationId, recipientId: leader.id }, senders);
 		expect(wecom.calls).toEqual([]);
 	});

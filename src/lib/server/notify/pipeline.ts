@@ -4,7 +4,7 @@
 import type { Urgency } from '../../clocks.ts';
 import { sql, type Tx } from '../db.ts';
 import type { ChannelName, OutgoingMessage, SendOutcome } from './channel.ts';
-import { forgetEndpoint, markDeviceResult, markDevicesReached, type DeviceRow } from './devices.ts';
+import { devicesOf, forgetEndpoint, markDeviceResult, markDevicesReached, type DeviceRow } from './devices.ts';
 import { issueDeliveryToken } from './tokens.ts';
 import type { Subject } from '../clocks/queries.ts';
 import { addEvent } from '../timeline/queries.ts';
@@ -18,6 +18,8 @@ export interface Senders {
 	wecom?: (externalId: string, message: OutgoingMessage) => Promise<SendOutcome>;
 	dingtalk?: (externalId: string, message: OutgoingMessage) => Promise<SendOutcome>;
 	sms?: (externalId: string, message: OutgoingMessage) => Promise<SendOutcome>;
+	/** takes back a message the platform accepted, by the id it returned (notify/withdraw.ts) */
+	recall?: Partial<Record<'wecom' | 'dingtalk', (providerMessageId: string) => Promise<SendOutcome>>>;
 }
 
 export type Notice = DeliverData;
@@ -68,7 +70,8 @@ async function contextOf(db: Tx, n: Notice): Promise<Context | null> {
 				where t.clock_id = d.clock_id and t.step_index = d.step_index and t.recipient_id = d.recipient_id
 					and t.channel <> 'inbox' and t.attempts = 0 and t.created_at > now() - make_interval(secs => ${SENDING_SECONDS})
 			) as sending,
-			exists (select 1 from clock_acknowledgements a where a.clock_id = d.clock_id and a.step_index >= d.step_index) as acknowledged,
+			-- answered (收到) or settled (the clock met or cancelled): no channel tries it further
+			(n.settled_at is not null or exists (select 1 from clock_acknowledgements a where a.clock_id = d.clock_id and a.step_index >= d.step_index)) as acknowledged,
 			exists (
 				select 1 from deliveries l
 				where l.clock_id = d.clock_id and l.recipient_id = d.recipient_id and l.channel = 'inbox' and l.step_index > d.step_index
@@ -86,9 +89,7 @@ async function contextOf(db: Tx, n: Notice): Promise<Context | null> {
 type ContextRow = Omit<Context, 'enabled' | 'devices' | 'tried'> & { enabled: ExternalChannel[]; tried: string[] };
 
 async function withDevices(db: Tx, row: ContextRow, recipientId: string): Promise<Context> {
-	const devices = await db<DeviceRow[]>`
-		select id, person_id, endpoint, p256dh, auth, vapid_public_key, name, platform, created_at, last_success_at, last_failure_at, last_failure
-		from push_devices where person_id = ${recipientId}`;
+	const devices = await devicesOf(db, recipientId);
 	return { ...row, enabled: new Set(row.enabled), devices, tried: new Set(row.tried) };
 }
 
@@ -105,7 +106,7 @@ async function noticeContextOf(db: Tx, notificationId: string, recipientId: stri
 				where t.notification_id = n.id and t.channel <> 'inbox' and t.attempts = 0
 					and t.created_at > now() - make_interval(secs => ${SENDING_SECONDS})
 			) as sending,
-			n.acknowledged_at is not null as acknowledged,
+			(n.acknowledged_at is not null or n.settled_at is not null) as acknowledged,
 			false as superseded,
 			coalesce((select (value #>> '{}')::numeric from settings where key = 'notify.fallback_seconds'), 60)::float8 as fallback_seconds
 		from notifications n

@@ -26,6 +26,10 @@ export async function appSenders(): Promise<Senders> {
 	const senders: Senders = {
 		...(wecomClient ? { wecom: (userId, message) => wecomClient.send(userId, message) } : {}),
 		...(dingtalkClient ? { dingtalk: (userId, message) => dingtalkClient.send(userId, message) } : {}),
+		recall: {
+			...(wecomClient ? { wecom: (msgid: string) => wecomClient.recall(msgid) } : {}),
+			...(dingtalkClient ? { dingtalk: (taskId: string) => dingtalkClient.recall(taskId) } : {})
+		},
 		// A few quick tries for a flaky push service; beyond that the next channel is the better bet.
 		webPush: async (device, message) =>
 			(await withRetries(() => push.send({ endpoint: device.endpoint, keys: { p256dh: device.p256dh, auth: device.auth } }, message), { attempts: 3, maxMs: 10_000 }))

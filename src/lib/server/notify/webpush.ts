@@ -37,6 +37,8 @@ export interface PushPayload {
 	urgency?: Urgency;
 	/** false: no "收到" button (the notice is answered on its own screen) */
 	ack?: boolean;
+	/** replaces the notification of the same delivery quietly: it is done */
+	settled?: boolean;
 }
 
 /** Push services accept about 4 KB encrypted; 3,000 bytes of plaintext leaves room for the record overhead on every one. */
@@ -84,7 +86,7 @@ function fitText(text: string, budget: number): string {
 
 /** The JSON the service worker reads, its body (then, if need be, its title) shortened to stay under MAX_PAYLOAD_BYTES. */
 export function buildPayload(message: OutgoingMessage): string {
-	const full: PushPayload = { id: message.deliveryId, token: message.token, title: message.title, body: message.body, url: message.url, urgency: message.urgency, ...(message.acknowledgeable === false ? { ack: false } : {}) };
+	const full: PushPayload = { id: message.deliveryId, token: message.token, title: message.title, body: message.body, url: message.url, urgency: message.urgency, ...(message.acknowledgeable === false ? { ack: false } : {}), ...(message.settled ? { settled: true } : {}) };
 	const json = JSON.stringify(full);
 	if (Buffer.byteLength(json) < MAX_PAYLOAD_BYTES) return json;
 	const room = MAX_PAYLOAD_BYTES - 1 - jsonBytes({ ...full, body: '' });

@@ -31,6 +31,9 @@ const state = {
 	validTokens: new Set<string>(),
 	/** cards WeCom accepted, in order */
 	sent: [] as SentCard[],
+	/** msgid → when it was sent (the stand-in's clock), for recall's 24-hour rule */
+	msgids: new Map<string, number>(),
+	recalled: [] as string[],
 	/** requests the real API would refuse or silently mangle: every test expects none */
 	problems: [] as string[],
 	expireNext: false,
@@ -115,7 +118,24 @@ const server = createServer(async (req, res) => {
 		if (touser === 'ghost') return answer({ errcode: 81013, errmsg: `user & party & tag all invalid, ${hint()}`, invaliduser: 'ghost' });
 		if (touser === 'busy') return answer({ errcode: 45009, errmsg: `api freq out of limit, ${hint()}` });
 		state.sent.push({ touser, textcard: body.textcard as Textcard });
-		return answer({ errcode: 0, errmsg: 'ok', msgid: `msg-${state.sent.length}-${randomUUID()}` });
+		const msgid = `msg-${state.sent.length}-${randomUUID()}`;
+		state.msgids.set(msgid, Date.now());
+		return answer({ errcode: 0, errmsg: 'ok', msgid });
+	}
+
+	// 撤回应用消息: POST {msgid}; only a message of this app, sent within 24 hours, and only once.
+	if (url.pathname === '/cgi-bin/message/recall') {
+		if (req.method !== 'POST') state.problems.push(`message/recall by ${req.method}`);
+		const token = url.searchParams.get('access_token') ?? '';
+		if (!state.validTokens.has(token)) return answer({ errcode: 40014, errmsg: `invalid access_token, ${hint()}` });
+		const body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+		if (Object.keys(body).join() !== 'msgid' || typeof body.msgid !== 'string') state.problems.push(`recall body ${raw.toString('utf8')}`);
+		const sentAt = state.msgids.get(String(body.msgid));
+		// unknown, already recalled or older than a day: refused as a bad parameter
+		if (sentAt === undefined || Date.now() - sentAt > 24 * 3_600_000) return answer({ errcode: 40035, errmsg: `invalid msgid, ${hint()}` });
+		state.msgids.delete(String(body.msgid));
+		state.recalled.push(String(body.msgid));
+		return answer({ errcode: 0, errmsg: 'ok' });
 	}
 
 	state.problems.push(`unknown path ${url.pathname}`);
@@ -133,7 +153,7 @@ afterAll(async () => {
 	await new Promise((resolve) => server.close(resolve));
 });
 beforeEach(() => {
-	Object.assign(state, { tokenFetches: 0, validTokens: new Set(), sent: [], problems: [], expireNext: false });
+	Object.assign(state, { tokenFetches: 0, validTokens: new Set(), sent: [], msgids: new Map(), recalled: [], problems: [], expireNext: false });
 });
 afterEach(() => {
 	expect(state.problems).toEqual([]);
@@ -256,6 +276,28 @@ describe('message/send', () => {
 		const outcome = await client({ baseUrl: await closedPort() }).send('zhangsan', message());
 
 		expect(outcome).toMatchObject({ ok: false, retryable: true, reason: expect.stringMatching(/^企业微信：无法连接服务器（ECONNREFUSED）$/) });
+	});
+});
+
+describe('message/recall (a notice settled: its card is taken back)', () => {
+	it('recalls a card it sent, with the same token, and a second recall is refused without retrying', async () => {
+		const wecom = client();
+		const sent = await wecom.send('zhangsan', message());
+		expect(sent.ok).toBe(true);
+		const msgid = sent.ok ? sent.providerMessageId! : '';
+		expect(await wecom.recall(msgid)).toEqual({ ok: true });
+		expect(state.recalled).toEqual([msgid]);
+		expect(state.tokenFetches).toBe(1);
+		const again = await wecom.recall(msgid);
+		expect(again).toMatchObject({ ok: false, retryable: false });
+	});
+
+	it('fetches a token again when WeCom revoked it early', async () => {
+		const wecom = client();
+		const sent = await wecom.send('zhangsan', message());
+		state.validTokens.clear();
+		expect(await wecom.recall(sent.ok ? sent.providerMessageId! : '')).toEqual({ ok: true });
+		expect(state.tokenFetches).toBe(2);
 	});
 });
 

@@ -1,6 +1,7 @@
 // WeCom (企业微信) application messages: one textcard to one member, sent as the office's self-built app.
 // 获取access_token https://developer.work.weixin.qq.com/document/path/91039
 // 发送应用消息 https://developer.work.weixin.qq.com/document/path/90236 (textcard, duplicate check, per-member limits)
+// 撤回应用消息 https://developer.work.weixin.qq.com/document/path/94867
 // 全局错误码 https://developer.work.weixin.qq.com/document/path/90313
 import { t } from '../../i18n/index.ts';
 import type { OutgoingMessage, SendOutcome } from './channel.ts';
@@ -31,6 +32,8 @@ export interface WeComClient {
 	 * reschedules it, where a newer message on the same topic replaces it (one card per clock, not a burst).
 	 */
 	send(toUserId: string, message: OutgoingMessage): Promise<SendOutcome>;
+	/** 撤回应用消息 (msgid from send; WeCom allows it within 24 hours of sending). */
+	recall(msgid: string): Promise<SendOutcome>;
 }
 
 /** 每应用对同一个成员不可超过30次/分钟，1000次/小时，超过部分会被丢弃不下发 (发送应用消息). */
@@ -93,7 +96,8 @@ export function textcardTitle(title: string): string {
 const listed = (list: unknown, userId: string) =>
 	typeof list === 'string' && list.toLowerCase().split('|').includes(userId.toLowerCase());
 
-type Reply = { ok: true; body: Record<string, unknown> } | { ok: false; failure: Failure };
+/** `unsent`: no token, so nothing reached WeCom. */
+type Reply = { ok: true; body: Record<string, unknown> } | { ok: false; failure: Failure; unsent?: true };
 
 export function createWeComClient(options: WeComOptions): WeComClient {
 	const {
@@ -173,12 +177,29 @@ export function createWeComClient(options: WeComOptions): WeComClient {
 		};
 	}
 
-	async function post(accessTokenValue: string, body: string): Promise<Reply> {
-		return call(`/cgi-bin/message/send?${new URLSearchParams({ access_token: accessTokenValue })}`, {
+	function post(path: string, accessTokenValue: string, body: string): Promise<Reply> {
+		return call(`${path}?${new URLSearchParams({ access_token: accessTokenValue })}`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json; charset=utf-8' },
 			body
 		});
+	}
+
+	/** One call with the app's token; a token WeCom revoked early is fetched again, once. */
+	async function postWithToken(path: string, body: string): Promise<Reply> {
+		let got = await tokens.get();
+		if ('failure' in got) return { ok: false, failure: got.failure, unsent: true };
+		let reply = await post(path, got.token, body);
+		if (reply.ok && TOKEN_ERRORS.has(Number(reply.body.errcode))) {
+			tokens.forget(got.token);
+			got = await tokens.get();
+			if ('failure' in got) return { ok: false, failure: got.failure };
+			reply = await post(path, got.token, body);
+			if (reply.ok && TOKEN_ERRORS.has(Number(reply.body.errcode))) {
+				return { ok: false, failure: { ok: false, retryable: true, reason: `企业微信：access_token 刚获取即失效（${String(reply.body.errcode)}）` } };
+			}
+		}
+		return reply;
 	}
 
 	return {
@@ -207,21 +228,9 @@ export function createWeComClient(options: WeComOptions): WeComClient {
 				duplicate_check_interval: 1_800
 			});
 
-			let got = await tokens.get();
-			if ('failure' in got) {
-				slot.release();
-				return got.failure;
-			}
-			let reply = await post(got.token, body);
-			if (reply.ok && TOKEN_ERRORS.has(Number(reply.body.errcode))) {
-				tokens.forget(got.token);
-				got = await tokens.get();
-				if ('failure' in got) return got.failure;
-				reply = await post(got.token, body);
-				if (reply.ok && TOKEN_ERRORS.has(Number(reply.body.errcode))) {
-					return { ok: false, retryable: true, reason: `企业微信：access_token 刚获取即失效（${String(reply.body.errcode)}）` };
-				}
-			}
+			const reply = await postWithToken('/cgi-bin/message/send', body);
+			// Not sent at all (no token): the slot goes back to the member's pace.
+			if (!reply.ok && reply.unsent) slot.release();
 			if (!reply.ok) return reply.failure;
 
 			const errcode = Number(reply.body.errcode);
@@ -235,6 +244,13 @@ export function createWeComClient(options: WeComOptions): WeComClient {
 			}
 			const msgid = reply.body.msgid;
 			return typeof msgid === 'string' && msgid ? { ok: true, providerMessageId: msgid } : { ok: true };
+		},
+
+		async recall(msgid) {
+			const reply = await postWithToken('/cgi-bin/message/recall', JSON.stringify({ msgid }));
+			if (!reply.ok) return reply.failure;
+			const errcode = Number(reply.body.errcode);
+			return errcode === 0 ? { ok: true } : failureFor(errcode);
 		}
 	};
 }

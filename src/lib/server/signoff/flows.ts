@@ -161,7 +161,7 @@ export async function voidSignoff(tx: Tx, ref: SignRef, reason: string, at: Date
 	const approvals = await tx`
 		update approvals set voided_at = ${at}, void_reason = ${reason}
 		where ${column} = ${ref.id} and voided_at is null returning id`;
-	await settleNotices(tx, subjectOf(ref), 'signoff', null, at);
+	await settleNotices(tx, { subject: subjectOf(ref), kind: 'signoff', url: null }, 'void', reason, at);
 	return { requests: requests.length, approvals: approvals.length };
 }
 
@@ -189,7 +189,7 @@ export async function review(
 	await tx`
 		insert into release_reviews (${subjectColumn(tx, s.ref.kind)}, version, version_hash, stage, reviewer_id, decision, reason, at)
 		values (${s.ref.id}, ${s.version}, ${s.hash}, 'confidentiality', ${by.personId}, ${input.decision}, ${reason || null}, ${now})`;
-	await settleNotices(tx, subjectOf(s.ref), 'alert', pageUrl(s.ref), now);
+	await settleNotices(tx, { subject: subjectOf(s.ref), kind: 'alert', url: pageUrl(s.ref) }, 'reviewed', by.name, now);
 	if (input.decision === 'passed') await issueRequests(tx, s, by.personId, now);
 	else await tellDrafter(tx, s, t('release.rejected_notice_title', { title: s.title }), t('release.rejected_in_review', { name: by.name, reason }), now);
 	return { decision: input.decision, reason };
@@ -241,7 +241,7 @@ export async function approve(tx: Tx, s: Signable, input: ApproveInput, by: Sign
 		insert into approvals (${column}, request_id, version, version_hash, covers, person_id, factor, passkey_id, device, ip, at)
 		values (${s.ref.id}, ${request.id}, ${s.version}, ${s.hash}, ${s.covers ? tx.json(s.covers) : null}, ${by.personId},
 			${factor.factor}, ${factor.passkeyId}, ${by.actor.userAgent}, ${by.actor.ip}, ${now})`;
-	await settleNotices(tx, subjectOf(s.ref), 'signoff', signUrl(s.ref, request.id), now);
+	await settleNotices(tx, { subject: subjectOf(s.ref), kind: 'signoff', url: signUrl(s.ref, request.id) }, 'approved', by.name, now);
 	const [pending] = await tx<{ n: number }[]>`
 		select count(*)::int as n from signoff_requests where ${column} = ${s.ref.id} and version_hash = ${s.hash} and status = 'open'`;
 	return { request, factor: factor.factor, complete: pending!.n === 0 };
@@ -253,6 +253,7 @@ export async function reject(tx: Tx, s: Signable, input: { requestId: string; re
 	if (!reason) throw new FieldError('reason', 'release.reason_required');
 	const request = await checkRequest(tx, s.ref, input.requestId, by.personId, now);
 	await tx`update signoff_requests set status = 'rejected', decided_by = ${by.personId}, decided_at = ${now}, reason = ${reason} where id = ${request.id}`;
+	await settleNotices(tx, { subject: subjectOf(s.ref), kind: 'signoff', url: signUrl(s.ref, request.id) }, 'rejected', `${by.name}：${reason}`, now);
 	await voidSignoff(tx, s.ref, t('release.void_rejected', { name: by.name }), now);
 	await tellDrafter(tx, s, t('release.rejected_notice_title', { title: s.title }), t('release.rejected_at_signoff', { name: by.name, reason }), now);
 	return request;
@@ -294,7 +295,7 @@ export async function lapse(tx: Tx, s: Signable, request: RequestRow, now: Date)
 	if (requestState(request, now) !== 'expired') return false;
 	const [first] = await tx`update signoff_requests set reason = ${t('release.lapsed_reason')} where id = ${request.id} and reason is null returning 1`;
 	if (!first) return false;
-	await settleNotices(tx, subjectOf(s.ref), 'signoff', signUrl(s.ref, request.id), now);
+	await settleNotices(tx, { subject: subjectOf(s.ref), kind: 'signoff', url: signUrl(s.ref, request.id) }, 'lapsed', null, now);
 	await tellDrafter(tx, s, t('release.lapsed_notice_title', { title: s.title }), t('release.lapsed_notice_body', { unit: request.unitName, seat: t(`release.seat.${request.seat}`) }), now);
 	return true;
 }

@@ -60,3 +60,37 @@ describe("a timeline line about another subject, read by someone who cannot see 
 		expect(await last(incidentA, 'clock.cancelled')).toMatchObject({ reason: '事件关闭：已按“应急预案”处置' });
 	});
 });
+
+describe('the order of a timeline', () => {
+	const kinds = async (id: string) => (await events(id)).filter((e) => e.kind.startsWith('test.')).map((e) => e.kind);
+
+	it('lists what happened first first, whatever order it was written in', async () => {
+		const subject = { type: 'incident' as const, id: incidentA };
+		await addEvent(sql, subject, 'test.later', null, {}, new Date('2030-03-01T10:05:00+08:00'));
+		// written afterwards, about something that happened three minutes before
+		await addEvent(sql, subject, 'test.earlier', null, {}, new Date('2030-03-01T10:02:00+08:00'));
+		expect(await kinds(incidentA)).toEqual(['test.earlier', 'test.later']);
+	});
+
+	it('keeps the order of writing for two lines in the same second', async () => {
+		const { incident } = await logMajorIncident(city.staffA, city.deptA.id, new Date(), new Date(), '同一秒的两条记录');
+		const subject = { type: 'incident' as const, id: incident.id };
+		const at = new Date('2030-03-01T11:00:07+08:00');
+		await addEvent(sql, subject, 'test.first', null, {}, at);
+		await addEvent(sql, subject, 'test.second', null, {}, at);
+		// a few milliseconds "earlier" is still the same second on the screen: the order of writing stands
+		await addEvent(sql, subject, 'test.third', null, {}, new Date(at.getTime() - 400));
+		expect(await kinds(incident.id)).toEqual(['test.first', 'test.second', 'test.third']);
+	});
+
+	it('puts 发布文件 entered as 14:05 after the 送审签 recorded at 14:05:37', async () => {
+		const { incident } = await logMajorIncident(city.staffA, city.deptA.id, new Date(), new Date(), '发布与送审签同一分钟');
+		const subject = { type: 'incident' as const, id: incident.id };
+		await addEvent(sql, subject, 'test.submitted', null, {}, new Date('2030-03-01T14:05:37+08:00'));
+		await addEvent(sql, subject, 'test.signed', null, {}, new Date('2030-03-01T14:05:52+08:00'));
+		// the time a person typed has no seconds: 14:05:00
+		await addEvent(sql, subject, 'test.published', null, {}, new Date('2030-03-01T14:05:00+08:00'));
+		await addEvent(sql, subject, 'test.next_minute', null, {}, new Date('2030-03-01T14:06:00+08:00'));
+		expect(await kinds(incident.id)).toEqual(['test.submitted', 'test.signed', 'test.published', 'test.next_minute']);
+	});
+});

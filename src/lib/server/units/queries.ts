@@ -107,3 +107,15 @@ export async function siblingNameTaken(db: Tx, parentId: string | null, name: st
 		) as taken`;
 	return row?.taken ?? false;
 }
+
+/**
+ * The mobile phones of `personIds` that a reader reaching `scopeRoot` may call: the same reach as the people list,
+ * so a number shown on a unit's page is one its reader could already look up.
+ */
+export async function phonesOf(db: Tx, personIds: string[], scopeRoot: string | null): Promise<Map<string, string>> {
+	if (!personIds.length) return new Map();
+	const rows = await db<{ id: string; phone: string }[]>`
+		select id, phone from people
+		where id = any(${personIds}::uuid[]) and phone is not null and active and ${inReach(db, 'unit_id', scopeRoot)}`;
+	return new Map(rows.map((r) => [r.id, r.phone]));
+}

@@ -1,12 +1,29 @@
 import type { PageServerLoad } from './$types';
+import { sql } from '$lib/server/db.ts';
 import { callerFor } from '$lib/server/trpc/caller.ts';
+import { phonesOf } from '$lib/server/units/queries.ts';
+import { scopeRoot } from '$lib/server/units/scope.ts';
 
 export const load: PageServerLoad = async (event) => {
 	const caller = callerFor(event);
+	// byId refuses a unit beyond the reader's reach; everything below is of this one unit
 	const unit = await caller.unit.byId({ id: event.params.id });
 	const [obligations, spokespersons] = await Promise.all([
 		unit.kind === 'government' || unit.kind === 'department' ? caller.obligation.ofUnit({ unitId: unit.id }) : null,
 		caller.conference.spokespersons({ unitId: unit.id })
 	]);
-	return { unit: { id: unit.id, name: unit.name }, obligations, spokespersons: spokespersons.flatMap((u) => u.people) };
+	const people = spokespersons.flatMap((u) => u.people);
+	const phones = await phonesOf(sql, people.map((p) => p.id), scopeRoot(event.locals.user!));
+	return {
+		unit: { id: unit.id, name: unit.name },
+		obligations,
+		spokespersons: people.map((p) => ({
+			id: p.id,
+			name: p.name,
+			isPrincipal: p.isPrincipal,
+			isSpokesperson: p.roles.includes('spokesperson'),
+			phone: phones.get(p.id) ?? null,
+			publicPhone: p.publicPhone
+		}))
+	};
 };

@@ -1,0 +1,84 @@
+// npm run bench:lighthouse — Lighthouse (mobile, its default) Accessibility and Best Practices on the screens a
+// duty officer goes through at three in the morning: sign-in, 工作台, the incident form and an incident's page.
+// Needs the production build (`npm run build`; BUILD_DIR for another one) and Debian's Chromium. Lighthouse is
+// not a dependency of the app: it runs through npx (LIGHTHOUSE for another version or a local binary).
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import postgres from 'postgres';
+import { ROOT, createDatabaseIfMissing, onShutdown } from '../scripts/lib/database.ts';
+import { findChromium } from '../scripts/lib/chromium.ts';
+import { freePort, startEmbeddedPostgres } from '../scripts/lib/embedded-pg.ts';
+import { run, serveApp, type AppServer } from '../scripts/lib/serve.ts';
+import { fireWrites, leadUnitId, mintSession } from '../tests/support/write-burst.ts';
+
+const LIGHTHOUSE = process.env.LIGHTHOUSE ?? 'lighthouse@12';
+const exec = promisify(execFile);
+
+interface Report {
+	categories: Record<'accessibility' | 'best-practices', { score: number; auditRefs: { id: string; weight: number }[] }>;
+	audits: Record<string, { score: number | null; title: string; scoreDisplayMode: string }>;
+}
+
+const chrome = await findChromium();
+if (!chrome) throw new Error('No Chromium: run `node scripts/ensure-chromium.ts`.');
+const pg = await startEmbeddedPostgres({ dir: resolve(ROOT, '.data', 'pg-bench-lighthouse'), fresh: true, quiet: true });
+let server: AppServer | null = null;
+const out = mkdtempSync(join(tmpdir(), 'huiying-lighthouse-'));
+onShutdown(async () => {
+	await server?.stop();
+	await pg.stop();
+});
+
+try {
+	await createDatabaseIfMissing(pg.url, 'bench_lighthouse');
+	const databaseUrl = pg.url.replace(/\/postgres$/, '/bench_lighthouse');
+	await run(process.execPath, [resolve(ROOT, 'scripts', 'demo-database.ts')], { ...process.env, DATABASE_URL: databaseUrl });
+	const cookie = await mintSession(databaseUrl, 'em-duty');
+	server = await serveApp({ databaseUrl, port: await freePort(), quiet: true, buildDir: process.env.BUILD_DIR });
+	// one incident of the duty officer's, for its page
+	const burst = await fireWrites({ url: server.url, cookie, leadUnitId: await leadUnitId(databaseUrl), count: 1, timeoutMs: 30_000 });
+	if (burst.statuses[0] !== 200) throw new Error(`could not log the incident (${burst.statuses.join()})`);
+	const db = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+	const [incident] = await db<{ id: string }[]>`select id from incidents order by created_at desc limit 1`;
+	await db.end();
+
+	const screens = [
+		{ name: '登录', path: '/login', signedIn: false },
+		{ name: '工作台', path: '/', signedIn: true },
+		{ name: '登记突发事件', path: '/incidents/new', signedIn: true },
+		{ name: '事件页', path: `/incidents/${incident!.id}`, signedIn: true }
+	];
+	const rows: string[] = [];
+	for (const screen of screens) {
+		const file = join(out, `${screen.path.replace(/\W+/g, '_') || 'home'}.json`);
+		const args = [
+			'--yes',
+			LIGHTHOUSE,
+			`${server.url}${screen.path}`,
+			'--only-categories=accessibility,best-practices',
+			'--output=json',
+			`--output-path=${file}`,
+			'--quiet',
+			'--chrome-flags=--headless=new --no-sandbox --disable-gpu',
+			...(screen.signedIn ? [`--extra-headers=${JSON.stringify({ Cookie: cookie })}`] : [])
+		];
+		await exec('npx', args, { env: { ...process.env, CHROME_PATH: chrome }, maxBuffer: 64 * 1024 * 1024, timeout: 180_000 });
+		const report = JSON.parse(readFileSync(file, 'utf8')) as Report;
+		const failing = (['accessibility', 'best-practices'] as const).flatMap((c) =>
+			report.categories[c].auditRefs
+				.filter((ref) => ref.weight > 0 && report.audits[ref.id]?.score !== null && (report.audits[ref.id]?.score ?? 1) < 1)
+				.map((ref) => ref.id)
+		);
+		const score = (c: keyof Report['categories']) => Math.round(report.categories[c].score * 100);
+		rows.push(`| ${screen.name} | \`${screen.path.replace(/[0-9a-f-]{36}/, ':id')}\` | ${score('accessibility')} | ${score('best-practices')} | ${failing.join(', ') || '—'} |`);
+		console.log(rows.at(-1));
+	}
+	console.log(['', '| screen | path | Accessibility | Best Practices | audits below full marks |', '| --- | --- | --- | --- | --- |', ...rows].join('\n'));
+} finally {
+	rmSync(out, { recursive: true, force: true });
+	await server?.stop();
+	await pg.stop();
+}

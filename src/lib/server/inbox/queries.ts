@@ -1,0 +1,68 @@
+// The inbox as a to-do list: open notices (their reason not yet passed) first, then the recently settled.
+import type { Urgency } from '../../clocks.ts';
+import type { SettledAs } from '../../inbox.ts';
+import type { Tx } from '../db.ts';
+
+export interface NoticeRow {
+	id: string;
+	kind: 'clock' | 'signoff' | 'alert';
+	clockId: string | null;
+	stepIndex: number | null;
+	urgency: Urgency;
+	title: string;
+	body: string;
+	url: string;
+	createdAt: Date;
+	readAt: Date | null;
+	acknowledgedAt: Date | null;
+	/** the clock's deadline while the notice is open: the countdown is live, not the one in the text */
+	dueAt: Date | null;
+	settledAt: Date | null;
+	settledAs: SettledAs | null;
+	settledNote: string | null;
+}
+
+/** How many of a person's settled notices stay in view below the open ones. */
+export const SETTLED_SHOWN = 30;
+
+export async function listNotices(db: Tx, personId: string, limit: number): Promise<NoticeRow[]> {
+	const open = await db<NoticeRow[]>`
+		select n.id, n.kind, n.clock_id, n.step_index, n.urgency, n.title, n.body, n.url, n.created_at, n.read_at,
+			n.acknowledged_at, c.due_at, n.settled_at, n.settled_as, n.settled_note
+		from notifications n left join clocks c on c.id = n.clock_id
+		where n.person_id = ${personId} and n.settled_at is null
+		order by n.created_at desc limit ${limit}`;
+	const settled = await db<NoticeRow[]>`
+		select n.id, n.kind, n.clock_id, n.step_index, n.urgency, n.title, n.body, n.url, n.created_at, n.read_at,
+			n.acknowledged_at, null::timestamptz as due_at, n.settled_at, n.settled_as, n.settled_note
+		from notifications n
+		where n.person_id = ${personId} and n.settled_at is not null
+		order by n.settled_at desc limit ${Math.min(limit, SETTLED_SHOWN)}`;
+	return [...open, ...settled];
+}
+
+/** The badge: notices still asking something of the person and not yet seen. */
+export async function countOpenUnread(db: Tx, personId: string): Promise<number> {
+	const [row] = await db<{ n: number }[]>`
+		select count(*)::int as n from notifications where person_id = ${personId} and read_at is null and settled_at is null`;
+	return row?.n ?? 0;
+}
+
+export interface GapRow {
+	id: string;
+	title: string;
+	body: string;
+	url: string;
+	createdAt: Date;
+}
+
+/**
+ * The office's open alerts that a clock's step could tell nobody (the unit lacks the person the ladder
+ * names): shown on its 工作台 until the clock ends.
+ */
+export async function listStaffingGaps(db: Tx, personId: string): Promise<GapRow[]> {
+	return db<GapRow[]>`
+		select id, title, body, url, created_at from notifications
+		where person_id = ${personId} and kind = 'alert' and clock_id is not null and settled_at is null
+		order by created_at desc limit 20`;
+}

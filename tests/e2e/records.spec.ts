@@ -1,0 +1,239 @@
+// The records a press officer reads on a phone in the field: a document names its two version codes, a
+// submitted release or document says whom it waits for (and never 尚未提交审签 beside 保密审查中), the 全过程记录
+// lists 送审签 before the 发布文件 entered for the same minute, the incident's 发布与发布会 box shows the conference
+// held and offers a 续报 once the authoritative release is out, and a unit's page has a way back and its
+// spokespersons' phones. SHOTS_DIR=/some/dir also saves each screen at 390 and 360 px, light and dark.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import postgres from 'postgres';
+import { freePort } from '../../scripts/lib/embedded-pg.ts';
+import { serveApp, type AppServer } from '../../scripts/lib/serve.ts';
+import { cleanupsAfterEach, logIncident, ownDemoDatabase, signInApi } from './push-support.ts';
+import { DEMO_PASSWORD, ready, signIn } from './support.ts';
+
+const cleanups = cleanupsAfterEach();
+// A database of its own: the vice-mayor signs with his password here, so no passkey of another test may be on him.
+const database = ownDemoDatabase('huiying_records');
+// Saving screenshots on a shared machine takes its time.
+test.beforeEach(() => test.setTimeout(process.env.SHOTS_DIR ? 300_000 : 90_000));
+
+async function startServer(): Promise<{ server: AppServer; db: ReturnType<typeof postgres> }> {
+	const server = await serveApp({ databaseUrl: database.url, port: await freePort(), buildDir: process.env.E2E_BUILD_DIR, quiet: true, env: { SHUTDOWN_TIMEOUT: '1' } });
+	cleanups.push(() => server.stop());
+	const db = postgres(database.url, { max: 1, onnotice: () => {} });
+	cleanups.push(() => db.end({ timeout: 1 }));
+	await db`delete from passkeys where person_id = (select id from people where username = 'vicemayor')`;
+	return { server, db };
+}
+
+/** A tRPC call from a terminal signed in as someone. */
+function caller(server: AppServer, api: APIRequestContext) {
+	return async <T>(procedure: string, input: unknown): Promise<T> => {
+		const res = await api.post(`${server.url}/api/trpc/${procedure}`, { data: input, headers: { origin: server.url, 'content-type': 'application/json' } });
+		expect(res.status(), `${procedure}: ${await res.text()}`).toBe(200);
+		return ((await res.json()) as { result: { data: T } }).result.data;
+	};
+}
+async function query<T>(server: AppServer, api: APIRequestContext, procedure: string, input: unknown): Promise<T> {
+	const res = await api.get(`${server.url}/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`);
+	expect(res.status(), procedure).toBe(200);
+	return ((await res.json()) as { result: { data: T } }).result.data;
+}
+
+/** The current minute, as a person enters a time: no seconds. */
+const thisMinute = () => new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
+
+/**
+ * With SHOTS_DIR set, the screen as it stands at 390 and 360 px, light and dark, and `part` of it on its own (the
+ * tab bar covers part of a full-page shot); the test's own settings return after.
+ */
+async function shoot(page: Page, name: string, part?: Locator) {
+	const dir = process.env.SHOTS_DIR;
+	if (!dir) return;
+	mkdirSync(dir, { recursive: true });
+	for (const scheme of ['light', 'dark'] as const) {
+		await page.emulateMedia({ colorScheme: scheme });
+		for (const size of [
+			{ width: 390, height: 844 },
+			{ width: 360, height: 780 }
+		]) {
+			await page.setViewportSize(size);
+			await page.screenshot({ path: join(dir, `${name}-${size.width}-${scheme}.png`), fullPage: true });
+			if (part) await part.screenshot({ path: join(dir, `${name}-part-${size.width}-${scheme}.png`) });
+		}
+	}
+	await page.emulateMedia({ colorScheme: 'light' });
+	await page.setViewportSize({ width: 390, height: 844 });
+}
+
+test('a document names its two versions, confirms 送审签 without a contradiction, and records 送审签 before its publication', async ({ page }) => {
+	const { server } = await startServer();
+	const press = caller(server, await signInApi(cleanups, server, 'em-press'));
+	const title = `江城市防汛应急预案-${randomUUID().slice(0, 6)}`;
+	const created = await press<{ id: string }>('document.create', {
+		clientKey: randomUUID(),
+		title,
+		body: '第一条　为做好防汛应急工作，制定本预案。',
+		disclosure: 'proactive',
+		planInterpreter: '赵磊',
+		planApproach: '文字解读与图解同步发布'
+	});
+	await press('document.attachMaterial', { id: created.id, kind: 'text', title: '《江城市防汛应急预案》解读', body: '看点一：分级响应。' });
+
+	await signIn(page, 'em-press', DEMO_PASSWORD, server.url);
+	await page.goto(`${server.url}/documents/${created.id}`);
+	await ready(page);
+	// ---- two codes, each named for what it covers, and one line that tells them apart
+	await expect(page.getByTestId('document-code')).toHaveText(/^正文版本 [0-9A-F]{4}$/);
+	await expect(page.getByTestId('document-bundle-code')).toHaveText(/^签发版本（正文\+解读）[0-9A-F]{4}$/);
+	await expect(page.getByTestId('document-codes-hint')).toContainText('领导签发的就是它');
+	await expect(page.getByText('整体版本')).toHaveCount(0);
+	await expect(page.getByRole('region', { name: '审签记录' })).toContainText('尚未提交审签');
+
+	// ---- 送审签: the confirmation names the reviewer; nothing says it was not submitted
+	await page.getByRole('button', { name: '送审签（文件与解读材料一并）' }).tap();
+	await expect(page.getByTestId('document-status')).toHaveText('保密审查中');
+	await expect(page.getByTestId('signoff-waiting')).toHaveText('已提交审签，等待赵磊保密审查');
+	await expect(page.getByText('尚未提交审签')).toHaveCount(0);
+	await shoot(page, 'document-submitted', page.getByRole('main').locator('header'));
+
+	// ---- reviewed and signed; published "at this minute", as the form offers it, with no seconds
+	const spokesApi = await signInApi(cleanups, server, 'em-spokes');
+	const seen = await query<{ version: number; bundleHash: string }>(server, spokesApi, 'document.byId', { id: created.id });
+	await caller(server, spokesApi)('document.review', { id: created.id, version: seen.version, versionHash: seen.bundleHash, decision: 'passed' });
+	const leaderApi = await signInApi(cleanups, server, 'vicemayor');
+	const forLeader = await query<{ can: { sign: string[] } }>(server, leaderApi, 'document.byId', { id: created.id });
+	await page.reload();
+	await ready(page);
+	await expect(page.getByTestId('signoff-waiting')).toHaveText('已提交审签，等待刘志远签发');
+	await caller(server, leaderApi)('document.approve', {
+		id: created.id,
+		requestId: forLeader.can.sign[0],
+		versionHash: seen.bundleHash,
+		proof: { kind: 'password', password: DEMO_PASSWORD }
+	});
+	await press('document.publish', { id: created.id, publishedAt: thisMinute(), url: null, withMaterials: true });
+
+	await page.reload();
+	await ready(page);
+	await expect(page.getByTestId('document-status')).toHaveText('已发布');
+	await expect(page.getByTestId('signoff-waiting')).toHaveCount(0);
+	// ---- the record in the order it happened: 发布文件 (entered to the minute) last
+	const lines = await page.getByRole('region', { name: '全过程记录' }).locator('li .what').allTextContents();
+	const at = (pattern: RegExp) => lines.findIndex((line) => pattern.test(line));
+	const steps = [
+		new RegExp(`^起草文件“${title}”（正文版本 [0-9A-F]{4}）$`),
+		/^添加文字解读“《江城市防汛应急预案》解读”（材料版本 [0-9A-F]{4}）$/,
+		/^文件与 1 份解读材料一并送审签（签发版本 [0-9A-F]{4}）$/,
+		/^保密审查通过/,
+		/^签发版本 [0-9A-F]{4}$/,
+		/^发布文件（签发版本 [0-9A-F]{4}）$/
+	].map(at);
+	expect(steps.every((i) => i >= 0), lines.join('\n')).toBe(true);
+	expect(steps, lines.join('\n')).toEqual([...steps].sort((a, b) => a - b));
+	await shoot(page, 'document-published');
+});
+
+test('a release says whom it waits for after 提交审签, and the incident box shows the held conference and offers a 续报', async ({ page }) => {
+	const { server } = await startServer();
+	const incident = await logIncident(cleanups, server, `化工园区储罐泄漏-${randomUUID().slice(0, 6)}`);
+	const pressApi = await signInApi(cleanups, server, 'em-press');
+	const press = caller(server, pressApi);
+	const release = await press<{ id: string }>('release.create', {
+		clientKey: randomUUID(),
+		kind: 'authoritative',
+		incidentId: incident.id,
+		title: '关于化工园区储罐泄漏的情况通报',
+		body: '泄漏已于当日控制，周边监测数据正常。',
+		channels: ['gov_website']
+	});
+
+	await signIn(page, 'em-press', DEMO_PASSWORD, server.url);
+	await page.goto(`${server.url}/incidents/${incident.id}`);
+	await ready(page);
+	const box = page.getByRole('region', { name: '发布与发布会' });
+	await expect(box.getByRole('link', { name: '起草权威信息' })).toBeVisible();
+
+	// ---- the release: 提交审签, then the confirmation, never 尚未提交审签 beside 保密审查中
+	await page.goto(`${server.url}/releases/${release.id}`);
+	await ready(page);
+	await expect(page.getByRole('region', { name: '审签记录' })).toContainText('尚未提交审签');
+	await page.getByRole('button', { name: '提交审签' }).tap();
+	await expect(page.getByTestId('release-status')).toHaveText('保密审查中');
+	await expect(page.getByTestId('signoff-waiting')).toHaveText('已提交审签，等待赵磊保密审查');
+	await expect(page.getByRole('button', { name: '提交审签' })).toHaveCount(0);
+	await expect(page.getByText('尚未提交审签')).toHaveCount(0);
+	await expect(page.getByRole('region', { name: '审签记录' })).toContainText('已送保密审查');
+	await shoot(page, 'release-submitted', page.getByTestId('signoff-waiting'));
+
+	// ---- reviewed, signed and published from terminals; a press conference held on the incident
+	await caller(server, await signInApi(cleanups, server, 'em-spokes'))('release.review', { id: release.id, version: 1, decision: 'passed' });
+	await page.reload();
+	await ready(page);
+	await expect(page.getByTestId('release-status')).toHaveText('待签发');
+	await expect(page.getByTestId('signoff-waiting')).toHaveText('已提交审签，等待刘志远签发');
+	const leaderApi = await signInApi(cleanups, server, 'vicemayor');
+	const forLeader = await query<{ hash: string; can: { sign: string[] } }>(server, leaderApi, 'release.byId', { id: release.id });
+	await caller(server, leaderApi)('release.approve', {
+		id: release.id,
+		requestId: forLeader.can.sign[0],
+		versionHash: forLeader.hash,
+		proof: { kind: 'password', password: DEMO_PASSWORD }
+	});
+	await press('release.publish', { id: release.id, publications: [{ channel: 'gov_website', url: null, publishedAt: new Date().toISOString() }] });
+	const conference = await press<{ id: string }>('conference.create', {
+		kind: 'press_conference',
+		title: '化工园区储罐泄漏事件新闻发布会',
+		incidentId: incident.id,
+		plannedAt: new Date().toISOString(),
+		place: '市政府新闻发布厅'
+	});
+	const heldAt = new Date();
+	await press('conference.markHeld', { id: conference.id, heldAt: heldAt.toISOString() });
+
+	// ---- the incident's box: the release published, the conference held with its time, a 续报 offered instead
+	await page.goto(`${server.url}/incidents/${incident.id}`);
+	await ready(page);
+	await expect(box.getByRole('link', { name: /关于化工园区储罐泄漏的情况通报/ })).toContainText('已发布');
+	const held = box.getByTestId('incident-conference');
+	await expect(held).toHaveCount(1);
+	await expect(held).toContainText('已召开');
+	await expect(held).toContainText('新闻发布会：化工园区储罐泄漏事件新闻发布会');
+	await expect(held).toContainText(/\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} 召开 · 江城市应急管理局/);
+	await expect(held.getByRole('link')).toHaveAttribute('href', `/conferences/${conference.id}`);
+	await expect(box.getByTestId('authoritative-published')).toContainText('权威信息已于');
+	await expect(box.getByRole('link', { name: '起草权威信息' })).toHaveCount(0);
+	await expect(box.getByRole('link', { name: '起草续报' })).toHaveAttribute('href', `/releases/new?incident=${incident.id}&kind=follow_up`);
+	await shoot(page, 'incident', box);
+});
+
+test('a unit’s page leads back where the person came from and dials its spokespersons', async ({ page }) => {
+	const { server } = await startServer();
+	await signIn(page, 'em-press', DEMO_PASSWORD, server.url);
+	await ready(page);
+	await page.getByRole('link', { name: '所在单位：江城市应急管理局' }).tap();
+	await expect(page).toHaveURL(/\/units\/[0-9a-f-]{36}$/);
+	await ready(page);
+	await expect(page.getByRole('heading', { level: 1, name: '江城市应急管理局' })).toBeVisible();
+
+	// ---- the spokesperson, and the principal as the first spokesperson, each one tap from a call
+	const people = page.getByRole('region', { name: '新闻发言人' });
+	await expect(people.getByRole('link', { name: '赵磊 手机号 13900000006' })).toHaveAttribute('href', 'tel:13900000006');
+	await expect(people.getByTestId('unit-spokesperson').filter({ hasText: '周涛' })).toContainText('第一新闻发言人');
+	await shoot(page, 'unit');
+
+	// ---- back: a 44 px target to 工作台, where the person came from
+	const back = page.getByTestId('unit-back');
+	await expect(back).toHaveText('← 工作台');
+	expect((await back.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+	await back.tap();
+	await expect(page).toHaveURL(`${server.url}/`);
+
+	// ---- opened directly (a shared link), it still leads somewhere: 工作台
+	await page.goBack();
+	await page.reload();
+	await ready(page);
+	await expect(page.getByTestId('unit-back')).toHaveAttribute('href', '/');
+});
