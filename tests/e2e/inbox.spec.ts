@@ -2,12 +2,11 @@
 // the badge and offers nothing to answer. Seen on a phone by the bureau's press officer (a clock's notice, settled
 // when the incident is closed) and by the vice-mayor (a sign-off request, settled when he declines it).
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext } from '@playwright/test';
 import { freePort } from '../../scripts/lib/embedded-pg.ts';
 import { serveApp, type AppServer } from '../../scripts/lib/serve.ts';
 import { cleanupsAfterEach, logIncident, ownDemoDatabase, releaseAwaitingSignoff, signInApi } from './push-support.ts';
-import { DEMO_PASSWORD, ready, signIn } from './support.ts';
+import { DEMO_PASSWORD, ready, shootPhone, signIn } from './support.ts';
 
 const cleanups = cleanupsAfterEach();
 // A database of its own: notices in the shared one would show in others' inboxes.
@@ -30,21 +29,6 @@ async function call<T>(api: APIRequestContext, server: AppServer, procedure: str
 	return ((await res.json()) as { result: { data: T } }).result.data;
 }
 
-/** The inbox at both phone widths, light and dark, for a person to look at. */
-async function screenshots(page: Page, name: string) {
-	mkdirSync(SHOTS, { recursive: true });
-	for (const width of [390, 360]) {
-		for (const colorScheme of ['light', 'dark'] as const) {
-			await page.setViewportSize({ width, height: 844 });
-			await page.emulateMedia({ colorScheme });
-			await page.screenshot({ path: `${SHOTS}/${name}-${width}-${colorScheme}.png`, fullPage: true });
-			expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at ${width}`).toBeLessThanOrEqual(width);
-		}
-	}
-	await page.setViewportSize({ width: 390, height: 844 });
-	await page.emulateMedia({ colorScheme: 'light' });
-}
-
 test('a clock notice asks until the incident is closed, then shows what settled it and leaves the badge', async ({ page }) => {
 	const server = await ownServer();
 	const title = `化工园区爆燃-${randomUUID().slice(0, 8)}`;
@@ -63,7 +47,7 @@ test('a clock notice asks until the incident is closed, then shows what settled 
 	// live countdown and 收到 while it asks
 	await expect(card.getByRole('timer')).toContainText(/剩余 \d+小时\d+分/);
 	await expect(card.getByRole('button', { name: '收到' })).toBeVisible();
-	await screenshots(page, 'press-open');
+	await shootPhone(page, SHOTS, 'press-open', { fullPage: true, wide: true });
 
 	const count = await open.getByRole('article').filter({ hasText: title }).count();
 	await call(press, server, 'incident.close', { id: incident.id, note: '经核实为误报' });
@@ -77,7 +61,7 @@ test('a clock notice asks until the incident is closed, then shows what settled 
 	await expect(settled.first().getByRole('timer')).toHaveCount(0);
 	await expect(open.getByRole('article').filter({ hasText: title })).toHaveCount(0);
 	expect(await call<number>(press, server, 'inbox.unreadCount')).toBe(before - count);
-	await screenshots(page, 'press-done');
+	await shootPhone(page, SHOTS, 'press-done', { fullPage: true, wide: true });
 });
 
 test('a sign-off request leaves the vice-mayor’s to-do list when he declines it, saying so', async ({ page }) => {
@@ -102,5 +86,5 @@ test('a sign-off request leaves the vice-mayor’s to-do list when he declines i
 	await expect(settled).toHaveCount(1, { timeout: 15_000 });
 	await expect(settled).toContainText('已驳回（刘志远：数据来源需注明）');
 	await expect(page.getByTestId('inbox-open').getByRole('article').filter({ hasText: title })).toHaveCount(0);
-	await screenshots(page, 'vicemayor-done');
+	await shootPhone(page, SHOTS, 'vicemayor-done', { fullPage: true, wide: true });
 });

@@ -259,32 +259,37 @@ async function axeFaults(page: Page, label: string, colorScheme: 'light' | 'dark
 		.flatMap((v) => v.nodes.map((n) => `${label} · ${v.id}（${v.impact}）· ${n.target.join(' ')} · ${n.failureSummary?.split('\n').slice(1).join(' ').trim() || v.help}`));
 }
 
+// A role's screens in a few parts, each a test of its own: the parts run side by side and each has its own time.
+const PARTS = 3;
+
 for (const { role, login, screens } of ROLES) {
-	// One visit a screen for both checks: the page loads are most of the time this takes.
-	test(`${role}：每个主要页面在 390 与 360 px 手机上不横向溢出、点按目标不小于 44 px，浅色与深色主题下 axe 无严重问题`, async ({ browser, baseURL }) => {
-		test.setTimeout(120_000);
-		const list = screens(await seededData(baseURL!));
-		const page = await signedIn(browser, login);
-		const offenders: string[] = [];
-		const faults: string[] = [];
-		for (const screen of list) {
-			await open(page, screen);
-			for (const phone of PHONES) {
-				await page.setViewportSize(phone);
-				await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-				offenders.push(...(await measure(page, `${screen.name} ${screen.path} @${phone.width}`)));
+	for (let part = 0; part < PARTS; part++) {
+		// One visit a screen for both checks: the page loads are most of the time this takes.
+		test(`${role}（${part + 1}/${PARTS}）：每个主要页面在 390 与 360 px 手机上不横向溢出、点按目标不小于 44 px，浅色与深色主题下 axe 无严重问题`, async ({ browser, baseURL }) => {
+			test.setTimeout(150_000);
+			const list = screens(await seededData(baseURL!)).filter((_, i) => i % PARTS === part);
+			const page = await signedIn(browser, login);
+			const offenders: string[] = [];
+			const faults: string[] = [];
+			for (const screen of list) {
+				await open(page, screen);
+				for (const phone of PHONES) {
+					await page.setViewportSize(phone);
+					await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+					offenders.push(...(await measure(page, `${screen.name} ${screen.path} @${phone.width}`)));
+				}
+				await page.setViewportSize(PHONE);
+				for (const colorScheme of ['light', 'dark'] as const) {
+					await page.emulateMedia({ colorScheme });
+					faults.push(...(await axeFaults(page, `${screen.name} ${screen.path} ${colorScheme === 'light' ? '浅色' : '深色'}`, colorScheme)));
+				}
+				await page.emulateMedia({ colorScheme: 'light' });
 			}
-			await page.setViewportSize(PHONE);
-			for (const colorScheme of ['light', 'dark'] as const) {
-				await page.emulateMedia({ colorScheme });
-				faults.push(...(await axeFaults(page, `${screen.name} ${screen.path} ${colorScheme === 'light' ? '浅色' : '深色'}`, colorScheme)));
-			}
-			await page.emulateMedia({ colorScheme: 'light' });
-		}
-		await page.context().close();
-		expect.soft(offenders, '横向溢出或小于 44 px 的点按目标').toEqual([]);
-		expect(faults, 'axe：严重（serious）或致命（critical）的无障碍问题').toEqual([]);
-	});
+			await page.context().close();
+			expect.soft(offenders, '横向溢出或小于 44 px 的点按目标').toEqual([]);
+			expect(faults, 'axe：严重（serious）或致命（critical）的无障碍问题').toEqual([]);
+		});
+	}
 }
 
 test('政务公开办管理员在手机上从「我的」两步进入每个管理页面', async ({ browser }) => {

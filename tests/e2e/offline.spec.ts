@@ -1,9 +1,7 @@
 // Losing the connection: screens already opened still show, others say so in Chinese.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import type { AppServer } from '../../scripts/lib/serve.ts';
-import { DEMO_PASSWORD, keptPages, ready, signIn, startOwnServer, waitForServiceWorkerControl } from './support.ts';
+import { DEMO_PASSWORD, keptPages, ready, shootPhone, signIn, startOwnServer, waitForServiceWorkerControl } from './support.ts';
 
 // Going offline means stopping the server, so the test runs one of its own.
 test.setTimeout(60_000);
@@ -38,21 +36,6 @@ test('the app shell stays on screen without the server, and new screens say they
 	await expect(page.getByRole('heading', { name: '当前无法连接' })).toBeVisible();
 	await expect(page.getByRole('button', { name: '重试' })).toBeVisible();
 });
-
-/** Set SHOTS_DIR to keep screenshots of a screen at 390 and 360 px, light and dark, for a designer's look. */
-async function shoot(page: Page, name: string): Promise<void> {
-	const dir = process.env.SHOTS_DIR;
-	if (!dir) return;
-	mkdirSync(dir, { recursive: true });
-	for (const width of [390, 360])
-		for (const colorScheme of ['light', 'dark'] as const) {
-			await page.setViewportSize({ width, height: 844 });
-			await page.emulateMedia({ colorScheme });
-			await page.screenshot({ path: join(dir, `${name}-${width}-${colorScheme}.png`) });
-		}
-	await page.setViewportSize({ width: 390, height: 844 });
-	await page.emulateMedia({ colorScheme: 'light' });
-}
 
 /** The line a screen shows over data kept from earlier, with the time it was fetched (China time). */
 const staleLine = (page: Page) => page.getByRole('status').filter({ hasText: /离线，显示的是 (\d{1,2}月\d{1,2}日 )?\d{2}:\d{2} 的数据/ });
@@ -92,7 +75,7 @@ test('offline, the tab bar opens visited screens with their last data and others
 	await expect(staleLine(page)).toBeVisible();
 	// The time the data was fetched: the minute the screens were opened, not the phone's clock now.
 	await expect(staleLine(page)).toContainText(fetchedAt);
-	await shoot(page, 'stale-incidents');
+	await shootPhone(page, process.env.SHOTS_DIR, 'stale-incidents');
 
 	await nav.getByRole('link', { name: '工作台' }).tap();
 	await expect(page.getByRole('heading', { level: 1 })).toContainText('陈静');
@@ -111,7 +94,7 @@ test('offline, the tab bar opens visited screens with their last data and others
 	await expect(page.getByRole('link', { name: '返回工作台' })).toBeVisible();
 	await expect(nav.getByRole('link', { name: '工作台' })).toBeVisible();
 	await expect(page.locator('body')).not.toContainText(english);
-	await shoot(page, 'offline-page');
+	await shootPhone(page, process.env.SHOTS_DIR, 'offline-page');
 
 	// The connection returns: the screen on show loads by itself, no tap needed.
 	const back = await startOwnServer({ port });
@@ -169,7 +152,7 @@ test('an error page is in Chinese, keeps the tab bar and leads home', async ({ p
 	await expect(page.getByText('错误代码 404')).toBeVisible();
 	await expect(page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '工作台' })).toBeVisible();
 	await expect(page.locator('body')).not.toContainText(english);
-	await shoot(page, 'error-404');
+	await shootPhone(page, process.env.SHOTS_DIR, 'error-404');
 	await page.getByRole('link', { name: '返回工作台' }).tap();
 	await expect(page.getByRole('heading', { level: 1 })).toContainText('陈静');
 
@@ -198,6 +181,6 @@ test.describe('without a service worker', () => {
 		await expect(page.getByText('错误代码 500')).toBeVisible();
 		await expect(page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '工作台' })).toBeVisible();
 		await expect(page.locator('body')).not.toContainText(english);
-		await shoot(page, 'error-500');
+		await shootPhone(page, process.env.SHOTS_DIR, 'error-500');
 	});
 });

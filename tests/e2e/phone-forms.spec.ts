@@ -1,22 +1,7 @@
 // The forms a phone fills in the field: the time of an incident is a tap (刚才, 30分钟前, 1小时前) and the
 // choices of a policy document are tiles that are real radios and checkboxes and look chosen.
 import { expect, test, type Page } from '@playwright/test';
-import { cst, DEMO_PASSWORD, ready, signIn } from './support.ts';
-
-/** Screens for a person to look at, at 390 and 360 px, light and dark, when E2E_SHOTS_DIR is set. */
-async function shoot(page: Page, name: string) {
-	const dir = process.env.E2E_SHOTS_DIR;
-	if (!dir) return;
-	for (const width of [390, 360]) {
-		for (const colorScheme of ['light', 'dark'] as const) {
-			await page.setViewportSize({ width, height: width === 390 ? 844 : 780 });
-			await page.emulateMedia({ colorScheme });
-			await page.screenshot({ path: `${dir}/${name}-${width}-${colorScheme}.png` });
-		}
-	}
-	await page.setViewportSize({ width: 390, height: 844 });
-	await page.emulateMedia({ colorScheme: 'light' });
-}
+import { cst, DEMO_PASSWORD, ready, shootPhone, signIn } from './support.ts';
 
 const MINUTE = 60_000;
 
@@ -45,7 +30,7 @@ test('an incident logged as 30分钟前 is recorded as having occurred 30 minute
 	// The clocks count from then: the 5-hour deadline is 4½ hours away.
 	await expect(page.getByRole('region', { name: '提交后将启动的时限' })).toContainText(`发布权威信息：${cst(new Date(shownAt + 5 * 3_600_000))} 前`);
 	await page.getByRole('radio', { name: '30分钟前' }).scrollIntoViewIfNeeded();
-	await shoot(page, 'incident-time-choices');
+	await shootPhone(page, process.env.E2E_SHOTS_DIR, 'incident-time-choices');
 
 	await page.getByRole('button', { name: '提交并启动时限' }).click();
 	await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
@@ -66,7 +51,7 @@ test('其他时间 opens the picker with the time chosen so far, and a kept draf
 	await expect(picker).toHaveValue(hourAgo.slice(0, 16));
 	await picker.fill('2026-01-02T08:30');
 	await expect(page.locator('#occurred-words')).toContainText('记为 2026年1月2日 08:30');
-	await shoot(page, 'incident-time-other');
+	await shootPhone(page, process.env.E2E_SHOTS_DIR, 'incident-time-other');
 
 	// A draft keeps the time itself, not "1 hour before whenever it is read".
 	await page.getByLabel('标题').fill(`草稿时间 ${Date.now().toString(36)}`);
@@ -94,7 +79,7 @@ test('the document form offers its choices as tiles that are checked radios and 
 	await expect(page.getByLabel('不予公开的理由')).toBeVisible();
 	await disclosure.getByRole('radio', { name: '主动公开' }).check();
 	await disclosure.scrollIntoViewIfNeeded();
-	await shoot(page, 'document-form-disclosure');
+	await shootPhone(page, process.env.E2E_SHOTS_DIR, 'document-form-disclosure');
 
 	const plan = page.getByRole('radiogroup', { name: '解读安排' });
 	await expect(plan.getByRole('radio', { name: '制定解读方案' })).toBeChecked();
@@ -108,7 +93,7 @@ test('the document form offers its choices as tiles that are checked radios and 
 	await page.getByRole('button', { name: '添加', exact: true }).click();
 	await expect(page.getByRole('checkbox', { name: '社区公告栏' })).toBeChecked();
 	await page.getByRole('checkbox', { name: '新闻发布会', exact: true }).scrollIntoViewIfNeeded();
-	await shoot(page, 'document-form-channels');
+	await shootPhone(page, process.env.E2E_SHOTS_DIR, 'document-form-channels');
 
 	await plan.getByRole('radio', { name: '免于解读' }).check();
 	await expect(page.getByLabel('免于解读的理由')).toBeVisible();

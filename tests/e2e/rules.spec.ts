@@ -1,22 +1,7 @@
 // 时限规则 on a phone: one compact card per rule, the deadlines a press office is held to first, each ladder
 // folded into one line, every source named as its notice is titled.
 import { expect, test, type Page } from '@playwright/test';
-import { DEMO_PASSWORD, ready, signIn } from './support.ts';
-
-/** Screens for a person to look at, at 390 and 360 px, light and dark, when E2E_SHOTS_DIR is set. */
-async function shoot(page: Page, name: string, fullPage = false) {
-	const dir = process.env.E2E_SHOTS_DIR;
-	if (!dir) return;
-	for (const width of [390, 360]) {
-		for (const colorScheme of ['light', 'dark'] as const) {
-			await page.setViewportSize({ width, height: width === 390 ? 844 : 780 });
-			await page.emulateMedia({ colorScheme });
-			await page.screenshot({ path: `${dir}/${name}-${width}-${colorScheme}.png`, fullPage });
-		}
-	}
-	await page.setViewportSize({ width: 390, height: 844 });
-	await page.emulateMedia({ colorScheme: 'light' });
-}
+import { DEMO_PASSWORD, ready, shootPhone, signIn } from './support.ts';
 
 test('the rules page leads with the 5-hour rule, folds every ladder and names each source', async ({ page }) => {
 	await signIn(page, 'admin', DEMO_PASSWORD);
@@ -45,7 +30,7 @@ test('the rules page leads with the 5-hour rule, folds every ladder and names ea
 	const height = await page.evaluate(() => document.documentElement.scrollHeight);
 	console.log(`rules page height at 390 px: ${height}`);
 	expect(height).toBeLessThan(3000);
-	await shoot(page, 'rules-top');
+	await shootPhone(page, process.env.E2E_SHOTS_DIR, 'rules-top');
 
 	// A ladder opens into its steps, in words.
 	const ladder = cards.nth(0).locator('details').first();
@@ -57,7 +42,7 @@ test('the rules page leads with the 5-hour rule, folds every ladder and names ea
 	);
 	await expect(ladder.getByRole('listitem').nth(5)).toHaveText('超时 1小时 · 特急 · 同时提醒主要负责人、政务公开办、上级政务公开办');
 	await ladder.scrollIntoViewIfNeeded();
-	await shoot(page, 'rules-card-open');
+	await shootPhone(page, process.env.E2E_SHOTS_DIR, 'rules-card-open');
 });
 
 test('an office admin still edits a rule, and its card says what was saved', async ({ page }) => {

@@ -2,22 +2,9 @@
 // stays on the phone for them: it is never sent as, nor shown to, the next person, and goes out as its author,
 // once, when they sign in again; then they are told, with a link to the record.
 import { expect, test, type Page } from '@playwright/test';
-import { DEMO_PASSWORD, ready, signIn } from './support.ts';
+import { DEMO_PASSWORD, ready, shootPhone, signIn } from './support.ts';
 
 const SHOTS = '/tmp/shots-outbox';
-
-/** The same screen at 390 and 360 px, light and dark, for a person to look at. */
-async function shoot(page: Page, name: string) {
-	for (const width of [390, 360]) {
-		for (const colorScheme of ['light', 'dark'] as const) {
-			await page.setViewportSize({ width, height: 844 });
-			await page.emulateMedia({ colorScheme });
-			await page.screenshot({ path: `${SHOTS}/${name}-${width}-${colorScheme}.png` });
-		}
-	}
-	await page.setViewportSize({ width: 390, height: 844 });
-	await page.emulateMedia({ colorScheme: 'light' });
-}
 
 async function signOutFrom(page: Page) {
 	await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '我的' }).tap();
@@ -53,7 +40,7 @@ test('a waiting entry stays with the person who typed it and is sent as them, on
 	await signOutFrom(page);
 	const warning = page.getByRole('dialog', { name: '退出登录？' });
 	await expect(warning).toContainText('还有 1 条待发送的记录，退出后将保留，您再次登录时自动发送');
-	await shoot(page, 'signout-warning');
+	await shootPhone(page, SHOTS, 'signout-warning');
 	await warning.getByRole('button', { name: '仍然退出' }).click();
 	await expect(page).toHaveURL(/\/login$/);
 	await page.unroute('**/api/trpc/incident.create**');
@@ -81,7 +68,7 @@ test('a waiting entry stays with the person who typed it and is sent as them, on
 	await expect(notice).toBeVisible({ timeout: 15_000 });
 	expect(creates.slice(triedAsDuty)).toHaveLength(1);
 	expect(creates.at(-1)?.owner, 'sent naming its author').toBeTruthy();
-	await shoot(page, 'sent-notice');
+	await shootPhone(page, SHOTS, 'sent-notice');
 
 	await notice.getByRole('link', { name: title }).tap();
 	await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();

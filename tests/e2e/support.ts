@@ -1,4 +1,6 @@
 // Shared steps for the end-to-end tests: signing in, the service worker, app servers a test owns.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, type Page } from '@playwright/test';
 import { readE2eState } from '../../scripts/lib/e2e-state.ts';
 import { freePort } from '../../scripts/lib/embedded-pg.ts';
@@ -83,4 +85,23 @@ export function keptPages(page: Page): Promise<string[]> {
 		}
 		return paths;
 	});
+}
+
+/**
+ * A screen at 390 and 360 px, light and dark, saved in `dir` for a person to look at (nothing when `dir` is unset);
+ * `wide`: also checks nothing is wider than the phone. Leaves the page at 390 × 844, light.
+ */
+export async function shootPhone(page: Page, dir: string | undefined, name: string, opts: { fullPage?: boolean; wide?: boolean } = {}): Promise<void> {
+	if (!dir) return;
+	mkdirSync(dir, { recursive: true });
+	for (const width of [390, 360]) {
+		for (const colorScheme of ['light', 'dark'] as const) {
+			await page.setViewportSize({ width, height: width === 390 ? 844 : 780 });
+			await page.emulateMedia({ colorScheme });
+			await page.screenshot({ path: join(dir, `${name}-${width}-${colorScheme}.png`), fullPage: opts.fullPage ?? false });
+			if (opts.wide) expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at ${width}`).toBeLessThanOrEqual(width);
+		}
+	}
+	await page.setViewportSize({ width: 390, height: 844 });
+	await page.emulateMedia({ colorScheme: 'light' });
 }
