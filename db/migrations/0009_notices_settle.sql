@@ -25,5 +25,7 @@ where n.kind = 'signoff' and n.settled_at is null and r.status <> 'open' and n.u
 update notifications set settled_at = acknowledged_at, settled_as = 'reviewed'
 where kind = 'alert' and settled_at is null and acknowledged_at is not null;
 
--- The badge and the list ask for a person's open notices first.
+-- Settling finds a clock's notices, or a subject's; the badge and the list ask for a person's open notices first.
+create index notifications_clock on notifications (clock_id, step_index) where clock_id is not null;
+create index notifications_subject on notifications (subject, subject_id, kind) where subject_id is not null;
 create index notifications_person_open on notifications (person_id, created_at desc) where settled_at is null;

@@ -33,8 +33,12 @@ export async function withdrawNotices(data: WithdrawData, senders: Senders, now:
 		select d.id::text, d.channel, d.provider_message_id, d.sent_at, d.recipient_id,
 			n.title, n.url, n.settled_as, n.settled_note, n.settled_at
 		from notifications n
-		join deliveries d on d.recipient_id = n.person_id and d.channel <> 'inbox'
-			and (d.notification_id = n.id or (n.clock_id is not null and d.clock_id = n.clock_id and d.step_index = n.step_index))
+		-- a notice's own deliveries (keyed by it), or its clock step's (keyed by clock, step and person): each by its index
+		join lateral (
+			select * from deliveries where notification_id = n.id and clock_id is null
+			union all
+			select * from deliveries where n.clock_id is not null and clock_id = n.clock_id and step_index = n.step_index and recipient_id = n.person_id
+		) d on d.channel <> 'inbox'
 		where n.id = any(${data.notificationIds}::uuid[]) and n.settled_at is not null
 			and d.withdrawn_at is null and d.sent_at is not null and d.status <> 'failed'
 		order by d.id`;
