@@ -15,7 +15,8 @@ export default defineConfig({
 	retries: process.env.CI ? 1 : 0,
 	// Two cores: the browser, the app and PostgreSQL share them.
 	workers: 2,
-	reporter: 'list',
+	// The JSON report gives each test's time, to see where the suite's minutes go.
+	reporter: [['list'], ['json', { outputFile: 'test-results/e2e-report.json' }]],
 	timeout: 30_000,
 	expect: { timeout: 10_000 },
 	use: {

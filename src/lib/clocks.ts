@@ -14,8 +14,13 @@ export type IncidentCategory = (typeof INCIDENT_CATEGORIES)[number];
 export const INCIDENT_LEVELS = [1, 2, 3, 4] as const;
 export type IncidentLevel = (typeof INCIDENT_LEVELS)[number];
 
-/** Levels I and II are "major": they start the 5-hour and 24-hour clocks. */
-export const isMajor = (level: number) => level <= 2;
+/**
+ * Levels I and II are "major": they start the 5-hour and 24-hour clocks. The server reads this off the rules (the
+ * levels the authoritative-release rule applies to: server/clocks/rules.ts majorLevels); the screens, which only
+ * label a level with it, read this copy, and server/clocks/rules.spec.ts fails when the two part.
+ */
+export const MAJOR_LEVELS: readonly IncidentLevel[] = [1, 2];
+export const isMajor = (level: number) => (MAJOR_LEVELS as readonly number[]).includes(level);
 
 /** A running clock is open; so is a breached one: the chase goes on past the deadline. */
 export const isOpen = (status: ClockStatus) => status === 'running' || status === 'breached';
@@ -38,16 +43,5 @@ export function hoursMinutes(ms: number): { h: number; m: number } {
 	return { h: Math.floor(minutes / 60), m: minutes % 60 };
 }
 
-/** Where a clock's subject is shown. */
-export function subjectHref(subject: string, id: string): string | undefined {
-	switch (subject) {
-		case 'incident':
-			return `/incidents/${id}`;
-		case 'document':
-			return `/documents/${id}`;
-		case 'opinion_item':
-			return `/opinions/${id}`;
-		default:
-			return undefined;
-	}
-}
+/** Where a clock's subject is shown: the subjects registry says. */
+export { subjectHref } from './subjects.ts';

@@ -70,7 +70,7 @@ test('a sign-off request leaves the vice-mayor’s to-do list when he declines i
 	const incident = await logIncident(cleanups, server, `化工园区爆燃-${randomUUID().slice(0, 8)}`);
 	const release = await releaseAwaitingSignoff(cleanups, server, { kind: 'authoritative', incidentId: incident.id, title });
 	const vicemayor = await signInApi(cleanups, server, 'vicemayor');
-	const [request] = (await call<{ href: string; title: string }[]>(vicemayor, server, 'release.mySignoffs')).filter((q) => q.title === title);
+	const [request] = (await call<{ href: string; title: string }[]>(vicemayor, server, 'signoff.mine')).filter((q) => q.title === title);
 	const requestId = request!.href.split('/').pop()!;
 
 	await signIn(page, 'vicemayor', DEMO_PASSWORD, server.url);
@@ -81,7 +81,7 @@ test('a sign-off request leaves the vice-mayor’s to-do list when he declines i
 	// a sign-off is answered on its own screen: no 收到 here
 	await expect(card.getByRole('button', { name: '收到' })).toHaveCount(0);
 
-	await call(vicemayor, server, 'release.reject', { id: release.id, requestId, reason: '数据来源需注明' });
+	await call(vicemayor, server, 'signoff.reject', { kind: 'release', id: release.id, requestId, reason: '数据来源需注明' });
 	const settled = page.getByTestId('inbox-done').getByRole('article').filter({ hasText: title });
 	await expect(settled).toHaveCount(1, { timeout: 15_000 });
 	await expect(settled).toContainText('已驳回（刘志远：数据来源需注明）');

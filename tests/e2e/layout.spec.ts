@@ -64,11 +64,11 @@ async function approvedRelease(press: Api, spokes: Api, leader: Api, incidentId:
 		channels: ['gov_website', 'gov_weibo']
 	});
 	await call(press, 'release.submit', { id: r.id });
-	await call(spokes, 'release.review', { id: r.id, version: 1, decision: 'passed' });
+	await call(spokes, 'signoff.review', { kind: 'release', id: r.id, version: 1, decision: 'passed' });
 	const seen = await query<{ can: { sign: string[] }; requests: { id: string; versionHash: string }[] }>(leader, 'release.byId', { id: r.id });
 	const requestId = seen.can.sign[0]!;
 	const versionHash = seen.requests.find((q) => q.id === requestId)!.versionHash;
-	await call(leader, 'release.approve', { id: r.id, requestId, versionHash, proof: { kind: 'password', password: DEMO_PASSWORD } });
+	await call(leader, 'signoff.approve', { kind: 'release', id: r.id, requestId, versionHash, proof: { kind: 'password', password: DEMO_PASSWORD } });
 	return r.id;
 }
 

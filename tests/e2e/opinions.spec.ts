@@ -34,7 +34,7 @@ function cstShown(d: Date): string {
 
 test('a rumour captured offline with a screenshot is sent when the signal returns, assessed as major, clarified within 48 hours', async ({ browser, context, page }) => {
 	test.setTimeout(150_000);
-	const server: AppServer = await serveApp({ databaseUrl: database.url, port: await freePort(), quiet: true, env: { SHUTDOWN_TIMEOUT: '1' } });
+	const server: AppServer = await serveApp({ databaseUrl: database.url, port: await freePort(), buildDir: process.env.E2E_BUILD_DIR, quiet: true, env: { SHUTDOWN_TIMEOUT: '1' } });
 	cleanups.push(() => server.stop());
 	const db = postgres(database.url, { max: 1, onnotice: () => {} });
 	cleanups.push(() => db.end({ timeout: 1 }));
@@ -182,7 +182,7 @@ test('a rumour captured offline with a screenshot is sent when the signal return
 
 test('a screenshot the server refuses holds its entry in the outbox with everything typed; without it the entry is sent', async ({ context, page }) => {
 	test.setTimeout(90_000);
-	const server: AppServer = await serveApp({ databaseUrl: database.url, port: await freePort(), quiet: true, env: { SHUTDOWN_TIMEOUT: '1' } });
+	const server: AppServer = await serveApp({ databaseUrl: database.url, port: await freePort(), buildDir: process.env.E2E_BUILD_DIR, quiet: true, env: { SHUTDOWN_TIMEOUT: '1' } });
 	cleanups.push(() => server.stop());
 	const db = postgres(database.url, { max: 1, onnotice: () => {} });
 	cleanups.push(() => db.end({ timeout: 1 }));

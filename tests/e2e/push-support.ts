@@ -237,7 +237,7 @@ export async function releaseAwaitingSignoff(
 	});
 	await call(press, 'release.submit', { id: release.id });
 	const reviewer = await signInApi(cleanups, server, 'em-spokes');
-	expect(await call(reviewer, 'release.review', { id: release.id, version: 1, decision: 'passed' })).toMatchObject({ status: 'awaiting_signoff' });
+	expect(await call(reviewer, 'signoff.review', { kind: 'release', id: release.id, version: 1, decision: 'passed' })).toMatchObject({ status: 'awaiting_signoff' });
 	return { id: release.id };
 }
 

@@ -102,13 +102,14 @@ test('a document names its two versions, confirms 送审签 without a contradict
 	// ---- reviewed and signed; published "at this minute", as the form offers it, with no seconds
 	const spokesApi = await signInApi(cleanups, server, 'em-spokes');
 	const seen = await query<{ version: number; bundleHash: string }>(server, spokesApi, 'document.byId', { id: created.id });
-	await caller(server, spokesApi)('document.review', { id: created.id, version: seen.version, versionHash: seen.bundleHash, decision: 'passed' });
+	await caller(server, spokesApi)('signoff.review', { kind: 'document', id: created.id, version: seen.version, versionHash: seen.bundleHash, decision: 'passed' });
 	const leaderApi = await signInApi(cleanups, server, 'vicemayor');
 	const forLeader = await query<{ can: { sign: string[] } }>(server, leaderApi, 'document.byId', { id: created.id });
 	await page.reload();
 	await ready(page);
 	await expect(page.getByTestId('signoff-waiting')).toHaveText('已提交审签，等待刘志远签发');
-	await caller(server, leaderApi)('document.approve', {
+	await caller(server, leaderApi)('signoff.approve', {
+		kind: 'document',
 		id: created.id,
 		requestId: forLeader.can.sign[0],
 		versionHash: seen.bundleHash,
@@ -169,14 +170,15 @@ test('a release says whom it waits for after 提交审签, and the incident box 
 	await shoot(page, 'release-submitted', page.getByTestId('signoff-waiting'));
 
 	// ---- reviewed, signed and published from terminals; a press conference held on the incident
-	await caller(server, await signInApi(cleanups, server, 'em-spokes'))('release.review', { id: release.id, version: 1, decision: 'passed' });
+	await caller(server, await signInApi(cleanups, server, 'em-spokes'))('signoff.review', { kind: 'release', id: release.id, version: 1, decision: 'passed' });
 	await page.reload();
 	await ready(page);
 	await expect(page.getByTestId('release-status')).toHaveText('待签发');
 	await expect(page.getByTestId('signoff-waiting')).toHaveText('已提交审签，等待刘志远签发');
 	const leaderApi = await signInApi(cleanups, server, 'vicemayor');
 	const forLeader = await query<{ hash: string; can: { sign: string[] } }>(server, leaderApi, 'release.byId', { id: release.id });
-	await caller(server, leaderApi)('release.approve', {
+	await caller(server, leaderApi)('signoff.approve', {
+		kind: 'release',
 		id: release.id,
 		requestId: forLeader.can.sign[0],
 		versionHash: forLeader.hash,

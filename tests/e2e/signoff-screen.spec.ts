@@ -201,7 +201,7 @@ test.describe('on a 360 px phone', () => {
 		const byId = await spokes.get(`${server.url}/api/trpc/document.byId?input=${encodeURIComponent(JSON.stringify({ id: created.id }))}`);
 		expect(byId.status(), 'document.byId').toBe(200);
 		const seen = ((await byId.json()) as { result: { data: { bundleHash: string } } }).result.data;
-		await call(spokes, 'document.review', { id: created.id, version: sent.version, versionHash: seen.bundleHash, decision: 'passed' });
+		await call(spokes, 'signoff.review', { kind: 'document', id: created.id, version: sent.version, versionHash: seen.bundleHash, decision: 'passed' });
 
 		await signIn(page, 'vicemayor', DEMO_PASSWORD, server.url);
 		await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '发布' }).tap();

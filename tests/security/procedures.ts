@@ -98,6 +98,13 @@ const releaseRef = (w: World) => ({ id: w.b.release.id, requestId: w.b.releaseRe
 const releaseRefFromA = (w: World) => ({ id: w.a.release.id, requestId: w.b.releaseRequest.id });
 const documentRef = (w: World) => ({ id: w.b.document.id, requestId: w.b.documentRequest.id });
 const documentRefFromA = (w: World) => ({ id: w.a.document.id, requestId: w.b.documentRequest.id });
+/** B's request, of B's release and of B's document, and each named under A's thing of the same kind. */
+const signoffTargets = (w: World, extra: Record<string, unknown>): Target[] => [
+	{ label: "B's release request", input: { kind: 'release', ...releaseRef(w), ...extra }, expect: refuse() },
+	{ pairing: true, label: "B's request under A's release", input: { kind: 'release', ...releaseRefFromA(w), ...extra }, expect: refuse() },
+	{ label: "B's document request", input: { kind: 'document', ...documentRef(w), ...extra }, expect: refuse() },
+	{ pairing: true, label: "B's request under A's document", input: { kind: 'document', ...documentRefFromA(w), ...extra }, expect: refuse() }
+];
 const ladder = [{ anchor: 'start', offsetMinutes: 0, tiers: ['lead_unit_press'], urgency: 'normal', ackWithinMinutes: null }];
 
 export const procedures: Record<string, Entry> = {
@@ -135,6 +142,10 @@ export const procedures: Record<string, Entry> = {
 				{ persona: 'districtAdmin', label: 'its district government made an office', input: { id: w.units.district.id, ...unitFields(w, { name: w.units.district.name, kind: 'office' }) }, expect: refuse('kind', 'parentId') }
 			];
 		}
+	},
+	'unit.phones': {
+		gate: 'authed',
+		targets: (w) => [{ label: "B's people", input: { personIds: [w.people.staffB.id, w.people.leaderB.id, w.people.spokesB.id, w.people.dutyB.id] }, expect: absent }]
 	},
 	'unit.setActive': { gate: admins, targets: (w) => [{ label: "B's unit", input: { id: w.units.deptB.id, active: false }, expect: refuse() }] },
 
@@ -261,6 +272,11 @@ export const procedures: Record<string, Entry> = {
 	'expert.setActive': { gate: 'office', targets: (w) => [{ label: 'an expert', input: { id: w.expert.id, active: false }, expect: { global: 'one list for the organisation' } }] },
 
 	'clock.mine': { gate: 'authed', targets: one('open clocks', undefined, absent) },
+	'clock.deliveries': {
+		gate: 'authed',
+		targets: (w) => [{ label: "B's clocks", input: { clockIds: [w.b.clock.id, w.secrets["B's 24-hour clock"], w.secrets["B's breached clock"]] }, expect: absent }]
+	},
+	'clock.toAcknowledge': { gate: 'authed', targets: (w) => [{ label: "B's clock", input: { clockIds: [w.b.clock.id] }, expect: absent }] },
 	'clock.acknowledge': {
 		gate: 'authed',
 		targets: (w) => [
@@ -284,6 +300,7 @@ export const procedures: Record<string, Entry> = {
 	'inbox.markRead': { gate: 'authed', targets: (w) => [{ label: "B's notices", input: { ids: w.b.notices }, expect: { noop: true } }] },
 
 	'rule.list': { gate: 'office', targets: one('the rules', undefined, { global: 'rules apply to every unit' }) },
+	'rule.active': { gate: 'authed', targets: one('the incident rules in force', { subject: 'incident' }, { global: 'rules apply to every unit' }) },
 	'rule.update': {
 		gate: 'topOffice',
 		targets: (w) => [{ label: 'the 5-hour rule', input: { key: w.rule.key, name: '改写', durationValue: 48, active: false, ladder }, expect: { global: 'rules apply to every unit' } }]
@@ -342,36 +359,6 @@ export const procedures: Record<string, Entry> = {
 	},
 	'release.update': { gate: drafters, targets: (w) => [{ label: "B's release", input: { id: release(w), baseVersion: 1, title: `${MARK}改写`, body: '改写' }, expect: refuse() }] },
 	'release.submit': { gate: drafters, targets: (w) => [{ label: "B's release", input: { id: release(w) }, expect: refuse() }] },
-	'release.review': { gate: 'authed', targets: (w) => [{ label: "B's release", input: { id: release(w), version: 1, decision: 'passed' }, expect: refuse() }] },
-	'release.stepUp': {
-		gate: 'authed',
-		targets: (w) => [
-			{ label: "B's request", input: releaseRef(w), expect: refuse() },
-			{ pairing: true, label: "B's request under A's release", input: releaseRefFromA(w), expect: refuse() }
-		]
-	},
-	'release.approve': {
-		gate: 'authed',
-		targets: (w) => [
-			{ label: "B's request", input: { ...releaseRef(w), versionHash: w.b.releaseRequest.versionHash, proof: PASSWORD_PROOF(w) }, expect: refuse() },
-			{ pairing: true, label: "B's request under A's release", input: { ...releaseRefFromA(w), versionHash: w.b.releaseRequest.versionHash, proof: PASSWORD_PROOF(w) }, expect: refuse() }
-		]
-	},
-	'release.reject': {
-		gate: 'authed',
-		targets: (w) => [
-			{ label: "B's request", input: { ...releaseRef(w), reason: '不同意' }, expect: refuse() },
-			{ pairing: true, label: "B's request under A's release", input: { ...releaseRefFromA(w), reason: '不同意' }, expect: refuse() }
-		]
-	},
-	'release.flag': {
-		gate: 'authed',
-		targets: (w) => [
-			{ label: "B's request", input: { ...releaseRef(w), note: '有疑问' }, expect: refuse() },
-			{ pairing: true, label: "B's request under A's release", input: { ...releaseRefFromA(w), note: '有疑问' }, expect: refuse() }
-		]
-	},
-	'release.renew': { gate: drafters, targets: (w) => [{ label: "B's release", input: { id: release(w) }, expect: refuse() }] },
 	'release.withdraw': { gate: drafters, targets: (w) => [{ label: "B's release", input: { id: release(w), reason: '撤回' }, expect: refuse() }] },
 	'release.publish': {
 		gate: drafters,
@@ -393,10 +380,36 @@ export const procedures: Record<string, Entry> = {
 		]
 	},
 	'release.list': { gate: 'authed', targets: one('every release', { status: null, incidentId: null, conferenceId: null, limit: 500 }, absent) },
-	'release.mySignoffs': { gate: 'authed', targets: one('requests awaiting me', undefined, absent) },
-	'release.chain': { gate: 'authed', targets: (w) => [{ label: "B's review chain", input: { unitId: w.units.deptB.id }, expect: refuse() }] },
-	'release.chains': { gate: 'office', targets: one("every chain in reach", undefined, absent) },
-	'release.setChain': {
+
+	// Sign-off, for each kind of thing signed: B's release and B's document, and B's request named under A's.
+	'signoff.review': {
+		gate: 'authed',
+		targets: (w) => [
+			{ label: "B's release", input: { kind: 'release', id: release(w), version: 1, decision: 'passed' }, expect: refuse() },
+			{ label: "B's document", input: { kind: 'document', id: w.b.document.id, version: 1, versionHash: w.b.bundleHash, decision: 'passed' }, expect: refuse() }
+		]
+	},
+	'signoff.stepUp': { gate: 'authed', targets: (w) => signoffTargets(w, {}) },
+	'signoff.approve': {
+		gate: 'authed',
+		targets: (w) => [
+			...signoffTargets(w, { versionHash: w.b.releaseRequest.versionHash, proof: PASSWORD_PROOF(w) }).filter((x) => (x.input as { kind: string }).kind === 'release'),
+			...signoffTargets(w, { versionHash: w.b.documentRequest.versionHash, proof: PASSWORD_PROOF(w) }).filter((x) => (x.input as { kind: string }).kind === 'document')
+		]
+	},
+	'signoff.reject': { gate: 'authed', targets: (w) => signoffTargets(w, { reason: '不同意' }) },
+	'signoff.flag': { gate: 'authed', targets: (w) => signoffTargets(w, { note: '有疑问' }) },
+	'signoff.renew': {
+		gate: drafters,
+		targets: (w) => [
+			{ label: "B's release", input: { kind: 'release', id: release(w) }, expect: refuse() },
+			{ label: "B's document", input: { kind: 'document', id: w.b.document.id }, expect: refuse() }
+		]
+	},
+	'signoff.mine': { gate: 'authed', targets: one('requests awaiting me', undefined, absent) },
+	'signoff.chain': { gate: 'authed', targets: (w) => [{ label: "B's review chain", input: { unitId: w.units.deptB.id }, expect: refuse() }] },
+	'signoff.chains': { gate: 'office', targets: one("every chain in reach", undefined, absent) },
+	'signoff.setChain': {
 		gate: 'office',
 		targets: (w) => [
 			{
@@ -442,39 +455,6 @@ export const procedures: Record<string, Entry> = {
 		]
 	},
 	'document.submit': { gate: drafters, targets: (w) => [{ label: "B's document", input: { id: w.b.document.id }, expect: refuse() }] },
-	'document.review': {
-		gate: 'authed',
-		targets: (w) => [{ label: "B's document", input: { id: w.b.document.id, version: 1, versionHash: w.b.bundleHash, decision: 'passed' }, expect: refuse() }]
-	},
-	'document.stepUp': {
-		gate: 'authed',
-		targets: (w) => [
-			{ label: "B's request", input: documentRef(w), expect: refuse() },
-			{ pairing: true, label: "B's request under A's document", input: documentRefFromA(w), expect: refuse() }
-		]
-	},
-	'document.approve': {
-		gate: 'authed',
-		targets: (w) => [
-			{ label: "B's request", input: { ...documentRef(w), versionHash: w.b.documentRequest.versionHash, proof: PASSWORD_PROOF(w) }, expect: refuse() },
-			{ pairing: true, label: "B's request under A's document", input: { ...documentRefFromA(w), versionHash: w.b.documentRequest.versionHash, proof: PASSWORD_PROOF(w) }, expect: refuse() }
-		]
-	},
-	'document.reject': {
-		gate: 'authed',
-		targets: (w) => [
-			{ label: "B's request", input: { ...documentRef(w), reason: '不同意' }, expect: refuse() },
-			{ pairing: true, label: "B's request under A's document", input: { ...documentRefFromA(w), reason: '不同意' }, expect: refuse() }
-		]
-	},
-	'document.flag': {
-		gate: 'authed',
-		targets: (w) => [
-			{ label: "B's request", input: { ...documentRef(w), note: '有疑问' }, expect: refuse() },
-			{ pairing: true, label: "B's request under A's document", input: { ...documentRefFromA(w), note: '有疑问' }, expect: refuse() }
-		]
-	},
-	'document.renew': { gate: drafters, targets: (w) => [{ label: "B's document", input: { id: w.b.document.id }, expect: refuse() }] },
 	'document.publish': {
 		gate: drafters,
 		targets: (w) => [{ label: "B's document", input: { id: w.b.document.id, publishedAt: fromNow(0), url: null, withMaterials: true }, expect: refuse() }]

@@ -7,6 +7,7 @@ import type { filesZh } from './zh-CN/files.ts';
 import type { opinionsZh } from './zh-CN/opinions.ts';
 import type { passkeysZh } from './zh-CN/passkeys.ts';
 import type { releasesZh } from './zh-CN/releases.ts';
+import type { signoffZh } from './zh-CN/signoff.ts';
 
 export type MessageKey =
 	| keyof typeof zhCN
@@ -17,7 +18,8 @@ export type MessageKey =
 	| keyof typeof filesZh
 	| keyof typeof opinionsZh
 	| keyof typeof passkeysZh
-	| keyof typeof releasesZh;
+	| keyof typeof releasesZh
+	| keyof typeof signoffZh;
 
 const messages: Record<string, string> = { ...zhCN };
 
@@ -34,8 +36,4 @@ export function addMessages(section: Readonly<Record<string, string>>): void {
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
 	const text: string = messages[key] ?? key;
 	return params ? text.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m)) : text;
-}
-
-export function hasMessage(key: string): key is MessageKey {
-	return key in messages;
 }

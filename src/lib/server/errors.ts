@@ -9,6 +9,7 @@ import '../i18n/zh-CN/files.ts';
 import '../i18n/zh-CN/opinions.ts';
 import '../i18n/zh-CN/passkeys.ts';
 import '../i18n/zh-CN/releases.ts';
+import '../i18n/zh-CN/signoff.ts';
 
 /** A rejected input: which field, and why, in the interface language. */
 export class FieldError extends TRPCError {

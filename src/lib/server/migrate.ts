@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type postgres from 'postgres';
-import { rescheduleWarned } from './calendar/flows.ts';
 import { seedCalendar } from './calendar/seed.ts';
+import { rescheduleClocks } from './clocks/changes.ts';
 
 export interface MigrationFile {
 	name: string;
@@ -36,7 +36,7 @@ async function seedCalendarOnce(conn: postgres.ReservedSql<Record<string, unknow
 	await conn.unsafe('begin');
 	try {
 		const years = await seedCalendar(conn);
-		if (years.length) await rescheduleWarned(conn, years);
+		if (years.length) await rescheduleClocks(conn, years, null, new Date(), { replan: false });
 		await conn.unsafe('commit');
 	} catch (e) {
 		await conn.unsafe('rollback');

@@ -1,5 +1,6 @@
 import { invalidate } from '$app/navigation';
 import { navigating } from '$app/state';
+import { isSubjectType, SUBJECTS } from '$lib/subjects.ts';
 import { trpc } from '$lib/trpc.ts';
 
 const DEBOUNCE_MS = 250;
@@ -35,8 +36,14 @@ class Live {
 			onStarted: () => (this.connected = true),
 			onData: (change) => {
 				if (change.kind === 'inbox') this.#refresh(['app:inbox']);
-				// app:<subject> (app:opinion_item, app:document…) for the screens of other kinds of subject
-				else this.#refresh(['app:incident', 'app:incidents', 'app:clocks', `app:${change.subject}`]);
+				// The subject's own page, and an incident's page, list and clocks: anything can show on those.
+				else
+					this.#refresh([
+						SUBJECTS.incident.dependency,
+						'app:incidents',
+						'app:clocks',
+						...(isSubjectType(change.subject) ? [SUBJECTS[change.subject].dependency] : [])
+					]);
 			},
 			onError: () => (this.connected = false),
 			onConnectionStateChange: (state) => (this.connected = state.state === 'pending')

@@ -1,13 +1,13 @@
 import { redirect } from '@sveltejs/kit';
 import type { LayoutServerLoad } from './$types';
-import { sql } from '$lib/server/db.ts';
-import { countOpenUnread } from '$lib/server/inbox/queries.ts';
+import { callerFor } from '$lib/server/trpc/caller.ts';
 
-export const load: LayoutServerLoad = async ({ locals, url, depends }) => {
+export const load: LayoutServerLoad = async (event) => {
+	const { locals, url } = event;
 	if (!locals.user) {
 		const back = url.pathname === '/' ? '' : `?redirectTo=${encodeURIComponent(url.pathname + url.search)}`;
 		redirect(303, `/login${back}`);
 	}
-	depends('app:inbox');
-	return { user: locals.user, unread: await countOpenUnread(sql, locals.user.id) };
+	event.depends('app:inbox');
+	return { user: locals.user, unread: await callerFor(event).inbox.unreadCount() };
 };

@@ -18,7 +18,7 @@ export const load: PageServerLoad = async (event) => {
 		caller.clock.mine(),
 		office ? caller.obligation.shortfalls() : null,
 		caller.opinion.awaitingCount(),
-		caller.release.mySignoffs(),
+		caller.signoff.mine(),
 		// steps that reached nobody: the office must fill the gap (clocks/flows.ts reportNobody)
 		office ? caller.inbox.gaps() : []
 	]);

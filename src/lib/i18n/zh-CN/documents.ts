@@ -43,6 +43,7 @@ export const documentsZh = {
 	'document.withheld_reason': '「{field}」必须填写：不予公开须说明法定理由',
 	'document.closed': '文件已发布或已废止，不能再修改；如需修改请另起修订文件',
 	'document.edited_meanwhile': '在您编辑期间，文件已被他人保存为新版本。您的修改仍在下方，请对照后再保存。',
+	'document.theirs': '他人保存的最新版本',
 	'document.void_edited': '文件已修改（正文版本 {code}），原签发失效',
 	'document.void_material': '解读材料“{title}”已修改，原签发失效',
 	'document.expert_required': '「{field}」必须选择：专家访谈须从专家库中选择专家',

@@ -1,13 +1,13 @@
 import { z } from 'zod';
+import type { SubjectType } from '../../subjects.ts';
 import { toIso } from '../../time.ts';
 import { audit } from '../audit/log.ts';
-import type { SubjectType } from '../clocks/queries.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
-import { notVisible, readerOf, visibleSubjects } from '../subjects.ts';
+import { notVisible, visibleSubjects } from '../subjects.ts';
 import { text } from '../trpc/fields.ts';
 import { officeProcedure, router } from '../trpc/init.ts';
-import { inReach, scopeRoot } from '../units/scope.ts';
+import { inReach } from '../units/scope.ts';
 
 interface BreachRow {
 	id: string;
@@ -30,7 +30,7 @@ interface BreachRow {
 export const breachRouter = router({
 	/** Every missed deadline in reach, newest first, with who was responsible and what was decided. */
 	list: officeProcedure.query(async ({ ctx }) => {
-		const scope = scopeRoot(ctx.user);
+		const scope = ctx.actor.scope;
 		const rows = await sql<BreachRow[]>`
 			select b.id, b.clock_id, b.unit_id, u.name as unit_name, c.rule_name, c.subject, c.subject_id,
 				coalesce(subject_title(c.subject, c.subject_id), '') as subject_title, b.due_at, b.breached_at, c.satisfied_at, c.status,
@@ -46,7 +46,7 @@ export const breachRouter = router({
 			order by b.breached_at desc
 			limit 200`;
 		// The breach is the unit's; its subject may still be out of sight (a withheld document the unit interprets).
-		const canSee = await visibleSubjects(sql, rows.map((b) => ({ type: b.subject, id: b.subjectId })), readerOf(ctx.user));
+		const canSee = await visibleSubjects(sql, rows.map((b) => ({ type: b.subject, id: b.subjectId })), ctx.actor);
 		return rows.map((b) => ({
 			...b,
 			...(canSee({ type: b.subject, id: b.subjectId }) ? {} : { subjectId: null, subjectTitle: notVisible() }),
@@ -61,14 +61,14 @@ export const breachRouter = router({
 		.input(z.object({ breachId: z.uuid(), kind: z.enum(['notice_of_criticism', 'summons']), note: text(2000, { min: 1, lines: true }) }))
 		.mutation(async ({ ctx, input }) =>
 			sql.begin(async (tx) => {
-				const scope = scopeRoot(ctx.user);
+				const scope = ctx.actor.scope;
 				const [breach] = await tx<{ id: string }[]>`
 					select id from breaches
 					where id = ${input.breachId} and ${inReach(tx, 'unit_id', scope)}`;
 				if (!breach) throw notFound();
 				const [action] = await tx<{ id: string }[]>`
 					insert into accountability_actions (breach_id, kind, note, decided_by)
-					values (${input.breachId}, ${input.kind}, ${input.note}, ${ctx.user.id})
+					values (${input.breachId}, ${input.kind}, ${input.note}, ${ctx.actor.personId})
 					returning id`;
 				await audit(tx, ctx.actor, { action: `breach.${input.kind}`, entity: 'breach', entityId: input.breachId, after: input });
 				return { id: action!.id };

@@ -2,22 +2,15 @@
 // counted Monday to Friday for want of it, set right in the same transaction.
 import { t } from '../../i18n/index.ts';
 import { audit, type Actor } from '../audit/log.ts';
-import {
-	addWorkingDays,
-	countWorkingDays,
-	cstDate,
-	cstMidnight,
-	yearsReached,
-	type Calendar
-} from '../clocks/deadline.ts';
+import { rescheduleClocks } from '../clocks/changes.ts';
+import { addWorkingDays, cstMidnight, yearsReached } from '../clocks/deadline.ts';
 import { sql, type Tx } from '../db.ts';
 import { FieldError } from '../errors.ts';
-import { enqueueTick } from '../jobs/boss.ts';
-import { daysOf, getYear, loadCalendar, replaceYear, setClockDue, warnedClocks, type CalendarDay } from './queries.ts';
+import { daysOf, getYear, loadCalendar, replaceYear, type CalendarDay } from './queries.ts';
 
 /** 「日历未更新：2027年的节假日安排尚未录入，按周一至周五计算」, naming every year counted that way. */
 export function calendarWarning(years: number[]): string | undefined {
-	return years.length ? t('calendar.warning', { years: years.map((y) => `${y}年`).join('、') }) : undefined;
+	return years.length ? t('calendar.warning', { years: years.map((year) => t('calendar.year', { year })).join('、') }) : undefined;
 }
 
 /** The n-th working day after `date` (a China date), and the warning when a year had to be counted Monday to Friday. */
@@ -26,36 +19,6 @@ export async function workingDaysAfter(db: Tx, date: string, days: number): Prom
 	const { lastDay, fallbackYears } = addWorkingDays(start, days, await loadCalendar(db, ...yearsReached(start, days, 'working_days')));
 	const warning = calendarWarning(fallbackYears);
 	return warning ? { date: lastDay, warning } : { date: lastDay };
-}
-
-export interface MovedClock {
-	id: string;
-	from: Date;
-	to: Date;
-	calendarWarning: boolean;
-}
-
-/**
- * Recounts every open working-day clock that was counted Monday to Friday, now that `years` are known: the
- * same number of working days from the same start, on the calendar as it is now. The number is read off the
- * clock itself (its old deadline on the old calendar), so a rule edited since does not change a running clock.
- */
-export async function rescheduleWarned(db: Tx, years: number[]): Promise<MovedClock[]> {
-	if (!years.length) return [];
-	const clocks = await warnedClocks(db);
-	if (!clocks.length) return [];
-	const now = await loadCalendar(db);
-	const before: Calendar = { ...now, years: new Set([...now.years].filter((y) => !years.includes(y))) };
-	const moved: MovedClock[] = [];
-	for (const c of clocks) {
-		const n = countWorkingDays(c.startsAt, cstDate(c.dueAt.getTime() - 1), before);
-		const { due, fallbackYears } = addWorkingDays(c.startsAt, n, now);
-		const warning = fallbackYears.length > 0;
-		if (due.getTime() === c.dueAt.getTime() && warning) continue;
-		await setClockDue(db, c.id, due, warning);
-		moved.push({ id: c.id, from: c.dueAt, to: due, calendarWarning: warning });
-	}
-	return moved;
 }
 
 export interface Notice {
@@ -133,8 +96,7 @@ export async function enterYear(notice: Notice, actor: Actor, at: Date = new Dat
 		const before = await getYear(tx, notice.year);
 		const beforeDays = before ? await daysOf(tx, notice.year) : [];
 		await replaceYear(tx, { year: notice.year, origin: 'notice', source: notice.source, enteredBy: actor.personId, days }, at);
-		const moved = await rescheduleWarned(tx, [notice.year]);
-		for (const c of moved) await enqueueTick(tx, c.id, at);
+		const moved = await rescheduleClocks(tx, [notice.year], actor.personId, at, { replan: true });
 		await audit(tx, actor, {
 			action: 'calendar.year_entered',
 			entity: 'calendar_year',

@@ -105,22 +105,3 @@ export async function calendarTablesExist(db: Tx): Promise<boolean> {
 	const [row] = await db<{ ok: boolean }[]>`select to_regclass('calendar_years') is not null as ok`;
 	return row!.ok;
 }
-
-export interface WarnedClock {
-	id: string;
-	startsAt: Date;
-	dueAt: Date;
-}
-
-/** Open clocks in working days whose deadline counted some year Monday to Friday. */
-export async function warnedClocks(db: Tx): Promise<WarnedClock[]> {
-	return db<WarnedClock[]>`
-		select c.id, c.starts_at as "startsAt", c.due_at as "dueAt"
-		from clocks c join clock_rules r on r.key = c.rule_key
-		where c.calendar_warning and c.status in ('running', 'breached') and r.duration_unit = 'working_days'
-		for update of c`;
-}
-
-export async function setClockDue(db: Tx, id: string, dueAt: Date, calendarWarning: boolean): Promise<void> {
-	await db`update clocks set due_at = ${dueAt}, calendar_warning = ${calendarWarning} where id = ${id}`;
-}

@@ -11,6 +11,7 @@ import { getClock } from '../clocks/queries.ts';
 import { sql } from '../db.ts';
 import { migrate } from '../migrate.ts';
 import { migrationFiles } from '../migrations.ts';
+import { timelineOf } from '../timeline/queries.ts';
 import { makeProvince, postAs, refusal, signInAs, type SignedIn } from '../test-helpers.ts';
 import { PACKAGE_SOURCE, packageYears, seedCalendar } from './seed.ts';
 
@@ -79,6 +80,11 @@ describe('the calendar as seeded', () => {
 		await migrate(sql, migrationFiles);
 		// Saturday 14 (worked), then 15–23 off: Tuesday 24, Wednesday 25.
 		expect(await getClock(sql, clock!.id)).toMatchObject({ dueAt: cst('2026-02-26T00:00'), calendarWarning: false });
+		// The document's record says so, as the system's doing.
+		const lines = await timelineOf(sql, { type: 'document', id: clock!.subjectId });
+		expect(lines.filter((e) => e.kind === 'clock.rescheduled').map((e) => [e.actorId, e.data.from, e.data.to])).toEqual([
+			[null, '2026年2月18日 24:00', '2026年2月25日 24:00']
+		]);
 	});
 
 	it('shows a year with its holidays and adjusted working days', async () => {
@@ -151,6 +157,9 @@ describe('entering a year from the State Council notice', () => {
 		const moved = await getClock(sql, clock!.id);
 		expect(toIso(moved!.dueAt)).toBe('2027-01-06T00:00:00+08:00');
 		expect(moved!.calendarWarning).toBe(false);
+		expect((await timelineOf(sql, subject)).filter((e) => e.kind === 'clock.rescheduled').map((e) => [e.actorName, e.data.to])).toEqual([
+			['孙省办', '2027年1月5日 24:00']
+		]);
 		const ticks = await sql`select 1 from pgboss.job where name = 'clock-tick' and data->>'clockId' = ${clock!.id}`;
 		expect(ticks.length).toBeGreaterThanOrEqual(2);
 

@@ -1,5 +1,6 @@
-// Clock transitions: start, cancel, satisfy, acknowledge, and running what is due. Each writes its
-// timeline and schedules its next look in the caller's transaction.
+// Clock transitions: start, cancel, satisfy, acknowledge, and running what is due (changes under way: changes.ts).
+// clocks/ is the one writer of clocks (owner.spec.ts keeps it so). Each writes its timeline and schedules its next
+// look in the caller's transaction.
 import { isOpen, subjectHref } from '../../clocks.ts';
 import { formatCountdown } from '../../countdown.ts';
 import { t, type MessageKey } from '../../i18n/index.ts';
@@ -7,6 +8,7 @@ import { loadCalendar } from '../calendar/queries.ts';
 import { sql, type Tx } from '../db.ts';
 import { enqueueDelivery, enqueueTick } from '../jobs/boss.ts';
 import { announce } from '../live/bus.ts';
+import { subjectTitle } from '../subjects.ts';
 import { addEvent } from '../timeline/queries.ts';
 import { sendNotice, settleNotices } from '../notify/notices.ts';
 import { deadline, NO_CALENDAR, yearsReached } from './deadline.ts';
@@ -22,6 +24,7 @@ import {
 	openClockProgress,
 	openClocks,
 	recordNotice,
+	unitName,
 	type Anchor,
 	type ClockRow,
 	type RuleRow,
@@ -29,6 +32,7 @@ import {
 	type Subject
 } from './queries.ts';
 import { recipientsFor } from './recipients.ts';
+import type { RuleKey } from './rules.ts';
 import { log } from '../log.ts';
 
 export interface StartContext {
@@ -81,8 +85,9 @@ export async function startClocks(
 }
 
 /**
- * Cancels the subject's open clocks (all, or those of `ruleKeys`), with the reason on record. A reason that
- * quotes another subject names it as `about`, so whoever cannot see that one reads 不在您的查看范围内 instead.
+ * Cancels the subject's open clocks (all, or those of `ruleKeys`), with the reason on record: a catalogue text
+ * (clock.cancel.*) or what the person typed. A reason that quotes another subject names it as `about`, so
+ * whoever cannot see that one reads 不在您的查看范围内 instead.
  */
 export async function cancelClocks(
 	tx: Tx,
@@ -90,7 +95,7 @@ export async function cancelClocks(
 	reason: string,
 	actorId: string | null,
 	at: Date,
-	ruleKeys?: string[],
+	ruleKeys?: RuleKey[],
 	about?: Subject
 ): Promise<ClockRow[]> {
 	const cancelled = await tx<ClockRow[]>`
@@ -178,11 +183,6 @@ export async function acknowledgeClock(
 	});
 }
 
-async function subjectTitle(tx: Tx, subject: Subject): Promise<string> {
-	const [row] = await tx<{ title: string | null }[]>`select subject_title(${subject.type}, ${subject.id}) as title`;
-	return row?.title ?? '';
-}
-
 function subjectUrl(subject: Subject): string {
 	return subjectHref(subject.type, subject.id) ?? '/';
 }
@@ -227,7 +227,7 @@ export async function runClock(clockId: string, now: Date = new Date()): Promise
 		}
 
 		const done = await noticesDone(tx, clockId);
-		const title = await subjectTitle(tx, subject);
+		const title = (await subjectTitle(tx, subject)) ?? '';
 		let notified = 0;
 		for (const notice of decision.due) {
 			if (done.has(`${notice.stepIndex}:${notice.tier}`)) continue;
@@ -275,15 +275,15 @@ async function reportNobody(tx: Tx, clock: ClockRow, notice: Notice, subject: Su
 	if (notice.audience === 'office_admin' || notice.audience === 'superior_office') return;
 	const admins = await recipientsFor(tx, clock.unitId, 'office_admin');
 	if (!admins.length) return;
-	const [unit] = await tx<{ name: string }[]>`select name from units where id = ${clock.unitId}`;
+	const unit = await unitName(tx, clock.unitId);
 	const sent = await sendNotice(
 		tx,
 		admins.map((a) => a.id),
 		{
 			kind: 'alert',
 			urgency: 'high',
-			title: t('clock.nobody_title', { unit: unit?.name ?? '' }),
-			body: t('clock.nobody_body', { rule: clock.ruleName, subject: title, audience: t(`audience.${notice.audience}`), unit: unit?.name ?? '' }),
+			title: t('clock.nobody_title', { unit }),
+			body: t('clock.nobody_body', { rule: clock.ruleName, subject: title, audience: t(`audience.${notice.audience}`), unit }),
 			url: `/admin/people?unit=${clock.unitId}`,
 			subject
 		},

@@ -1,10 +1,11 @@
 import type { Audience, ClockStatus, Urgency } from '../../clocks.ts';
+import type { Subject, SubjectType } from '../../subjects.ts';
 import type { Tx } from '../db.ts';
 import type { DurationUnit } from './deadline.ts';
 import type { LadderStep } from './engine.ts';
 
-/** What a clock (or a timeline) is about; releases and conferences have timelines but no clocks of their own. */
-export type SubjectType = 'incident' | 'opinion_item' | 'document' | 'release' | 'conference';
+/** What a clock (or a timeline) is about (the registry, src/lib/subjects.ts); releases and conferences have timelines but no clocks of their own. */
+export type { Subject, SubjectType };
 export type Anchor = 'occurred' | 'captured' | 'assessed' | 'published' | 'abolished';
 export type SatisfiedBy =
 	| 'release.authoritative'
@@ -13,11 +14,6 @@ export type SatisfiedBy =
 	| 'opinion.assessed'
 	| 'document.interpretation_published'
 	| 'document.abolition_marked';
-
-export interface Subject {
-	type: SubjectType;
-	id: string;
-}
 
 export interface RuleRow {
 	key: string;
@@ -121,6 +117,63 @@ export async function clocksOf(db: Tx, subject: Subject): Promise<ClockRow[]> {
 		order by due_at`;
 }
 
+/** An open clock with the unit its rule counts in (the unit is fixed with the rule; only the number may be edited). */
+export type CountedClock = ClockRow & { durationUnit: DurationUnit };
+
+/** The subject's open clocks (those counted from `anchor`, when given), locked for a change of their times. */
+export async function lockOpenClocks(db: Tx, subject: Subject, anchor?: Anchor): Promise<CountedClock[]> {
+	return db<CountedClock[]>`
+		select ${clockColumns(db)}, (select r.duration_unit from clock_rules r where r.key = clocks.rule_key) as duration_unit
+		from clocks
+		where subject = ${subject.type} and subject_id = ${subject.id} and status in ('running', 'breached')
+			and (${anchor ?? null}::text is null or rule_key in (select key from clock_rules where anchor = ${anchor ?? null}))
+		order by due_at
+		for update`;
+}
+
+export async function setClockTimes(db: Tx, id: string, t: { startsAt: Date; dueAt: Date; calendarWarning: boolean }): Promise<void> {
+	await db`update clocks set starts_at = ${t.startsAt}, due_at = ${t.dueAt}, calendar_warning = ${t.calendarWarning} where id = ${id}`;
+}
+
+/** Hands the subject's open clocks to `unitId`; returns those that were another unit's. */
+export async function setClocksUnit(db: Tx, subject: Subject, unitId: string): Promise<Pick<ClockRow, 'id' | 'ruleName'>[]> {
+	return db<Pick<ClockRow, 'id' | 'ruleName'>[]>`
+		update clocks set unit_id = ${unitId}
+		where subject = ${subject.type} and subject_id = ${subject.id} and status in ('running', 'breached') and unit_id <> ${unitId}
+		returning id, rule_name`;
+}
+
+export async function unitName(db: Tx, id: string): Promise<string> {
+	const [unit] = await db<{ name: string }[]>`select name from units where id = ${id}`;
+	return unit?.name ?? '';
+}
+
+export interface WarnedClock {
+	id: string;
+	subject: SubjectType;
+	subjectId: string;
+	ruleName: string;
+	startsAt: Date;
+	dueAt: Date;
+}
+
+/**
+ * Open working-day clocks whose deadline counted some year Monday to Friday, locked. Columns are aliased: the
+ * calendar seed reschedules on the migrator's connection, which does not camel-case.
+ */
+export async function warnedClocks(db: Tx): Promise<WarnedClock[]> {
+	return db<WarnedClock[]>`
+		select c.id, c.subject, c.subject_id as "subjectId", c.rule_name as "ruleName", c.starts_at as "startsAt", c.due_at as "dueAt"
+		from clocks c join clock_rules r on r.key = c.rule_key
+		where c.calendar_warning and c.status in ('running', 'breached') and r.duration_unit = 'working_days'
+		order by c.due_at
+		for update of c`;
+}
+
+export async function setClockDue(db: Tx, id: string, dueAt: Date, calendarWarning: boolean): Promise<void> {
+	await db`update clocks set due_at = ${dueAt}, calendar_warning = ${calendarWarning} where id = ${id}`;
+}
+
 /** The clock, locked for the rest of the transaction so two workers never decide for it at once. */
 export async function lockClock(db: Tx, id: string): Promise<ClockRow | undefined> {
 	const [row] = await db<ClockRow[]>`select ${clockColumns(db)} from clocks where id = ${id} for update`;
@@ -222,6 +275,14 @@ export interface DeliveryView {
 	openedAt: Date | null;
 	acknowledgedAt: Date | null;
 	failure: string | null;
+}
+
+/** The subject each of these clocks is about (ids of no clock are left out). */
+export async function subjectsOfClocks(db: Tx, clockIds: string[]): Promise<{ id: string; subject: Subject }[]> {
+	if (!clockIds.length) return [];
+	const rows = await db<{ id: string; subject: SubjectType; subjectId: string }[]>`
+		select id, subject, subject_id from clocks where id = any(${clockIds}::uuid[])`;
+	return rows.map((r) => ({ id: r.id, subject: { type: r.subject, id: r.subjectId } }));
 }
 
 /** Every delivery of these clocks, person by person and channel by channel: who was reached, how, when. */

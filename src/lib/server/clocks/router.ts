@@ -1,13 +1,26 @@
 import { z } from 'zod';
 import { toIso } from '../../time.ts';
+import type { Actor } from '../actor.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
-import { notVisible, readerOf, visibleSubjects } from '../subjects.ts';
+import { notVisible, visibleSubjects } from '../subjects.ts';
 import { authedProcedure, router } from '../trpc/init.ts';
-import { inReach, scopeRoot } from '../units/scope.ts';
+import { inReach } from '../units/scope.ts';
 import { acknowledgeClock } from './flows.ts';
 import { cancelAbout, clockOut } from './out.ts';
-import type { ClockRow } from './queries.ts';
+import { deliveriesOf, subjectsOfClocks, unacknowledgedSteps, type ClockRow } from './queries.ts';
+
+/** The clocks a page shows at once: a subject's own and the incident's that govern it. */
+const clockIds = z.object({ clockIds: z.array(z.uuid()).max(50) });
+
+const iso = (d: Date | null) => (d ? toIso(d) : null);
+
+/** Of these clocks, those whose subject the actor may see. */
+async function clocksOfVisibleSubjects(actor: Actor, ids: string[]): Promise<string[]> {
+	const clocks = await subjectsOfClocks(sql, [...new Set(ids)]);
+	const canSee = await visibleSubjects(sql, clocks.map((c) => c.subject), actor);
+	return clocks.filter((c) => canSee(c.subject)).map((c) => c.id);
+}
 
 export const clockRouter = router({
 	/**
@@ -16,7 +29,6 @@ export const clockRouter = router({
 	 * deadline is theirs to meet and to acknowledge, but the subject shows only as 不在您的查看范围内, with no link.
 	 */
 	mine: authedProcedure.query(async ({ ctx }) => {
-		const scope = scopeRoot(ctx.user);
 		const rows = await sql<(ClockRow & { subjectTitle: string; unitName: string })[]>`
 			select c.id, c.rule_key, c.rule_name, c.subject, c.subject_id, c.unit_id, c.satisfied_by, c.ladder, c.starts_at,
 				c.due_at, c.started_at, c.status, c.satisfied_at, c.evidence, c.breached_at, c.cancelled_at, c.cancel_reason,
@@ -25,13 +37,13 @@ export const clockRouter = router({
 			from clocks c
 			join units u on u.id = c.unit_id
 			where c.status in ('running', 'breached')
-				and ${inReach(sql, 'c.unit_id', scope)}
+				and ${inReach(sql, 'c.unit_id', ctx.actor.scope)}
 			order by c.due_at
 			limit 200`;
 		const canSee = await visibleSubjects(
 			sql,
 			rows.flatMap((c) => [{ type: c.subject, id: c.subjectId }, cancelAbout(c) ?? []].flat()),
-			readerOf(ctx.user)
+			ctx.actor
 		);
 		return {
 			serverNow: toIso(new Date()),
@@ -48,19 +60,39 @@ export const clockRouter = router({
 			})
 		};
 	}),
+	/** Who each of these clocks told, how and when, step by step: only for clocks whose subject the actor sees. */
+	deliveries: authedProcedure.input(clockIds).query(async ({ ctx, input }) => {
+		const rows = await deliveriesOf(sql, await clocksOfVisibleSubjects(ctx.actor, input.clockIds));
+		return rows.map((d) => ({
+			...d,
+			createdAt: toIso(d.createdAt),
+			sentAt: iso(d.sentAt),
+			receivedAt: iso(d.receivedAt),
+			openedAt: iso(d.openedAt),
+			acknowledgedAt: iso(d.acknowledgedAt),
+			/** the latest thing that happened to it */
+			at: toIso(d.acknowledgedAt ?? d.openedAt ?? d.receivedAt ?? d.sentAt ?? d.createdAt)
+		}));
+	}),
+	/**
+	 * For each of these clocks, the latest step a notice asked the actor to acknowledge and nobody has yet: 收到
+	 * right where the notice led. Only their own notices, so nothing of anyone else's reach.
+	 */
+	toAcknowledge: authedProcedure
+		.input(clockIds)
+		.query(async ({ ctx, input }) => Object.fromEntries(await unacknowledgedSteps(sql, ctx.actor.personId, input.clockIds))),
 	acknowledge: authedProcedure
 		.input(z.object({ clockId: z.uuid(), stepIndex: z.number().int().min(0).nullable().default(null), channel: z.enum(['inbox', 'web_push', 'wecom', 'dingtalk', 'sms']).default('inbox') }))
 		.mutation(async ({ ctx, input }) => {
-			const scope = scopeRoot(ctx.user);
 			// Whoever was told may acknowledge, and so may anyone whose reach covers the clock's unit.
 			const [allowed] = await sql`
 				select 1 from clocks c
 				where c.id = ${input.clockId} and (
-					exists (select 1 from deliveries d where d.clock_id = c.id and d.recipient_id = ${ctx.user.id})
-					or ${inReach(sql, 'c.unit_id', scope)}
+					exists (select 1 from deliveries d where d.clock_id = c.id and d.recipient_id = ${ctx.actor.personId})
+					or ${inReach(sql, 'c.unit_id', ctx.actor.scope)}
 				)`;
 			if (!allowed) throw notFound();
-			const result = await acknowledgeClock(input.clockId, ctx.user.id, input.channel, input.stepIndex);
+			const result = await acknowledgeClock(input.clockId, ctx.actor.personId, input.channel, input.stepIndex);
 			return { acknowledged: result !== null, stepIndex: result?.stepIndex ?? null };
 		})
 });

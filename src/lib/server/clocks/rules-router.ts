@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { AUDIENCES, URGENCIES } from '../../clocks.ts';
+import { SUBJECT_TYPES } from '../../subjects.ts';
 import { toIso } from '../../time.ts';
 import { audit } from '../audit/log.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
 import { text } from '../trpc/fields.ts';
-import { officeProcedure, router, topOfficeProcedure } from '../trpc/init.ts';
+import { authedProcedure, officeProcedure, router, topOfficeProcedure } from '../trpc/init.ts';
 import { getRule, listRules, updateRule, type RuleRow } from './queries.ts';
 
 const step = z.object({
@@ -21,10 +22,18 @@ export function ruleOut(r: RuleRow) {
 }
 export type RuleOut = ReturnType<typeof ruleOut>;
 
-
 /** Office admins edit rules and ladders; a running clock keeps the ladder it started with. */
 export const rulesRouter = router({
 	list: officeProcedure.query(async () => (await listRules(sql)).map(ruleOut)),
+	/**
+	 * The rules in force for one kind of subject, as anyone about to start one may read them (the incident form says
+	 * which clocks will start before anything is sent): the same for every unit, without the ladders.
+	 */
+	active: authedProcedure.input(z.object({ subject: z.enum(SUBJECT_TYPES) })).query(async ({ input }) =>
+		(await listRules(sql, input.subject))
+			.filter((r) => r.active)
+			.map((r) => ({ key: r.key, name: r.name, appliesTo: r.appliesTo, durationValue: r.durationValue, durationUnit: r.durationUnit }))
+	),
 	update: topOfficeProcedure
 		.input(
 			z.object({
@@ -42,7 +51,7 @@ export const rulesRouter = router({
 				const ladder = [...input.ladder].sort(
 					(a, b) => (a.anchor === b.anchor ? 0 : a.anchor === 'start' ? -1 : 1) || a.offsetMinutes - b.offsetMinutes
 				);
-				const after = await updateRule(tx, input.key, { ...input, ladder }, ctx.user.id);
+				const after = await updateRule(tx, input.key, { ...input, ladder }, ctx.actor.personId);
 				await audit(tx, ctx.actor, { action: 'rule.updated', entity: 'clock_rule', entityId: input.key, before, after });
 				return ruleOut(after);
 			})

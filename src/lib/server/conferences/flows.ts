@@ -1,15 +1,16 @@
 // Conference transitions: planning, editing, holding, postponing, cancelling, and the spokespersons'
 // public phones. Each writes the conference, its audit row and both timelines (the conference's and its
 // incident's) in one transaction; holding one meets the incident's press-conference clock in the same one.
-import { isMajor } from '../../clocks.ts';
 import { HELD_FUTURE_SLACK_MS, isUpcoming } from '../../conferences.ts';
 import { t } from '../../i18n/index.ts';
+import { subjectHref } from '../../subjects.ts';
 import { formatDateTime, toIso } from '../../time.ts';
 import { audit, type Actor } from '../audit/log.ts';
 import { satisfyClocks } from '../clocks/flows.ts';
 import { markResponded } from '../opinions/flows.ts';
 import type { Subject } from '../clocks/queries.ts';
 import { recipientsFor } from '../clocks/recipients.ts';
+import { majorLevels } from '../clocks/rules.ts';
 import { sql, type Tx } from '../db.ts';
 import { FieldError, notFound } from '../errors.ts';
 import type { Author } from '../incidents/flows.ts';
@@ -74,7 +75,8 @@ async function resolve(tx: Tx, f: ConferenceInput, author: Author): Promise<{ fi
 	const incident = f.incidentId ? await checkIncident(tx, f.incidentId, author.scope) : null;
 	const unitId = f.unitId ?? incident?.leadUnitId ?? (await unitOfPerson(tx, author.personId))!;
 	await checkUnit(tx, unitId, author.scope);
-	const speakerIds = [...new Set(f.speakerIds ?? (await defaultSpeakers(tx, unitId, incident ? isMajor(incident.level) : false)))];
+	const major = incident !== null && (await majorLevels(tx)).includes(incident.level);
+	const speakerIds = [...new Set(f.speakerIds ?? (await defaultSpeakers(tx, unitId, major)))];
 	const eligible = await eligiblePeople(tx, [...speakerIds, ...(f.hostId ? [f.hostId] : [])], unitId, author.scope);
 	if (f.hostId && !eligible.has(f.hostId)) throw new FieldError('hostId', 'error.invalid_choice');
 	if (speakerIds.some((id) => !eligible.has(id))) throw new FieldError('speakerIds', 'error.invalid_choice');
@@ -115,7 +117,7 @@ async function warnLate(tx: Tx, c: ConferenceRow, warning: LateWarning, now: Dat
 				rule: warning.ruleName,
 				due: formatDateTime(new Date(warning.dueAt))
 			}),
-			url: `/conferences/${c.id}`,
+			url: subjectHref('conference', c.id) ?? '/',
 			subject: conferenceSubject(c.id)
 		},
 		now

@@ -1,18 +1,16 @@
 import { z } from 'zod';
 import { CONFERENCE_KINDS, CONFERENCE_ROLES, canManageConferences } from '../../conferences.ts';
 import { toIso } from '../../time.ts';
-import type { SessionUser } from '../auth/session.ts';
+import type { Actor } from '../actor.ts';
 import { clocksSeen } from '../clocks/out.ts';
 import { clocksOf } from '../clocks/queries.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
 import { getIncident } from '../incidents/queries.ts';
 import { timelineFor } from '../timeline/queries.ts';
-import type { Context } from '../trpc/context.ts';
 import { authedProcedure, officeProcedure, roleProcedure, router } from '../trpc/init.ts';
 import { labelledAs } from '../trpc/zod-messages.ts';
 import { moment, text } from '../trpc/fields.ts';
-import { scopeRoot } from '../units/scope.ts';
 import {
 	cancelConference,
 	changePublicPhone,
@@ -20,7 +18,6 @@ import {
 	markHeld,
 	planConference,
 	postponeConference,
-	type Author,
 	type Planned
 } from './flows.ts';
 import { conferenceOut } from './out.ts';
@@ -50,28 +47,22 @@ const reason = text(1000, { lines: true });
 // Duty staff log incidents; scheduling and recording conferences is the press office's and the leaders'.
 const manageProcedure = roleProcedure(...CONFERENCE_ROLES);
 
-const authorOf = (ctx: Context & { user: SessionUser }): Author => ({
-	personId: ctx.user.id,
-	scope: scopeRoot(ctx.user),
-	actor: ctx.actor
-});
-
 /** The conference as the author may see it once written: its incident (title, level, deadline) only when in their reach. */
-async function seenBy(author: Author, c: ConferenceRow): Promise<ConferenceRow> {
+async function seenBy(author: Actor, c: ConferenceRow): Promise<ConferenceRow> {
 	const seen = await getConference(sql, c.id, author.scope);
 	if (!seen) throw notFound();
 	return seen;
 }
 
-const conferenceSeen = async (author: Author, c: ConferenceRow) => conferenceOut(await seenBy(author, c));
+const conferenceSeen = async (author: Actor, c: ConferenceRow) => conferenceOut(await seenBy(author, c));
 
-async function plannedOut(author: Author, p: Planned) {
+async function plannedOut(author: Actor, p: Planned) {
 	const seen = await seenBy(author, p.conference);
 	return { ...conferenceOut(seen), lateWarning: seen.incidentTitle === null ? null : p.lateWarning };
 }
 
 export const conferenceRouter = router({
-	create: manageProcedure.input(fields).mutation(async ({ ctx, input }) => plannedOut(authorOf(ctx), await planConference(input, authorOf(ctx)))),
+	create: manageProcedure.input(fields).mutation(async ({ ctx, input }) => plannedOut(ctx.actor, await planConference(input, ctx.actor))),
 	update: manageProcedure
 		// Left out, the incident stays as it is: the form cannot send back one the editor may not see.
 		.input(
@@ -85,21 +76,21 @@ export const conferenceRouter = router({
 		)
 		.mutation(async ({ ctx, input }) => {
 			const { id, ...f } = input;
-			return plannedOut(authorOf(ctx), await editConference(id, f, authorOf(ctx)));
+			return plannedOut(ctx.actor, await editConference(id, f, ctx.actor));
 		}),
 	markHeld: manageProcedure
 		.input(z.object({ id: z.uuid(), heldAt: moment('now', 'conference.held_future') }))
-		.mutation(async ({ ctx, input }) => conferenceSeen(authorOf(ctx), await markHeld(input.id, input.heldAt, authorOf(ctx)))),
+		.mutation(async ({ ctx, input }) => conferenceSeen(ctx.actor, await markHeld(input.id, input.heldAt, ctx.actor))),
 	postpone: manageProcedure
 		.input(z.object({ id: z.uuid(), plannedAt: moment('planned'), reason }))
-		.mutation(async ({ ctx, input }) => plannedOut(authorOf(ctx), await postponeConference(input.id, input.plannedAt, input.reason, authorOf(ctx)))),
+		.mutation(async ({ ctx, input }) => plannedOut(ctx.actor, await postponeConference(input.id, input.plannedAt, input.reason, ctx.actor))),
 	cancel: manageProcedure
 		.input(z.object({ id: z.uuid(), reason }))
-		.mutation(async ({ ctx, input }) => conferenceSeen(authorOf(ctx), await cancelConference(input.id, input.reason, authorOf(ctx)))),
+		.mutation(async ({ ctx, input }) => conferenceSeen(ctx.actor, await cancelConference(input.id, input.reason, ctx.actor))),
 
 	/** The conference with its speakers, its incident's clocks, the releases drafted for it and its own record. */
 	byId: authedProcedure.input(z.object({ id: z.uuid() })).query(async ({ ctx, input }) => {
-		const scope = scopeRoot(ctx.user);
+		const scope = ctx.actor.scope;
 		const c = await getConference(sql, input.id, scope);
 		if (!c) throw notFound();
 		// The incident only as far as this person may see it (the conference's unit may reach further): else just "not visible".
@@ -108,8 +99,8 @@ export const conferenceRouter = router({
 			peopleNamed(sql, c.speakerIds),
 			c.hostId ? peopleNamed(sql, [c.hostId]) : Promise.resolve([]),
 			incident ? clocksOf(sql, { type: 'incident', id: incident.id }) : Promise.resolve([]),
-			releasesOf(sql, c.id, scope, ctx.user.id),
-			timelineFor(sql, { type: 'conference', id: c.id }, authorOf(ctx))
+			releasesOf(sql, c.id, scope, ctx.actor.personId),
+			timelineFor(sql, { type: 'conference', id: c.id }, ctx.actor)
 		]);
 		return {
 			...conferenceOut(c),
@@ -120,10 +111,10 @@ export const conferenceRouter = router({
 				: c.incidentId
 					? { visible: false as const }
 					: null,
-			clocks: await clocksSeen(sql, clocks, authorOf(ctx)),
+			clocks: await clocksSeen(sql, clocks, ctx.actor),
 			releases,
 			timeline: timeline.map((e) => ({ ...e, at: toIso(e.at) })),
-			canManage: canManageConferences(ctx.user.roles)
+			canManage: canManageConferences(ctx.actor.roles)
 		};
 	}),
 
@@ -135,17 +126,17 @@ export const conferenceRouter = router({
 				.default({ limit: 50, recentDays: 30 })
 		)
 		.query(async ({ ctx, input }) => {
-			const scope = scopeRoot(ctx.user);
+			const scope = ctx.actor.scope;
 			const since = new Date(Date.now() - input.recentDays * 86_400_000);
 			const [upcoming, recent] = await Promise.all([listUpcoming(sql, scope, input.limit), listRecent(sql, scope, since, input.limit)]);
-			return { upcoming: upcoming.map(conferenceOut), recent: recent.map(conferenceOut), canManage: canManageConferences(ctx.user.roles) };
+			return { upcoming: upcoming.map(conferenceOut), recent: recent.map(conferenceOut), canManage: canManageConferences(ctx.actor.roles) };
 		}),
 
 	/** Each unit's spokespersons and principal (the first spokesperson), with their public phones. */
 	spokespersons: authedProcedure
 		.input(z.object({ unitId: z.uuid().nullable().default(null) }).default({ unitId: null }))
 		.query(async ({ ctx, input }) => {
-			const rows = await listSpokespersons(sql, scopeRoot(ctx.user), input.unitId);
+			const rows = await listSpokespersons(sql, ctx.actor.scope, input.unitId);
 			const units: { unitId: string; unitName: string; people: Omit<(typeof rows)[number], 'unitId' | 'unitName'>[] }[] = [];
 			for (const { unitId, unitName, ...person } of rows) {
 				const last = units.at(-1);
@@ -158,6 +149,6 @@ export const conferenceRouter = router({
 		.input(z.object({ personId: z.uuid(), publicPhone: text(60, { trim: false }) }))
 		.mutation(async ({ ctx, input }) => ({
 			personId: input.personId,
-			publicPhone: await changePublicPhone(input.personId, input.publicPhone, scopeRoot(ctx.user), ctx.actor)
+			publicPhone: await changePublicPhone(input.personId, input.publicPhone, ctx.actor.scope, ctx.actor)
 		}))
 });

@@ -6,14 +6,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runClock } from '../clocks/flows.ts';
 import { clocksOf, type ClockRow } from '../clocks/queries.ts';
+import { RULE } from '../clocks/rules.ts';
 import { sql } from '../db.ts';
 import { FieldError } from '../errors.ts';
 import type { PersonRow } from '../people/queries.ts';
 import { requestsOf } from '../signoff/queries.ts';
+import { getDocumentUnscoped } from './queries.ts';
+import { approveStep } from '../signoff/steps.ts';
 import { makeProvince, TEST_ACTOR, TEST_PASSWORD } from '../test-helpers.ts';
 import { timelineOf } from '../timeline/queries.ts';
 import {
-	approveDocument,
 	attachMaterial,
 	createDocument,
 	endDocument,
@@ -78,9 +80,9 @@ async function signed(signedAt: Date, materials = 1, overrides: Partial<CreateIn
 	for (let i = 1; i <= materials; i++) attached.push(await attachMaterial(d.id, textMaterial(`政策问答${i}`), press(), plus(start, i * MINUTE)));
 	await submitDocument(d.id, press(), plus(start, 10 * MINUTE));
 	const [request] = (await requestsOf(sql, { kind: 'document', id: d.id })).filter((q) => q.status === 'open');
-	const approved = await approveDocument(d.id, { requestId: request!.id, versionHash: request!.versionHash, proof: { kind: 'password', password: TEST_PASSWORD } }, viceMayor(), signedAt);
+	const approved = await approveStep('document', d.id, { requestId: request!.id, versionHash: request!.versionHash, proof: { kind: 'password', password: TEST_PASSWORD } }, viceMayor(), signedAt);
 	expect(approved.status).toBe('signed');
-	return { document: approved, materials: attached };
+	return { document: (await getDocumentUnscoped(sql, d.id))!, materials: attached };
 }
 
 const clocksOfDocument = (id: string) => clocksOf(sql, { type: 'document', id });
@@ -109,7 +111,7 @@ describe('publication alone starts the 3-working-day interpretation clock', () =
 		expect(document).toMatchObject({ status: 'published', publishedAt, publishedUrl: 'https://www.jiangcheng.gov.cn/zcwj/1.html' });
 		expect(clocks).toEqual([{ id: expect.any(String), ruleName: '发布政策解读材料', status: 'running', dueAt: cst('2026-10-11T00:00') }]);
 
-		const clock = await onlyClock(d.id, 'document.interpretation');
+		const clock = await onlyClock(d.id, RULE.interpretation);
 		expect(clock).toMatchObject({
 			id: clocks[0]!.id,
 			status: 'running',
@@ -123,7 +125,7 @@ describe('publication alone starts the 3-working-day interpretation clock', () =
 		});
 		// The ladder is frozen onto the clock when it starts.
 		expect(clock.ladder.length).toBeGreaterThan(0);
-		expect((await clocksOfDocument(d.id)).map((c) => c.ruleKey)).toEqual(['document.interpretation']);
+		expect((await clocksOfDocument(d.id)).map((c) => c.ruleKey)).toEqual([RULE.interpretation]);
 		const [material] = await sql<{ publishedAt: Date | null }[]>`select published_at from materials where id = ${materials[0]!.id}`;
 		expect(material!.publishedAt).toBeNull();
 		const started = (await timelineOf(sql, { type: 'document', id: d.id })).filter((e) => e.kind === 'clock.started');
@@ -136,7 +138,7 @@ describe('publication alone starts the 3-working-day interpretation clock', () =
 		const { document: d } = await signed(cst('2025-09-30T09:00'));
 		const { clocks } = await publishDocument(d.id, { publishedAt, url: null, withMaterials: false }, press(), plus(publishedAt, 5 * MINUTE));
 		expect(clocks.map((c) => c.dueAt)).toEqual([cst('2025-10-12T00:00')]);
-		expect(await onlyClock(d.id, 'document.interpretation')).toMatchObject({ dueAt: cst('2025-10-12T00:00'), startsAt: publishedAt, calendarWarning: false });
+		expect(await onlyClock(d.id, RULE.interpretation)).toMatchObject({ dueAt: cst('2025-10-12T00:00'), startsAt: publishedAt, calendarWarning: false });
 	});
 
 	it('counts the Saturday worked before the Spring Festival 2026 and skips the nine days off', async () => {
@@ -144,14 +146,14 @@ describe('publication alone starts the 3-working-day interpretation clock', () =
 		const publishedAt = cst('2026-02-13T10:00');
 		const { document: d } = await signed(cst('2026-02-13T09:00'));
 		await publishDocument(d.id, { publishedAt, url: null, withMaterials: false }, press(), publishedAt);
-		expect(await onlyClock(d.id, 'document.interpretation')).toMatchObject({ dueAt: cst('2026-02-26T00:00'), calendarWarning: false });
+		expect(await onlyClock(d.id, RULE.interpretation)).toMatchObject({ dueAt: cst('2026-02-26T00:00'), calendarWarning: false });
 	});
 
 	it('counts an ordinary week Monday to Friday: published on a Friday, due at the end of Wednesday', async () => {
 		const publishedAt = cst('2026-11-06T17:30');
 		const { document: d } = await signed(cst('2026-11-06T16:00'));
 		await publishDocument(d.id, { publishedAt, url: null, withMaterials: false }, press(), publishedAt);
-		expect(await onlyClock(d.id, 'document.interpretation')).toMatchObject({ dueAt: cst('2026-11-12T00:00'), calendarWarning: false });
+		expect(await onlyClock(d.id, RULE.interpretation)).toMatchObject({ dueAt: cst('2026-11-12T00:00'), calendarWarning: false });
 	});
 
 	it('says so when the deadline reaches a year the calendar does not know, counted Monday to Friday', async () => {
@@ -159,21 +161,21 @@ describe('publication alone starts the 3-working-day interpretation clock', () =
 		const publishedAt = cst('2026-12-29T10:00');
 		const { document: d } = await signed(cst('2026-12-29T09:00'));
 		await publishDocument(d.id, { publishedAt, url: null, withMaterials: false }, press(), publishedAt);
-		expect(await onlyClock(d.id, 'document.interpretation')).toMatchObject({ dueAt: cst('2027-01-02T00:00'), calendarWarning: true });
+		expect(await onlyClock(d.id, RULE.interpretation)).toMatchObject({ dueAt: cst('2027-01-02T00:00'), calendarWarning: true });
 	});
 
 	it('is met when the materials follow before the deadline, at their publication time', async () => {
 		const publishedAt = cst('2026-09-30T10:00');
 		const { document: d, materials } = await signed(cst('2026-09-30T09:30'));
 		await publishDocument(d.id, { publishedAt, url: null, withMaterials: false }, press(), publishedAt);
-		const clock = await onlyClock(d.id, 'document.interpretation');
+		const clock = await onlyClock(d.id, RULE.interpretation);
 
 		// Late on the adjusted Saturday, the last working day.
 		const at = cst('2026-10-10T21:00');
 		const { document, satisfied } = await publishMaterials(d.id, { materialIds: [materials[0]!.id], publishedAt: at, url: 'https://www.jiangcheng.gov.cn/zcjd/1.html' }, press(), at);
 		expect(document.status).toBe('published');
 		expect(satisfied).toEqual([{ id: clock.id, ruleName: '发布政策解读材料', status: 'satisfied' }]);
-		expect(await onlyClock(d.id, 'document.interpretation')).toMatchObject({ status: 'satisfied', satisfiedAt: at, evidence: { documentId: d.id, title: d.title } });
+		expect(await onlyClock(d.id, RULE.interpretation)).toMatchObject({ status: 'satisfied', satisfiedAt: at, evidence: { documentId: d.id, title: d.title } });
 		const [material] = await sql<{ publishedAt: Date; publishedUrl: string }[]>`select published_at, published_url from materials where id = ${materials[0]!.id}`;
 		expect(material).toEqual({ publishedAt: at, publishedUrl: 'https://www.jiangcheng.gov.cn/zcjd/1.html' });
 	});
@@ -182,21 +184,21 @@ describe('publication alone starts the 3-working-day interpretation clock', () =
 		const publishedAt = cst('2026-09-30T10:00');
 		const { document: d, materials } = await signed(cst('2026-09-30T09:30'), 2);
 		await publishDocument(d.id, { publishedAt, url: null, withMaterials: false }, press(), publishedAt);
-		const clock = await onlyClock(d.id, 'document.interpretation');
+		const clock = await onlyClock(d.id, RULE.interpretation);
 
 		// One of two out in time: the package is not out, the clock keeps running.
 		const first = await publishMaterials(d.id, { materialIds: [materials[0]!.id], publishedAt: cst('2026-10-09T10:00'), url: null }, press(), cst('2026-10-09T10:00'));
 		expect(first.satisfied).toEqual([]);
-		expect((await onlyClock(d.id, 'document.interpretation')).status).toBe('running');
+		expect((await onlyClock(d.id, RULE.interpretation)).status).toBe('running');
 
 		// The deadline passes; the engine records the breach.
 		await runClock(clock.id, cst('2026-10-11T00:05'));
-		expect(await onlyClock(d.id, 'document.interpretation')).toMatchObject({ status: 'breached', breachedAt: cst('2026-10-11T00:00') });
+		expect(await onlyClock(d.id, RULE.interpretation)).toMatchObject({ status: 'breached', breachedAt: cst('2026-10-11T00:00') });
 
 		const at = cst('2026-10-12T09:00');
 		const second = await publishMaterials(d.id, { materialIds: [materials[1]!.id], publishedAt: at, url: null }, press(), at);
 		expect(second.satisfied).toEqual([{ id: clock.id, ruleName: '发布政策解读材料', status: 'satisfied_late' }]);
-		expect(await onlyClock(d.id, 'document.interpretation')).toMatchObject({ status: 'satisfied_late', satisfiedAt: at });
+		expect(await onlyClock(d.id, RULE.interpretation)).toMatchObject({ status: 'satisfied_late', satisfiedAt: at });
 		// The breach stays on record.
 		expect(await sql`select 1 from breaches where clock_id = ${clock.id}`).toHaveLength(1);
 	});
@@ -208,7 +210,7 @@ describe('publication alone starts the 3-working-day interpretation clock', () =
 		const at = cst('2025-10-12T00:01');
 		const { satisfied } = await publishMaterials(d.id, { materialIds: materials.map((m) => m.id), publishedAt: at, url: null }, press(), at);
 		expect(satisfied).toMatchObject([{ status: 'satisfied_late' }]);
-		expect(await onlyClock(d.id, 'document.interpretation')).toMatchObject({ status: 'satisfied_late', satisfiedAt: at, dueAt: cst('2025-10-12T00:00') });
+		expect(await onlyClock(d.id, RULE.interpretation)).toMatchObject({ status: 'satisfied_late', satisfiedAt: at, dueAt: cst('2025-10-12T00:00') });
 	});
 
 	it('refuses materials dated before the document, or published twice', async () => {
@@ -230,7 +232,7 @@ describe('publication with the materials', () => {
 		const { document, clocks } = await publishDocument(d.id, { publishedAt, url: 'https://www.jiangcheng.gov.cn/zcwj/2.html', withMaterials: true }, press(), plus(publishedAt, 2 * MINUTE));
 		expect(document.status).toBe('published');
 		expect(clocks).toHaveLength(1);
-		expect(await onlyClock(d.id, 'document.interpretation')).toMatchObject({
+		expect(await onlyClock(d.id, RULE.interpretation)).toMatchObject({
 			id: clocks[0]!.id,
 			status: 'satisfied',
 			startsAt: publishedAt,
@@ -296,16 +298,16 @@ describe('abolition starts the 10-working-day marking clock', () => {
 		const { document, clocks } = await endDocument(d.id, { kind: 'abolished', at, reason: '已被新的实施意见取代' }, press(), plus(at, MINUTE));
 		expect(document).toMatchObject({ status: 'abolished', endedAt: at, statusReason: '已被新的实施意见取代', markedAt: null });
 		expect(clocks).toEqual([{ id: expect.any(String), ruleName: '在网站标注废止或失效', status: 'running', dueAt: cst('2026-10-21T00:00') }]);
-		const clock = await onlyClock(d.id, 'document.abolition_marking');
+		const clock = await onlyClock(d.id, RULE.abolitionMarking);
 		expect(clock).toMatchObject({ status: 'running', startsAt: at, dueAt: cst('2026-10-21T00:00'), unitId: city.deptA.id, satisfiedBy: 'document.abolition_marked', calendarWarning: false });
 
 		const markedAt = cst('2026-10-20T16:00');
 		const marked = await markEnded(d.id, { markedAt, url: 'https://www.jiangcheng.gov.cn/zcwj/fz/1.html' }, press(), markedAt);
 		expect(marked.document).toMatchObject({ markedAt, markedUrl: 'https://www.jiangcheng.gov.cn/zcwj/fz/1.html' });
 		expect(marked.satisfied).toEqual([{ id: clock.id, ruleName: '在网站标注废止或失效', status: 'satisfied' }]);
-		expect(await onlyClock(d.id, 'document.abolition_marking')).toMatchObject({ status: 'satisfied', satisfiedAt: markedAt });
+		expect(await onlyClock(d.id, RULE.abolitionMarking)).toMatchObject({ status: 'satisfied', satisfiedAt: markedAt });
 		// The interpretation clock, met at publication, is untouched.
-		expect((await onlyClock(d.id, 'document.interpretation')).status).toBe('satisfied');
+		expect((await onlyClock(d.id, RULE.interpretation)).status).toBe('satisfied');
 	});
 
 	it('counts two ordinary weeks, and is met late after them', async () => {
@@ -328,7 +330,7 @@ describe('abolition starts the 10-working-day marking clock', () => {
 		const a = await endDocument(amended.id, { kind: 'amended', at: cst('2026-11-02T09:00'), reason: '已修订' }, press(), cst('2026-11-02T09:00'));
 		expect(a.document.status).toBe('amended');
 		expect(a.clocks).toEqual([]);
-		expect((await clocksOfDocument(amended.id)).map((c) => c.ruleKey)).toEqual(['document.interpretation']);
+		expect((await clocksOfDocument(amended.id)).map((c) => c.ruleKey)).toEqual([RULE.interpretation]);
 	});
 
 	it('needs a reason and a published document, and marks only an ended one', async () => {

@@ -11,18 +11,17 @@ import { audit, type Actor } from '../audit/log.ts';
 import { satisfyClocks, startClocks } from '../clocks/flows.ts';
 import type { Subject } from '../clocks/queries.ts';
 import { sql, type Tx } from '../db.ts';
-import { FieldError, forbidden, notFound } from '../errors.ts';
+import { ConflictError, FieldError, forbidden, notFound } from '../errors.ts';
 import * as signoff from '../signoff/flows.ts';
-import { shortCode, type Signable, type Signer } from '../signoff/flows.ts';
-import { requestsOf, type RequestRow } from '../signoff/queries.ts';
+import { shortCode, type Signer } from '../signoff/flows.ts';
 import { readableFile } from '../files/queries.ts';
 import { addEvent } from '../timeline/queries.ts';
 import { getUnit } from '../units/queries.ts';
-import { bundleOf, cleanDocument, documentHash, materialHash, type MaterialContent } from './content.ts';
+import { cleanDocument, documentHash, materialHash, type MaterialContent } from './content.ts';
 import { CLOCK_SKEW_MS } from '../../time.ts';
 import {
 	findByClientKey,
-	getDocument,
+	getDocumentUnscoped,
 	getMaterial,
 	insertMaterialVersion,
 	insertVersion,
@@ -34,6 +33,7 @@ import {
 	type MaterialRow
 } from './queries.ts';
 import { inReach } from '../units/scope.ts';
+import { bundle, documentSignable } from './signoff.ts';
 
 export interface DocumentAuthor {
 	personId: string;
@@ -45,7 +45,6 @@ export interface DocumentAuthor {
 }
 
 const FUTURE_SLACK_MS = CLOCK_SKEW_MS;
-const NOBODY = '00000000-0000-0000-0000-000000000000';
 const subjectOf = (id: string): Subject => ({ type: 'document', id });
 const signer = (a: DocumentAuthor): Signer => ({ personId: a.personId, name: a.name, actor: a.actor, origin: a.origin });
 
@@ -53,7 +52,7 @@ function mustDraft(author: DocumentAuthor) {
 	if (!author.roles.some((r) => (DRAFTER_ROLE_LIST as readonly string[]).includes(r))) throw forbidden();
 }
 
-const reload = async (tx: Tx, id: string) => (await getDocument(tx, id, null, NOBODY))!;
+const reload = async (tx: Tx, id: string) => (await getDocumentUnscoped(tx, id))!;
 
 async function lockVisible(tx: Tx, id: string, author: DocumentAuthor): Promise<DocumentRow> {
 	const d = await lockDocument(tx, id, author.scope, author.personId);
@@ -81,27 +80,6 @@ async function fileShas(tx: Tx, fileIds: string[], field: string, author: Docume
 		shas.push(file.sha256);
 	}
 	return shas;
-}
-
-/** The bundle as it stands: the document version and every material version in the package. */
-export async function bundle(tx: Tx, d: DocumentRow, materials?: MaterialRow[]) {
-	return bundleOf(d.hash, (materials ?? (await materialsOf(tx, d.id))).map((m) => ({ id: m.id, hash: m.hash })));
-}
-
-export async function signable(tx: Tx, d: DocumentRow): Promise<Signable> {
-	const b = await bundle(tx, d);
-	return {
-		ref: { kind: 'document', id: d.id },
-		unitId: d.unitId,
-		unitName: d.unitName,
-		title: d.title,
-		createdBy: d.createdBy,
-		createdByName: d.createdByName,
-		version: d.currentVersion,
-		hash: b.hash,
-		covers: b.covers,
-		clock: null
-	};
 }
 
 function checkContent(c: DocumentContent): DocumentContent {
@@ -167,7 +145,7 @@ export async function editDocument(id: string, baseVersion: number, c: DocumentC
 	const content = checkContent(c);
 	return sql.begin(async (tx) => {
 		const d = await lockOwn(tx, id, author);
-		if (d.currentVersion !== baseVersion) throw new FieldError('baseVersion', 'document.edited_meanwhile');
+		if (d.currentVersion !== baseVersion) throw new ConflictError('document.edited_meanwhile', { version: d.currentVersion, title: d.title, body: d.body });
 		const hash = documentHash(content, await fileShas(tx, content.fileIds, 'fileIds', author));
 		if (hash === d.hash) return { document: d, changed: false };
 		const voided = await reopen(tx, d, t('document.void_edited', { code: shortCode(hash) }), now);
@@ -223,7 +201,7 @@ export async function updateMaterial(id: string, materialId: string, baseVersion
 		const d = await lockOwn(tx, id, author);
 		const m = await getMaterial(tx, id, materialId);
 		if (!m || m.removedAt) throw notFound();
-		if (m.currentVersion !== baseVersion) throw new FieldError('baseVersion', 'document.edited_meanwhile');
+		if (m.currentVersion !== baseVersion) throw new ConflictError('document.edited_meanwhile', { version: m.currentVersion, title: m.title, body: m.body });
 		const content = await checkMaterial(tx, { ...c, kind: m.kind }, author);
 		const hash = materialHash(content, await fileShas(tx, content.fileIds, 'fileIds', author));
 		if (hash === m.hash) return m;
@@ -250,7 +228,7 @@ export async function removeMaterial(id: string, materialId: string, author: Doc
 	});
 }
 
-// ---- the gate and sign-off ----------------------------------------------------------------------------
+// ---- the gate and submission (sign-off itself is signoff/steps.ts) ----------------------------------------------------------------------------
 
 /**
  * 同步审签: no sign-off without the package (a plan and at least one material) or an exemption with its
@@ -271,92 +249,13 @@ export async function submitDocument(id: string, author: DocumentAuthor, now: Da
 		const problem = gateProblem(d, materials.length);
 		if (problem === 'planInterpreter') throw new FieldError('planInterpreter', 'document.gate_plan');
 		if (problem === 'materials') throw new FieldError('materials', 'document.gate_materials');
-		const s = await signable(tx, d);
+		const s = await documentSignable(tx, d);
 		const stage = await signoff.submitForSignoff(tx, s, signer(author), now);
 		await tx`update documents set status = 'submitted', stage = ${stage}, status_reason = null, updated_at = ${now} where id = ${id}`;
 		await audit(tx, author.actor, { action: 'document.submitted', entity: 'document', entityId: id, after: { hash: s.hash, covers: s.covers, stage } });
 		await record(tx, id, 'document.submitted', author.personId, { code: shortCode(s.hash), materials: materials.length }, now);
 		return reload(tx, id);
 	});
-}
-
-export async function reviewDocument(
-	id: string,
-	input: { version: number; versionHash: string; decision: 'passed' | 'rejected'; reason: string },
-	author: DocumentAuthor,
-	now: Date = new Date()
-): Promise<DocumentRow> {
-	return sql.begin(async (tx) => {
-		const d = await lockVisible(tx, id, author);
-		if (!(await signoff.isReviewer(tx, d.unitId, author.personId))) throw forbidden();
-		if (d.stage !== 'in_review') throw new FieldError('id', 'release.not_in_review');
-		const s = await signable(tx, d);
-		const { decision, reason } = await signoff.review(tx, s, input, signer(author), now);
-		if (decision === 'passed') await tx`update documents set stage = 'awaiting_signoff', updated_at = ${now} where id = ${id}`;
-		else await tx`update documents set status = 'drafting', stage = null, status_reason = ${reason}, updated_at = ${now} where id = ${id}`;
-		await audit(tx, author.actor, { action: `document.review_${decision}`, entity: 'document', entityId: id, after: { reason } });
-		await record(tx, id, `release.review_${decision}`, author.personId, { code: shortCode(s.hash), reason }, now);
-		return reload(tx, id);
-	});
-}
-
-/** One approval for the whole bundle, with a second factor; the approval records every part's hash. */
-export async function approveDocument(id: string, input: signoff.ApproveInput, author: DocumentAuthor, now: Date = new Date()): Promise<DocumentRow> {
-	const ref = { kind: 'document' as const, id };
-	if (!(await getDocument(sql, id, author.scope, author.personId))) throw notFound();
-	await signoff.precheckApproval(ref, input, author.personId);
-	return sql.begin(async (tx) => {
-		const d = await lockVisible(tx, id, author);
-		await signoff.checkRequest(tx, ref, input.requestId, author.personId, now);
-		if (d.stage !== 'awaiting_signoff') throw new FieldError('id', 'release.not_awaiting');
-		const s = await signable(tx, d);
-		const { request, factor, complete } = await signoff.approve(tx, s, input, signer(author), now);
-		if (complete) await tx`update documents set status = 'signed', stage = null, updated_at = ${now} where id = ${id}`;
-		await audit(tx, author.actor, { action: 'document.approved', entity: 'document', entityId: id, after: { requestId: request.id, hash: s.hash, covers: s.covers, factor } });
-		await record(tx, id, request.seat === 'sign' ? 'release.approved' : 'release.countersigned', author.personId, { code: shortCode(s.hash), factor, unit: request.unitName }, now);
-		if (complete) await signoff.tellDrafter(tx, s, t('release.approved_notice_title', { title: d.title }), t('release.approved_notice_body', { name: author.name, code: shortCode(s.hash) }), now);
-		return reload(tx, id);
-	});
-}
-
-export async function rejectDocument(id: string, input: { requestId: string; reason: string }, author: DocumentAuthor, now: Date = new Date()): Promise<DocumentRow> {
-	if (!input.reason.trim()) throw new FieldError('reason', 'release.reason_required');
-	return sql.begin(async (tx) => {
-		const d = await lockVisible(tx, id, author);
-		const s = await signable(tx, d);
-		await signoff.reject(tx, s, input, signer(author), now);
-		await tx`update documents set status = 'drafting', stage = null, status_reason = ${input.reason.trim()}, updated_at = ${now} where id = ${id}`;
-		await audit(tx, author.actor, { action: 'document.rejected', entity: 'document', entityId: id, after: { hash: s.hash, reason: input.reason.trim() } });
-		await record(tx, id, 'release.rejected', author.personId, { code: shortCode(s.hash), reason: input.reason.trim() }, now);
-		return reload(tx, id);
-	});
-}
-
-export async function flagDocument(id: string, input: { requestId: string; note: string }, author: DocumentAuthor, now: Date = new Date()): Promise<DocumentRow> {
-	return sql.begin(async (tx) => {
-		const d = await lockVisible(tx, id, author);
-		const request = await signoff.flag(tx, await signable(tx, d), input, signer(author), now);
-		await audit(tx, author.actor, { action: 'document.signoff_flagged', entity: 'document', entityId: id, after: { requestId: request.id, note: input.note.trim() } });
-		await record(tx, id, 'release.signoff_flagged', author.personId, { code: shortCode(request.versionHash) }, now);
-		return reload(tx, id);
-	});
-}
-
-export async function renewDocumentRequests(id: string, author: DocumentAuthor, now: Date = new Date()): Promise<DocumentRow> {
-	return sql.begin(async (tx) => {
-		const d = await lockOwn(tx, id, author);
-		if (d.stage !== 'awaiting_signoff') throw new FieldError('id', 'release.not_awaiting');
-		await signoff.renew(tx, await signable(tx, d), await requestsOf(tx, { kind: 'document', id }), signer(author), now);
-		await record(tx, id, 'release.requests_renewed', author.personId, {}, now);
-		return reload(tx, id);
-	});
-}
-
-export async function lapseDocumentRequest(tx: Tx, request: RequestRow, now: Date): Promise<boolean> {
-	const d = (await lockDocument(tx, request.documentId!, null, NOBODY))!;
-	if (!(await signoff.lapse(tx, await signable(tx, d), request, now))) return false;
-	await record(tx, d.id, 'release.request_lapsed', null, { unit: request.unitName, code: shortCode(request.versionHash) }, now);
-	return true;
 }
 
 // ---- publication and the end of a document ----------------------------------------------------------------

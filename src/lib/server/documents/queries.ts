@@ -91,12 +91,26 @@ export async function getDocument(db: Tx, id: string, scopeRoot: string | null, 
 	return row;
 }
 
+/**
+ * The document whoever asks: only for steps nobody takes (a request's expiry) and for reading a row again after a
+ * step that already checked reach. Never for what a person reads.
+ */
+export async function getDocumentUnscoped(db: Tx, id: string): Promise<DocumentRow | undefined> {
+	const [row] = await db<DocumentRow[]>`${select(db)} where d.id = ${id}`;
+	return row;
+}
+
 /** The row locked first, then read: a lock through the version join could lose the row after an edit. */
 export async function lockDocument(db: Tx, id: string, scopeRoot: string | null, personId: string): Promise<DocumentRow | undefined> {
-	const [locked] = await db`select 1 from documents where id = ${id} for update`;
-	if (!locked) return undefined;
-	return getDocument(db, id, scopeRoot, personId);
+	return (await lockRow(db, id)) ? getDocument(db, id, scopeRoot, personId) : undefined;
 }
+
+/** Locked for a step nobody takes (see getDocumentUnscoped). */
+export async function lockDocumentUnscoped(db: Tx, id: string): Promise<DocumentRow | undefined> {
+	return (await lockRow(db, id)) ? getDocumentUnscoped(db, id) : undefined;
+}
+
+const lockRow = async (db: Tx, id: string) => (await db`select 1 from documents where id = ${id} for update`).length > 0;
 
 export async function ownsDocument(db: Tx, d: Pick<DocumentRow, 'unitId' | 'interpretingUnitId'>, scopeRoot: string | null): Promise<boolean> {
 	if (scopeRoot === null) return true;

@@ -1,114 +1,54 @@
-// Policy documents through the API, as the press office and the leaders' phones use it: the gate that keeps a
-// document without its interpretation package from sign-off (同步审签), one approval for the whole bundle voided
-// by an edit to any part, disclosure at the source (a withheld document and its files stay with the drafting
-// unit), who may draft, see, review and sign, and a second tap on "create" that makes one document.
+// Policy documents through the API, as the press office uses it: the gate that keeps a document without its
+// interpretation package from sign-off (同步审签), disclosure at the source (a withheld document and its files stay with
+// the drafting unit), who may draft, see, review and sign, and a second tap on "create" that makes one document. The
+// bundle's sign-off is in signoff/document-bundle.spec.ts.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toIso } from '../../time.ts';
 import { sql } from '../db.ts';
-import { ConflictError, FieldError } from '../errors.ts';
+import { FieldError } from '../errors.ts';
 import { fileAccess, storeFile } from '../files/flows.ts';
 import { localStore, type BlobStore } from '../files/store.ts';
-import type { PersonRow } from '../people/queries.ts';
-import { makePerson, makeProvince, makeUnit, postAs, refusal, signInAs, TEST_PASSWORD, type SignedIn } from '../test-helpers.ts';
-import type { UnitRow } from '../units/queries.ts';
+import { postAs, refusal, type SignedIn } from '../test-helpers.ts';
 import { samplePdf, samplePng } from '../../../../tests/support/sample-files.ts';
+import {
+	PASSWORD,
+	NO_PLAN,
+	qa,
+	city,
+	deptC,
+	reviewerC,
+	press,
+	viceMayor,
+	director,
+	deputy,
+	duty,
+	officeAdmin,
+	pressB,
+	pressC,
+	leaderC,
+	reviewer,
+	draft,
+	submitted,
+	approveWithPassword,
+	approvalsOf,
+	requestsOf,
+	setUpDocumentWorld
+} from './test-world.ts';
 
-const PASSWORD = { kind: 'password' as const, password: TEST_PASSWORD };
-
-let city: Awaited<ReturnType<typeof makeProvince>>;
-let deptC: UnitRow;
-let reviewerC: PersonRow;
-// deptA: the vice-mayor is its named leader in charge, the director its principal; the deputy holds the role only.
-let press: SignedIn, viceMayor: SignedIn, director: SignedIn, deputy: SignedIn, duty: SignedIn, officeAdmin: SignedIn;
-// deptB: another department, out of the bureau's reach.
-let pressB: SignedIn;
-// deptC: its chain names a confidentiality reviewer.
-let pressC: SignedIn, leaderC: SignedIn, reviewer: SignedIn;
 let dir: string;
 let store: BlobStore;
-
 beforeAll(async () => {
 	dir = mkdtempSync(join(tmpdir(), 'huiying-documents-'));
 	store = localStore(dir);
-	city = await makeProvince();
-	deptC = await makeUnit('江城市交通运输局', city.government.id);
-	[reviewerC] = await Promise.all([
-		makePerson(deptC.id, ['duty'], { username: 'secret-c', name: '保密员老许' }),
-		makePerson(deptC.id, ['press_officer'], { username: 'press-c', name: '冯宣传' }),
-		makePerson(deptC.id, ['leader'], { username: 'leader-c', name: '何副局长' })
-	]);
-	[press, viceMayor, director, deputy, duty, officeAdmin, pressB, pressC, leaderC, reviewer] = await Promise.all([
-		signInAs('press-a'),
-		signInAs('vice-mayor'),
-		signInAs('director-a'),
-		signInAs('deputy-a'),
-		signInAs('duty-a'),
-		signInAs('office-admin'),
-		signInAs('press-b'),
-		signInAs('press-c'),
-		signInAs('leader-c'),
-		signInAs('secret-c')
-	]);
+	await setUpDocumentWorld();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-type CreateInput = Parameters<SignedIn['caller']['document']['create']>[0];
-let serial = 0;
-function draft(overrides: Partial<CreateInput> = {}): CreateInput {
-	serial += 1;
-	return {
-		title: `江城市关于加强安全生产工作的实施意见（${serial}）`,
-		docNumber: `江应急发〔2026〕${serial}号`,
-		body: '第一条 为加强安全生产工作，结合本市实际，制定本意见。',
-		disclosure: 'proactive',
-		planInterpreter: '市应急管理局 周局长',
-		planApproach: '图解、问答',
-		planChannels: ['政府网站', '政务微博'],
-		planTiming: '与文件同步发布',
-		...overrides
-	};
-}
-
-const NO_PLAN = { planInterpreter: '', planApproach: '', planChannels: [], planTiming: '' };
-
-const qa = (id: string, title = '政策问答') => ({ id, kind: 'qa' as const, title, body: `问：${title}适用于哪些企业？答：本市行政区域内的生产经营单位。` });
-
-/** Drafted by `by` with `materials` Q&A materials and submitted: the document as the drafter then sees it. */
-async function submitted(by: SignedIn, materials = 1, overrides: Partial<CreateInput> = {}) {
-	const created = await by.caller.document.create(draft(overrides));
-	for (let i = 1; i <= materials; i++) await by.caller.document.attachMaterial(qa(created.id, `政策问答${i}`));
-	await by.caller.document.submit({ id: created.id });
-	return by.caller.document.byId({ id: created.id });
-}
-
-/** The one request `leader` may decide, as their document page offers it. */
-async function myRequest(leader: SignedIn, documentId: string) {
-	const d = await leader.caller.document.byId({ id: documentId });
-	expect(d.can.sign).toHaveLength(1);
-	return d.requests.find((q) => q.id === d.can.sign[0])!;
-}
-
-async function approveWithPassword(leader: SignedIn, documentId: string) {
-	const q = await myRequest(leader, documentId);
-	return leader.caller.document.approve({ id: documentId, requestId: q.id, versionHash: q.versionHash, proof: PASSWORD });
-}
-
-const approvalsOf = (documentId: string) =>
-	sql<{ requestId: string; personId: string; factor: string; versionHash: string; covers: Record<string, string> | null; voidedAt: Date | null; voidReason: string | null }[]>`
-		select request_id, person_id, factor, version_hash, covers, voided_at, void_reason from approvals where document_id = ${documentId} order by at`;
-
-const requestsOf = (documentId: string) =>
-	sql<{ id: string; status: string; versionHash: string; covers: Record<string, string> | null }[]>`
-		select id, status, version_hash, covers from signoff_requests where document_id = ${documentId} order by created_at, seat desc`;
-
-const publishNow = (by: SignedIn, id: string, withMaterials = true) =>
-	by.caller.document.publish({ id, publishedAt: toIso(new Date(Date.now() + 60_000)), url: 'https://www.jiangcheng.gov.cn/zcwj/1.html', withMaterials });
-
 const upload = (by: SignedIn, name: string, bytes = samplePdf()) => storeFile(bytes, name, { personId: by.user.id, actor: by.actor }, store);
+
 
 describe('the gate: no sign-off without the interpretation package', () => {
 	it('refuses a document without a plan, on 解读人, in Chinese', async () => {
@@ -168,114 +108,6 @@ describe('the gate: no sign-off without the interpretation package', () => {
 		expect(request!.covers).toEqual({ document: d.hash, ...Object.fromEntries(d.materials.map((m) => [`material:${m.id}`, m.hash])) });
 		expect(d.timeline.map((e) => e.kind)).toContain('document.submitted');
 		expect((await viceMayor.caller.document.byId({ id: d.id })).can.sign).toEqual([d.requests[0]!.id]);
-	});
-});
-
-describe('one sign-off covers the bundle, and any change voids it', () => {
-	it('records the bundle hash and every part’s hash; an edit to one material voids it, and publishing is refused', async () => {
-		const d = await submitted(press, 2);
-		const q = await myRequest(viceMayor, d.id);
-		const view = await viceMayor.caller.document.signoffView({ id: d.id, requestId: q.id });
-		expect(view).toMatchObject({ stale: false, mayDecide: true, covers: { document: d.hash } });
-		expect(view.materials.map((m) => m.id)).toEqual(d.materials.map((m) => m.id));
-
-		const approved = await viceMayor.caller.document.approve({ id: d.id, requestId: q.id, versionHash: q.versionHash, proof: PASSWORD });
-		expect(approved.status).toBe('signed');
-		const [m1, m2] = d.materials;
-		expect(await approvalsOf(d.id)).toEqual([
-			{
-				requestId: q.id,
-				personId: city.people.viceMayor.id,
-				factor: 'password',
-				versionHash: d.bundleHash,
-				covers: { document: d.hash, [`material:${m1!.id}`]: m1!.hash, [`material:${m2!.id}`]: m2!.hash },
-				voidedAt: null,
-				voidReason: null
-			}
-		]);
-		expect((await press.caller.document.byId({ id: d.id })).can.publish).toBe(true);
-
-		// One word of the second material changes.
-		const edited = await press.caller.document.updateMaterial({ id: d.id, materialId: m2!.id, baseVersion: 1, title: m2!.title, body: m2!.body + '另有补充说明。' });
-		expect(edited).toMatchObject({ version: 2 });
-		expect(edited.hash).not.toBe(m2!.hash);
-		const [approval] = await approvalsOf(d.id);
-		expect(approval!.voidedAt).not.toBeNull();
-		expect(approval!.voidReason).toBe(`解读材料“${m2!.title}”已修改，原签发失效`);
-		const after = await press.caller.document.byId({ id: d.id });
-		expect(after).toMatchObject({ status: 'drafting', stage: null, publishedAt: null });
-		expect(after.bundleHash).not.toBe(d.bundleHash);
-		expect(after.can.publish).toBe(false);
-		expect(after.approvals[0]!.voidedAt).not.toBeNull();
-
-		const e = await refusal(publishNow(press, d.id));
-		expect(e.code).toBe('BAD_REQUEST');
-		expect(e.message).toBe('文件及解读材料尚未签发，不能发布');
-		expect((await press.caller.document.byId({ id: d.id })).publishedAt).toBeNull();
-		expect(await sql`select 1 from clocks where subject = 'document' and subject_id = ${d.id}`).toHaveLength(0);
-		expect(await sql`select 1 from materials where document_id = ${d.id} and published_at is not null`).toHaveLength(0);
-	});
-
-	it('refuses an approval of the old bundle: the old request is void, and the new one wants the new hash', async () => {
-		const d = await submitted(press, 2);
-		const old = await myRequest(viceMayor, d.id);
-		const m = d.materials[0]!;
-		await press.caller.document.updateMaterial({ id: d.id, materialId: m.id, baseVersion: 1, title: '政策问答（修改）', body: m.body });
-		expect((await requestsOf(d.id))[0]).toMatchObject({ id: old.id, status: 'void' });
-		expect((await viceMayor.caller.document.signoffView({ id: d.id, requestId: old.id })).stale).toBe(true);
-
-		const voided = await refusal(viceMayor.caller.document.approve({ id: d.id, requestId: old.id, versionHash: old.versionHash, proof: PASSWORD }));
-		expect(voided).toBeInstanceOf(ConflictError);
-		expect(voided.message).toBe('该签发请求已失效（稿件已修改、撤回或被驳回）');
-		expect(await approvalsOf(d.id)).toEqual([]);
-
-		// Sent again: the leader's screen still showing the old bundle cannot sign the new request.
-		await press.caller.document.submit({ id: d.id });
-		const fresh = await myRequest(viceMayor, d.id);
-		expect(fresh.id).not.toBe(old.id);
-		expect(fresh.versionHash).not.toBe(old.versionHash);
-		const stale = await refusal(viceMayor.caller.document.approve({ id: d.id, requestId: fresh.id, versionHash: old.versionHash, proof: PASSWORD }));
-		expect(stale).toBeInstanceOf(FieldError);
-		expect((stale as FieldError).field).toBe('versionHash');
-		expect(await approvalsOf(d.id)).toEqual([]);
-		expect((await requestsOf(d.id)).find((q) => q.id === fresh.id)!.status).toBe('open');
-
-		const signed = await viceMayor.caller.document.approve({ id: d.id, requestId: fresh.id, versionHash: fresh.versionHash, proof: PASSWORD });
-		expect(signed.status).toBe('signed');
-		const shown = await press.caller.document.byId({ id: d.id });
-		expect((await approvalsOf(d.id))[0]!.covers).toMatchObject({ document: d.hash, [`material:${m.id}`]: shown.materials.find((x) => x.id === m.id)!.hash });
-		const published = await publishNow(press, d.id);
-		expect(published.status).toBe('published');
-		expect(published.clocks).toMatchObject([{ ruleName: '发布政策解读材料' }]);
-		expect(await sql`select status from clocks where subject = 'document' and subject_id = ${d.id}`).toEqual([{ status: 'satisfied' }]);
-	});
-
-	it('voids it too when the document text, a new material or a removed material changes the package', async () => {
-		const changes: Record<string, (d: Awaited<ReturnType<typeof submitted>>) => Promise<unknown>> = {
-			text: (d) => press.caller.document.update({ ...draft({ title: d.title }), id: d.id, baseVersion: 1, body: d.body + '第二条 本意见自发布之日起施行。' }),
-			attach: (d) => press.caller.document.attachMaterial(qa(d.id, '补充问答')),
-			remove: (d) => press.caller.document.removeMaterial({ id: d.id, materialId: d.materials[1]!.id })
-		};
-		for (const [name, change] of Object.entries(changes)) {
-			const d = await submitted(press, 2);
-			await approveWithPassword(viceMayor, d.id);
-			await change(d);
-			const after = await press.caller.document.byId({ id: d.id });
-			expect(after.status, name).toBe('drafting');
-			expect(after.bundleHash, name).not.toBe(d.bundleHash);
-			expect((await approvalsOf(d.id)).every((a) => a.voidedAt !== null), name).toBe(true);
-			expect((await refusal(publishNow(press, d.id))).message, name).toBe('文件及解读材料尚未签发，不能发布');
-		}
-	});
-
-	it('keeps the sign-off when a material is saved unchanged', async () => {
-		const d = await submitted(press, 1);
-		await approveWithPassword(viceMayor, d.id);
-		const m = d.materials[0]!;
-		const same = await press.caller.document.updateMaterial({ id: d.id, materialId: m.id, baseVersion: 1, title: m.title, body: m.body });
-		expect(same).toMatchObject({ version: 1, hash: m.hash });
-		expect((await press.caller.document.byId({ id: d.id })).status).toBe('signed');
-		expect((await approvalsOf(d.id))[0]!.voidedAt).toBeNull();
 	});
 });
 
@@ -384,7 +216,7 @@ describe('who may draft, see, review and sign', () => {
 	});
 
 	it('lets only the chain’s confidentiality reviewer review, and then the leader is asked', async () => {
-		await officeAdmin.caller.release.setChain({ unitId: deptC.id, confidentialityReviewerIds: [reviewerC.id], countersignUnitIds: [], signoffHours: 2 });
+		await officeAdmin.caller.signoff.setChain({ unitId: deptC.id, confidentialityReviewerIds: [reviewerC.id], countersignUnitIds: [], signoffHours: 2 });
 		const d = await submitted(pressC, 1);
 		expect(d).toMatchObject({ status: 'submitted', stage: 'in_review', requests: [] });
 		expect((await reviewer.caller.document.byId({ id: d.id })).can.review).toBe(true);
@@ -392,15 +224,15 @@ describe('who may draft, see, review and sign', () => {
 		const versionHash = (await reviewer.caller.document.byId({ id: d.id })).bundleHash;
 
 		for (const who of [pressC, leaderC, officeAdmin]) {
-			const e = await refusal(who.caller.document.review({ id: d.id, version: 1, versionHash, decision: 'passed' }));
+			const e = await refusal(who.caller.signoff.review({ kind: 'document', id: d.id, version: 1, versionHash, decision: 'passed' }));
 			expect(e.code).toBe('FORBIDDEN');
 		}
-		expect((await refusal(pressB.caller.document.review({ id: d.id, version: 1, versionHash, decision: 'passed' }))).code).toBe('NOT_FOUND');
+		expect((await refusal(pressB.caller.signoff.review({ kind: 'document', id: d.id, version: 1, versionHash, decision: 'passed' }))).code).toBe('NOT_FOUND');
 		// A review of a package that changed since the reviewer's screen showed it is refused.
-		expect((await refusal(reviewer.caller.document.review({ id: d.id, version: 1, versionHash: 'f'.repeat(64), decision: 'passed' }))).code).toBe('BAD_REQUEST');
+		expect((await refusal(reviewer.caller.signoff.review({ kind: 'document', id: d.id, version: 1, versionHash: 'f'.repeat(64), decision: 'passed' }))).code).toBe('BAD_REQUEST');
 		expect((await pressC.caller.document.byId({ id: d.id })).stage).toBe('in_review');
 
-		const passed = await reviewer.caller.document.review({ id: d.id, version: 1, versionHash, decision: 'passed' });
+		const passed = await reviewer.caller.signoff.review({ kind: 'document', id: d.id, version: 1, versionHash, decision: 'passed' });
 		expect(passed).toMatchObject({ status: 'submitted', stage: 'awaiting_signoff' });
 		const shown = await pressC.caller.document.byId({ id: d.id });
 		expect(shown.reviews).toMatchObject([{ decision: 'passed', reviewerName: '保密员老许', versionHash: d.bundleHash }]);
@@ -412,12 +244,12 @@ describe('who may draft, see, review and sign', () => {
 		const d = await submitted(press, 1);
 		const q = d.requests[0]!;
 		for (const who of [press, deputy]) {
-			const e = await refusal(who.caller.document.approve({ id: d.id, requestId: q.id, versionHash: q.versionHash, proof: PASSWORD }));
+			const e = await refusal(who.caller.signoff.approve({ kind: 'document', id: d.id, requestId: q.id, versionHash: q.versionHash, proof: PASSWORD }));
 			expect(e.code).toBe('FORBIDDEN');
 			expect(e.message).toBe('您没有权限执行此操作');
 		}
 		expect((await press.caller.document.byId({ id: d.id })).can.sign).toEqual([]);
-		expect((await refusal(pressB.caller.document.approve({ id: d.id, requestId: q.id, versionHash: q.versionHash, proof: PASSWORD }))).code).toBe('NOT_FOUND');
+		expect((await refusal(pressB.caller.signoff.approve({ kind: 'document', id: d.id, requestId: q.id, versionHash: q.versionHash, proof: PASSWORD }))).code).toBe('NOT_FOUND');
 		expect(await approvalsOf(d.id)).toEqual([]);
 		expect((await requestsOf(d.id))[0]!.status).toBe('open');
 		// The unit's principal may sign in the leader's stead.
@@ -428,7 +260,7 @@ describe('who may draft, see, review and sign', () => {
 	it('refuses an approval with a wrong password, and the request stays open', async () => {
 		const d = await submitted(press, 1);
 		const q = d.requests[0]!;
-		const e = await refusal(viceMayor.caller.document.approve({ id: d.id, requestId: q.id, versionHash: q.versionHash, proof: { kind: 'password', password: 'wrong-password' } }));
+		const e = await refusal(viceMayor.caller.signoff.approve({ kind: 'document', id: d.id, requestId: q.id, versionHash: q.versionHash, proof: { kind: 'password', password: 'wrong-password' } }));
 		expect((e as FieldError).field).toBe('proof');
 		expect(e.message).toContain('身份验证');
 		expect(await approvalsOf(d.id)).toEqual([]);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../db.ts';
 import { putSetting } from '../settings/queries.ts';
 import { makeCity, makePerson, makeUnit, signInAs, TEST_ACTOR, type SignedIn } from '../test-helpers.ts';
-import { accessibleFiles, fileAccess, FileRefused, openFile, removeUnusedUploads, storeFile } from './flows.ts';
+import { fileAccess, fileForDownload, FileRefused, openFile, removeUnusedUploads, storeFile } from './flows.ts';
 import type { FileRow } from './queries.ts';
 import { localStore, type BlobStore } from './store.ts';
 import { sampleDocx, samplePdf, samplePng, sampleText } from '../../../../tests/support/sample-files.ts';
@@ -176,10 +176,22 @@ describe('who may download a file', () => {
 		expect(await fileAccess(sysadmin.user, 'not-a-uuid')).toBeNull();
 	});
 
-	it('lists only the files a person may attach, so nobody opens up a file by attaching its id', async () => {
+	it('opens a file nothing holds yet only to its uploader, so nobody opens up a file by attaching its id', async () => {
 		const mine = await storeFile(samplePdf(), '我的.pdf', uploader(staffC), store);
 		const theirs = await storeFile(samplePdf(), '别人的.pdf', uploader(staffA), store);
-		expect((await accessibleFiles(staffC.user, [theirs.id, mine.id, mine.id, 'junk'])).map((f) => f.id)).toEqual([mine.id]);
+		expect((await fileAccess(staffC.user, mine.id))?.id).toBe(mine.id);
+		expect(await fileAccess(staffC.user, theirs.id)).toBeNull();
+	});
+
+	it('for a download, records a refused read of a file out of reach, and nothing for one in reach', async () => {
+		const theirs = await storeFile(samplePdf(), '别人的方案.pdf', uploader(staffA), store);
+		const refusals = async () =>
+			sql<{ actorId: string; entityId: string }[]>`
+				select actor_id::text, entity_id from audit_log where action = 'access.refused' and entity = 'file' and entity_id = ${theirs.id}`;
+		expect(await fileForDownload(staffC.user, theirs.id, staffC.actor)).toBeNull();
+		expect(await refusals()).toEqual([{ actorId: staffC.user.id, entityId: theirs.id }]);
+		expect((await fileForDownload(staffA.user, theirs.id, staffA.actor))?.id).toBe(theirs.id);
+		expect(await refusals()).toHaveLength(1);
 	});
 });
 

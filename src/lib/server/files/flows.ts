@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { t, type MessageKey } from '../../i18n/index.ts';
-import { audit, SYSTEM_ACTOR, type Actor } from '../audit/log.ts';
+import { audit, auditRefusal, SYSTEM_ACTOR, type Actor } from '../audit/log.ts';
 import type { SessionUser } from '../auth/session.ts';
 import { sql } from '../db.ts';
 import { FieldError } from '../errors.ts';
@@ -73,13 +73,17 @@ export async function fileAccess(user: Pick<SessionUser, 'id' | 'roles' | 'scope
 }
 
 /**
- * The files of `ids` this person may read, in the order asked, skipping the rest. Attaching a file to a version
- * must go through this: otherwise attaching someone else's file id to one's own document would open it up.
+ * The file for `user`'s download, or null; a file out of reach (or none at all) is recorded as a refused read for
+ * `request` (who, from where), like any procedure's refusal (trpc/init.ts).
  */
-export async function accessibleFiles(user: Pick<SessionUser, 'id' | 'roles' | 'scopeUnitId'>, ids: readonly string[]): Promise<FileRow[]> {
-	const rows = await Promise.all([...new Set(ids)].map((id) => fileAccess(user, id)));
-	return rows.filter((r): r is FileRow => r !== null);
+export async function fileForDownload(user: Pick<SessionUser, 'id' | 'roles' | 'scopeUnitId'>, fileId: string, request: Actor): Promise<FileRow | null> {
+	const file = await fileAccess(user, fileId);
+	if (!file) await auditRefusal(sql, request, { entity: 'file', entityId: fileId.slice(0, 100), code: 'NOT_FOUND' });
+	return file;
 }
+
+/** The largest file the office allows now, in bytes: an upload longer than this is cut off before it is read. */
+export const uploadMaxBytes = (): Promise<number> => maxFileBytes(sql);
 
 /** The stored bytes of a file row; null when the store has lost them. */
 export function openFile(file: FileRow, store: BlobStore = blobStore()): Promise<ReadableStream<Uint8Array> | null> {

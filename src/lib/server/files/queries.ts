@@ -1,6 +1,6 @@
 import type { Tx } from '../db.ts';
 import { documentVisible, versionVisible } from '../documents/queries.ts';
-import { inReach } from '../units/scope.ts';
+import { inReach, reachesEveryUnit } from '../units/scope.ts';
 
 export interface FileRow {
 	id: string;
@@ -52,7 +52,7 @@ export async function readableFile(db: Tx, id: string, personId: string, scopeRo
 		${select(db)}
 		where f.id = ${id} and (
 			f.uploaded_by = ${personId}
-			or ${scopeRoot}::uuid is null
+			or ${reachesEveryUnit(scopeRoot) ? db`true` : db`false`}
 			or exists (
 				select 1
 				from documents d

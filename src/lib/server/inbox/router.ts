@@ -11,7 +11,7 @@ export const inboxRouter = router({
 	list: authedProcedure
 		.input(z.object({ limit: z.number().int().min(1).max(200).default(50) }).default({ limit: 50 }))
 		.query(async ({ ctx, input }) => {
-			const rows = await listNotices(sql, ctx.user.id, input.limit);
+			const rows = await listNotices(sql, ctx.actor.personId, input.limit);
 			return rows.map((n) => ({
 				...n,
 				createdAt: toIso(n.createdAt),
@@ -23,13 +23,13 @@ export const inboxRouter = router({
 		}),
 	/** Steps that reached nobody, for the office's 工作台: the person's own alerts only. */
 	gaps: authedProcedure.query(async ({ ctx }) =>
-		(await listStaffingGaps(sql, ctx.user.id)).map((g) => ({ ...g, createdAt: toIso(g.createdAt) }))
+		(await listStaffingGaps(sql, ctx.actor.personId)).map((g) => ({ ...g, createdAt: toIso(g.createdAt) }))
 	),
-	unreadCount: authedProcedure.query(({ ctx }) => countOpenUnread(sql, ctx.user.id)),
+	unreadCount: authedProcedure.query(({ ctx }) => countOpenUnread(sql, ctx.actor.personId)),
 	markRead: authedProcedure.input(z.object({ ids: z.array(z.uuid()).max(200) })).mutation(async ({ ctx, input }) => {
 		const rows = await sql`
 			update notifications set read_at = now()
-			where person_id = ${ctx.user.id} and id = any(${input.ids}::uuid[]) and read_at is null
+			where person_id = ${ctx.actor.personId} and id = any(${input.ids}::uuid[]) and read_at is null
 			returning 1`;
 		return { marked: rows.length };
 	})

@@ -1,12 +1,13 @@
 // Incident transitions: logging (idempotent per device submission), editing, level changes, merging
 // and closing. Each writes the incident, its audit row, its timeline and its clocks in one transaction.
 import { createHash } from 'node:crypto';
-import { isMajor } from '../../clocks.ts';
+import { t } from '../../i18n/index.ts';
 import { audit, type Actor } from '../audit/log.ts';
+import { moveClocks, reassignClocks } from '../clocks/changes.ts';
 import { cancelClocks, startClocks } from '../clocks/flows.ts';
 import type { Subject } from '../clocks/queries.ts';
+import { majorLevels } from '../clocks/rules.ts';
 import { sql, type Tx } from '../db.ts';
-import { enqueueTick } from '../jobs/boss.ts';
 import { ConflictError, FieldError, notFound } from '../errors.ts';
 import { addEvent } from '../timeline/queries.ts';
 import { getUnit } from '../units/queries.ts';
@@ -114,24 +115,12 @@ export async function editIncident(
 		if (f.occurredAt.getTime() > now.getTime() + FUTURE_SLACK_MS) throw new FieldError('occurredAt', 'incident.future');
 		if (f.leadUnitId !== before.leadUnitId) await checkLeadUnit(tx, f.leadUnitId, author.scope);
 		await updateIncidentFields(tx, id, f);
-		if (f.occurredAt.getTime() !== before.occurredAt.getTime()) {
-			const shift = f.occurredAt.getTime() - before.occurredAt.getTime();
-			await tx`
-				update clocks set starts_at = starts_at + make_interval(secs => ${shift / 1000}),
-					due_at = due_at + make_interval(secs => ${shift / 1000})
-				where subject = 'incident' and subject_id = ${id} and status in ('running', 'breached')`;
-		}
-		if (f.leadUnitId !== before.leadUnitId) {
-			await tx`update clocks set unit_id = ${f.leadUnitId} where subject = 'incident' and subject_id = ${id} and status in ('running', 'breached')`;
-		}
+		await moveClocks(tx, subjectOf(id), 'occurred', f.occurredAt.getTime() - before.occurredAt.getTime(), author.personId, now);
+		if (f.leadUnitId !== before.leadUnitId) await reassignClocks(tx, subjectOf(id), f.leadUnitId, author.personId, now);
 		const after = (await getIncident(tx, id, null))!;
 		await audit(tx, author.actor, { action: 'incident.updated', entity: 'incident', entityId: id, before, after });
 		const changed = (Object.keys(f) as (keyof typeof f)[]).filter((k) => String(before[k]) !== String(after[k]));
 		await addEvent(tx, subjectOf(id), 'incident.updated', author.personId, { changed }, now);
-		if (changed.includes('occurredAt') || changed.includes('leadUnitId')) {
-			for (const c of await tx<{ id: string }[]>`select id from clocks where subject = 'incident' and subject_id = ${id} and status in ('running', 'breached')`)
-				await enqueueTick(tx, c.id, now);
-		}
 		return after;
 	});
 }
@@ -144,7 +133,8 @@ export async function changeLevel(id: string, level: number, reason: string, aut
 	return sql.begin(async (tx) => {
 		const before = await lockOpen(tx, id, author.scope);
 		if (before.level === level) return before;
-		const downgrade = isMajor(before.level) && !isMajor(level);
+		const major = await majorLevels(tx);
+		const downgrade = major.includes(before.level) && !major.includes(level);
 		if (downgrade && !reason.trim()) throw new FieldError('reason', 'incident.downgrade_reason');
 		await setIncidentLevel(tx, id, level);
 		await addEvent(tx, subjectOf(id), 'incident.level_changed', author.personId, { from: before.level, to: level, reason }, now);
@@ -166,7 +156,7 @@ export async function mergeIncident(id: string, intoId: string, author: Author, 
 		const into = await lockIncident(tx, intoId, author.scope);
 		if (!into || into.status !== 'open') throw new FieldError('intoId', 'error.invalid_choice');
 		await setIncidentStatus(tx, id, { status: 'merged', mergedIntoId: intoId });
-		await cancelClocks(tx, subjectOf(id), `合并到“${into.title}”`, author.personId, now, undefined, subjectOf(intoId));
+		await cancelClocks(tx, subjectOf(id), t('clock.cancel.merged', { title: into.title }), author.personId, now, undefined, subjectOf(intoId));
 		await addEvent(tx, subjectOf(id), 'incident.merged', author.personId, { intoId, intoTitle: into.title }, now);
 		await addEvent(tx, subjectOf(intoId), 'incident.absorbed', author.personId, { fromId: id, fromTitle: before.title }, now);
 		const after = (await getIncident(tx, id, null))!;
@@ -181,7 +171,7 @@ export async function closeIncident(id: string, note: string, author: Author, no
 	return sql.begin(async (tx) => {
 		const before = await lockOpen(tx, id, author.scope);
 		await setIncidentStatus(tx, id, { status: 'closed', closedAt: now, closeNote: note });
-		await cancelClocks(tx, subjectOf(id), `事件关闭：${note}`, author.personId, now);
+		await cancelClocks(tx, subjectOf(id), t('clock.cancel.incident_closed', { note }), author.personId, now);
 		await addEvent(tx, subjectOf(id), 'incident.closed', author.personId, { note }, now);
 		const after = (await getIncident(tx, id, null))!;
 		await audit(tx, author.actor, { action: 'incident.closed', entity: 'incident', entityId: id, before, after });

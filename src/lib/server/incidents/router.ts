@@ -9,12 +9,9 @@ import type { Reader } from '../subjects.ts';
 import { timelineFor } from '../timeline/queries.ts';
 import { moment, text } from '../trpc/fields.ts';
 import { authedProcedure, router } from '../trpc/init.ts';
-import { scopeRoot } from '../units/scope.ts';
-import type { SessionUser } from '../auth/session.ts';
-import type { Context } from '../trpc/context.ts';
-import { changeLevel, closeIncident, editIncident, logIncident, mergeIncident, type Author } from './flows.ts';
+import { changeLevel, closeIncident, editIncident, logIncident, mergeIncident } from './flows.ts';
 import { incidentOut } from './out.ts';
-import { getIncident, listIncidents, type IncidentRow } from './queries.ts';
+import { authoritativePublishedAt, conferencesOfIncident, getIncident, listIncidents, type IncidentRow } from './queries.ts';
 
 const fields = z.object({
 	title: text(200, { min: 1 }),
@@ -27,12 +24,6 @@ const fields = z.object({
 
 // Still exported from here for the screens that imported them before they moved to out.ts.
 export { incidentOut, type IncidentOut } from './out.ts';
-
-const authorOf = (ctx: Context & { user: SessionUser }): Author => ({
-	personId: ctx.user.id,
-	scope: scopeRoot(ctx.user),
-	actor: ctx.actor
-});
 
 async function withClocks(i: IncidentRow, reader: Reader) {
 	return { ...incidentOut(i), clocks: await clocksSeen(sql, await clocksOf(sql, { type: 'incident', id: i.id }), reader) };
@@ -49,14 +40,25 @@ export const incidentRouter = router({
 			})
 		)
 		.mutation(async ({ ctx, input }) => {
-			const { incident, replay } = await logIncident(input, authorOf(ctx));
-			return { ...(await withClocks(incident, authorOf(ctx))), replay };
+			const { incident, replay } = await logIncident(input, ctx.actor);
+			return { ...(await withClocks(incident, ctx.actor)), replay };
 		}),
 	byId: authedProcedure.input(z.object({ id: z.uuid() })).query(async ({ ctx, input }) => {
-		const incident = await getIncident(sql, input.id, scopeRoot(ctx.user));
+		const incident = await getIncident(sql, input.id, ctx.actor.scope);
 		if (!incident) throw notFound();
-		const timeline = (await timelineFor(sql, { type: 'incident', id: incident.id }, authorOf(ctx))).map((e) => ({ ...e, at: toIso(e.at) }));
-		return { ...(await withClocks(incident, authorOf(ctx))), timeline };
+		const [timeline, conferences, authoritativeAt] = await Promise.all([
+			timelineFor(sql, { type: 'incident', id: incident.id }, ctx.actor),
+			conferencesOfIncident(sql, incident.id, ctx.actor.scope),
+			authoritativePublishedAt(sql, incident.id)
+		]);
+		return {
+			...(await withClocks(incident, ctx.actor)),
+			timeline: timeline.map((e) => ({ ...e, at: toIso(e.at) })),
+			/** its conferences within the reader's reach */
+			conferences: conferences.map((c) => ({ ...c, plannedAt: toIso(c.plannedAt), heldAt: c.heldAt && toIso(c.heldAt) })),
+			/** when its first authoritative release went out, whichever unit published it: what is drafted after is a 续报 */
+			authoritativeAt: authoritativeAt && toIso(authoritativeAt)
+		};
 	}),
 	list: authedProcedure
 		.input(
@@ -65,7 +67,7 @@ export const incidentRouter = router({
 				.default({ status: null, limit: 100 })
 		)
 		.query(async ({ ctx, input }) => {
-			const rows = await listIncidents(sql, scopeRoot(ctx.user), input);
+			const rows = await listIncidents(sql, ctx.actor.scope, input);
 			const clocks = rows.length
 				? await sql<{ subjectId: string; dueAt: Date; status: string; ruleName: string }[]>`
 					select subject_id, due_at, status, rule_name from clocks
@@ -81,15 +83,15 @@ export const incidentRouter = router({
 		}),
 	update: authedProcedure.input(fields.extend({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
 		const { id, ...f } = input;
-		return withClocks(await editIncident(id, f, authorOf(ctx)), authorOf(ctx));
+		return withClocks(await editIncident(id, f, ctx.actor), ctx.actor);
 	}),
 	setLevel: authedProcedure
 		.input(z.object({ id: z.uuid(), level: z.number().int().min(1).max(4), reason: text(500, { lines: true }).default('') }))
-		.mutation(async ({ ctx, input }) => withClocks(await changeLevel(input.id, input.level, input.reason, authorOf(ctx)), authorOf(ctx))),
+		.mutation(async ({ ctx, input }) => withClocks(await changeLevel(input.id, input.level, input.reason, ctx.actor), ctx.actor)),
 	merge: authedProcedure
 		.input(z.object({ id: z.uuid(), intoId: z.uuid() }))
-		.mutation(async ({ ctx, input }) => withClocks(await mergeIncident(input.id, input.intoId, authorOf(ctx)), authorOf(ctx))),
+		.mutation(async ({ ctx, input }) => withClocks(await mergeIncident(input.id, input.intoId, ctx.actor), ctx.actor)),
 	close: authedProcedure
 		.input(z.object({ id: z.uuid(), note: text(2000, { lines: true }) }))
-		.mutation(async ({ ctx, input }) => withClocks(await closeIncident(input.id, input.note, authorOf(ctx)), authorOf(ctx)))
+		.mutation(async ({ ctx, input }) => withClocks(await closeIncident(input.id, input.note, ctx.actor), ctx.actor))
 });

@@ -34,8 +34,46 @@ export async function announce(tx: Tx, change: Change): Promise<void> {
 	await tx`select pg_notify(${CHANNEL}, ${JSON.stringify(change)})`;
 }
 
-/** Every change announced on any instance, until `signal` aborts. */
-export async function* changes(signal: AbortSignal): AsyncGenerator<Change> {
-	await listen();
-	for await (const [change] of on(local, 'change', { signal })) yield change as Change;
+/** How many subscriptions this instance is holding open. */
+export const subscriptions = (): number => local.listenerCount('change');
+
+/**
+ * Every change announced on any instance, as `view` shows it (null: not for this subscriber), until `signal`
+ * aborts or the subscriber returns. Every subscriber receives the same Change object, so work done once per
+ * change can be shared by keying on it. Returning ends the subscription at once, even while it waits for news.
+ */
+export function changes<T = Change>(
+	signal?: AbortSignal,
+	view: (change: Change) => T | null | Promise<T | null> = (change) => change as T
+): AsyncIterableIterator<T, undefined> {
+	// Opened on the first read, so a subscription nobody reads holds no listener.
+	let source: AsyncIterableIterator<[Change]> | null = null;
+	let ended = false;
+	const end = async (): Promise<IteratorReturnResult<undefined>> => {
+		ended = true;
+		await source?.return?.();
+		return { done: true, value: undefined };
+	};
+	return {
+		async next() {
+			try {
+				await listen();
+				if (ended) return { done: true, value: undefined };
+				source ??= on(local, 'change', signal ? { signal } : {}) as AsyncIterableIterator<[Change]>;
+				for (;;) {
+					const got = await source.next();
+					if (got.done) return { done: true, value: undefined };
+					const shown = await view(got.value[0]);
+					if (shown !== null) return { done: false, value: shown };
+				}
+			} catch (e) {
+				await end();
+				throw e;
+			}
+		},
+		return: end,
+		[Symbol.asyncIterator]() {
+			return this;
+		}
+	};
 }

@@ -4,9 +4,16 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runClock } from '../clocks/flows.ts';
 import { sql } from '../db.ts';
-import { logMajorIncident, makePerson, makeProvince, signInAs, type SignedIn } from '../test-helpers.ts';
+import { logMajorIncident, makePerson, makeProvince, makeUnit, signInAs, type SignedIn } from '../test-helpers.ts';
 import { createCaller } from '../trpc/root.ts';
-import { announce } from './bus.ts';
+import { announce, subscriptions } from './bus.ts';
+import { unitsAbove } from './queries.ts';
+
+// The same lookup, counted: how many queries one change costs.
+vi.mock('./queries.ts', async (importOriginal) => {
+	const original = await importOriginal<typeof import('./queries.ts')>();
+	return { ...original, unitsAbove: vi.fn(original.unitsAbove) };
+});
 
 type Received = { kind: 'subject'; subject: string; id: string } | { kind: 'inbox'; personId: string };
 
@@ -165,5 +172,47 @@ describe('a screen closed', () => {
 		const news = await settle();
 		expect(news.get(press)).toEqual([{ kind: 'inbox', personId: city.people.press.id }]);
 		expect(closing.got).toEqual([]);
+	});
+});
+
+describe('a change many screens hold open', () => {
+	it('is looked up once for all of them, and each still hears only what is in its reach', async () => {
+		const section = await makeUnit('江城市应急管理局应急指挥科', city.deptA.id);
+		const more = await Promise.all(['press-a', 'spokes-a', 'press-b', 'office-admin', 'root-admin', 'press-a'].map((login) => open(login, false)));
+		const all = [...screens, ...more];
+		await settle(all);
+		const id = randomUUID();
+		await announce(sql, { kind: 'subject', subject: 'incident', id, unitId: section.id });
+		const news = await settle(all);
+		try {
+			const heard = { kind: 'subject', subject: 'incident', id };
+			for (const s of all) expect(news.get(s)).toEqual(s.who.user.scopeUnitId === city.deptB.id ? [] : [heard]);
+			expect(vi.mocked(unitsAbove).mock.calls.filter(([, unitId]) => unitId === section.id)).toHaveLength(1);
+		} finally {
+			await Promise.all(more.map((s) => s.stop()));
+		}
+	});
+});
+
+describe('a screen that leaves without a signal', () => {
+	it('takes its listener with it the moment it returns, even while waiting for news', async () => {
+		const before = subscriptions();
+		const who = await signInAs('press-a');
+		const stream = await createCaller({ user: who.user, session: who.session, actor: who.actor }).live.changes();
+		const iterator = stream[Symbol.asyncIterator]();
+		const waiting = iterator.next();
+		await vi.waitFor(() => expect(subscriptions()).toBe(before + 1));
+		await iterator.return?.();
+		expect(subscriptions()).toBe(before);
+		expect(await waiting).toEqual({ done: true, value: undefined });
+	});
+
+	it('with a signal, takes its listener with it when the signal aborts', async () => {
+		const before = subscriptions();
+		const screen = await open('press-b', false);
+		await settle([screen]);
+		expect(subscriptions()).toBe(before + 1);
+		await screen.stop();
+		expect(subscriptions()).toBe(before);
 	});
 });

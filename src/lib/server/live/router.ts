@@ -1,22 +1,38 @@
 import { sql } from '../db.ts';
 import { authedProcedure, router } from '../trpc/init.ts';
-import { isInSubtree } from '../units/queries.ts';
-import { scopeRoot } from '../units/scope.ts';
-import { changes } from './bus.ts';
+import { reachesEveryUnit } from '../units/scope.ts';
+import { changes, type Change } from './bus.ts';
+import { unitsAbove } from './queries.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// Every subscriber on this instance receives the same Change object: the lookup runs once per change, not once
+// per subscriber (as `reaches` would), and is forgotten with the change.
+const above = new WeakMap<Change, Promise<Set<string>>>();
+function unitsAboveOnce(change: Change, unitId: string): Promise<Set<string>> {
+	let found = above.get(change);
+	if (!found) {
+		found = unitsAbove(sql, unitId);
+		above.set(change, found);
+	}
+	return found;
+}
 
 export const liveRouter = router({
 	/**
 	 * What changed, as far as this person may know: subjects in their reach and their own inbox.
 	 * The screens refetch through their usual (scoped) queries; only ids travel here.
 	 */
-	changes: authedProcedure.subscription(async function* ({ ctx, signal }) {
-		const scope = scopeRoot(ctx.user);
-		for await (const change of changes(signal ?? new AbortController().signal)) {
-			if (change.kind === 'inbox') {
-				if (change.personId === ctx.user.id) yield change;
-			} else if (scope === null || (change.unitId !== null && (await isInSubtree(sql, scope, change.unitId)))) {
-				yield { kind: change.kind, subject: change.subject, id: change.id };
-			}
-		}
+	changes: authedProcedure.subscription(({ ctx, signal }) => {
+		const { scope, personId } = ctx.actor;
+		return changes(signal, async (change) => {
+			if (change.kind === 'inbox') return change.personId === personId ? change : null;
+			const news = { kind: change.kind, subject: change.subject, id: change.id };
+			if (reachesEveryUnit(scope)) return news;
+			// A subject of no unit, or a unit id that is not one, is news only for those who reach every unit.
+			if (change.unitId === null || !UUID.test(change.unitId)) return null;
+			// The same answer as units/scope.ts `reaches`: the unit lies in the scope's subtree when the scope is above it.
+			return scope !== null && (await unitsAboveOnce(change, change.unitId)).has(scope) ? news : null;
+		});
 	})
 });

@@ -4,8 +4,8 @@ import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
 import { getPerson } from '../people/queries.ts';
 import { text } from '../trpc/fields.ts';
-import { authedProcedure, officeProcedure, roleProcedure, router, topOfficeProcedure } from '../trpc/init.ts';
-import { inReach, scopeRoot } from '../units/scope.ts';
+import { adminProcedure, authedProcedure, officeProcedure, router, topOfficeProcedure } from '../trpc/init.ts';
+import { inReach } from '../units/scope.ts';
 import { forgetSenders } from './senders.ts';
 
 export interface WeComConfig {
@@ -65,7 +65,7 @@ export const channelRouter = router({
 			if (!config[secretKey]) config[secretKey] = (before?.config[secretKey] as string | undefined) ?? '';
 			await tx`
 				insert into channel_settings (channel, enabled, config, updated_by)
-				values (${input.channel}, ${input.enabled}, ${tx.json(config as never)}, ${ctx.user.id})
+				values (${input.channel}, ${input.enabled}, ${tx.json(config as never)}, ${ctx.actor.personId})
 				on conflict (channel) do update set enabled = excluded.enabled, config = excluded.config,
 					updated_by = excluded.updated_by, updated_at = now()`;
 			await audit(tx, ctx.actor, {
@@ -80,8 +80,8 @@ export const channelRouter = router({
 		})
 	),
 	/** People in reach with their WeCom and DingTalk ids. */
-	mappings: roleProcedure('office_admin', 'sysadmin').query(async ({ ctx }) => {
-		const scope = scopeRoot(ctx.user);
+	mappings: adminProcedure.query(async ({ ctx }) => {
+		const scope = ctx.actor.scope;
 		return sql<{ personId: string; name: string; unitName: string; wecom: string | null; dingtalk: string | null }[]>`
 			select p.id as person_id, p.name, u.name as unit_name,
 				(select external_id from person_channels where person_id = p.id and channel = 'wecom') as wecom,
@@ -90,11 +90,11 @@ export const channelRouter = router({
 			where p.active and ${inReach(sql, 'p.unit_id', scope)}
 			order by u.name, p.name`;
 	}),
-	setMapping: roleProcedure('office_admin', 'sysadmin')
+	setMapping: adminProcedure
 		.input(z.object({ personId: z.uuid(), channel: z.enum(['wecom', 'dingtalk', 'sms']), externalId: text(64) }))
 		.mutation(async ({ ctx, input }) =>
 			sql.begin(async (tx) => {
-				if (!(await getPerson(tx, input.personId, scopeRoot(ctx.user)))) throw notFound();
+				if (!(await getPerson(tx, input.personId, ctx.actor.scope))) throw notFound();
 				if (input.externalId) {
 					await tx`
 						insert into person_channels (person_id, channel, external_id) values (${input.personId}, ${input.channel}, ${input.externalId})
@@ -107,7 +107,7 @@ export const channelRouter = router({
 			})
 		),
 	myOrder: authedProcedure.query(async ({ ctx }) => {
-		const [row] = await sql<{ channelOrder: string[] }[]>`select channel_order from people where id = ${ctx.user.id}`;
+		const [row] = await sql<{ channelOrder: string[] }[]>`select channel_order from people where id = ${ctx.actor.personId}`;
 		return row?.channelOrder ?? [];
 	}),
 	/** Which channel to try first, second…; the in-app inbox always gets every notice as well. */
@@ -115,8 +115,8 @@ export const channelRouter = router({
 		.input(z.object({ order: z.array(z.enum(ORDERABLE)).min(1).max(4).refine((o) => new Set(o).size === o.length) }))
 		.mutation(async ({ ctx, input }) =>
 			sql.begin(async (tx) => {
-				await tx`update people set channel_order = ${input.order}, updated_at = now() where id = ${ctx.user.id}`;
-				await audit(tx, ctx.actor, { action: 'person.channel_order_set', entity: 'person', entityId: ctx.user.id, after: input });
+				await tx`update people set channel_order = ${input.order}, updated_at = now() where id = ${ctx.actor.personId}`;
+				await audit(tx, ctx.actor, { action: 'person.channel_order_set', entity: 'person', entityId: ctx.actor.personId, after: input });
 				return input.order;
 			})
 		)

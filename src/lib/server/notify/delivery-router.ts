@@ -22,16 +22,16 @@ export const deliveryRouter = router({
 	receipt: publicProcedure.input(receipt).mutation(async ({ input }) => {
 		if (!(await tokenMatches(sql, input.deliveryId, input.token))) throw notFound();
 		const column = input.event === 'received' ? sql`received_at` : sql`opened_at`;
-		const changed = await sql`
-			select 1 from deliveries where id = ${input.deliveryId} and ${column} is null`;
-		await sql`
-			update deliveries set ${column} = coalesce(${column}, now()), updated_at = now(),
+		// One statement finds and records the first receipt of its kind: of two at once, the second waits for the
+		// first, finds the time set and changes nothing. Repeats leave the row as it is.
+		const first = await sql`
+			update deliveries set ${column} = now(), updated_at = now(),
 				-- a state only moves forward: a late "received" never undoes "opened"
 				status = case when array_position(${LIFE}::text[], ${input.event}) > coalesce(array_position(${LIFE}::text[], status), 0)
 					then ${input.event} else status end
-			where id = ${input.deliveryId}`;
-		// The first receipt of each kind goes on the timeline; repeats only touch the row.
-		if (changed.length) await recordOnTimeline(input.deliveryId, input.event === 'received' ? 'delivery.received' : 'delivery.opened');
+			where id = ${input.deliveryId} and ${column} is null
+			returning 1`;
+		if (first.length) await recordOnTimeline(input.deliveryId, input.event === 'received' ? 'delivery.received' : 'delivery.opened');
 		return { ok: true as const };
 	}),
 	/** "收到" from the notification itself: the signed-in recipient, with the notification's single-use token. */

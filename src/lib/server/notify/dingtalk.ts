@@ -9,7 +9,8 @@ import { callPlatform, tokenCache, type Failure } from './platform.ts';
 import { absoluteUrl, fitText, plain } from './text.ts';
 
 
-export interface DingTalkOptions {
+/** What the office sets on the channel's page (and where taps land): swapped in without a new client. */
+export interface DingTalkSettings {
 	/** the internal app's AppKey and AppSecret, from 开发者后台 → 应用详情 → 凭证与基础信息 */
 	appKey: string;
 	appSecret: string;
@@ -17,6 +18,9 @@ export interface DingTalkOptions {
 	agentId: number;
 	/** where a tap lands, e.g. https://huiying.example.gov.cn; message URLs are relative to it */
 	publicOrigin: string;
+}
+
+export interface DingTalkOptions extends DingTalkSettings {
 	baseUrl?: string;
 	fetch?: typeof globalThis.fetch;
 	now?: () => number;
@@ -32,6 +36,8 @@ export interface DingTalkClient {
 	send(toUserId: string, message: OutgoingMessage): Promise<SendOutcome>;
 	/** 撤回工作通知消息, by the task_id send returned. */
 	recall(taskId: string): Promise<SendOutcome>;
+	/** The office changed the channel's settings: the access token is kept unless the AppKey or AppSecret changed. */
+	configure(settings: DingTalkSettings): void;
 }
 
 /** "消息内容，最长不超过2048个字节" for the whole msg. */
@@ -105,17 +111,8 @@ export function cardMarkdown(message: OutgoingMessage, singleUrl: string): strin
 type Reply = { ok: true; body: Record<string, unknown>; text: string } | { ok: false; failure: Failure };
 
 export function createDingTalkClient(options: DingTalkOptions): DingTalkClient {
-	const {
-		appKey,
-		appSecret,
-		agentId,
-		publicOrigin,
-		baseUrl = 'https://oapi.dingtalk.com',
-		fetch = globalThis.fetch,
-		now = Date.now,
-		timeoutMs = 10_000
-	} = options;
-
+	const { baseUrl = 'https://oapi.dingtalk.com', fetch = globalThis.fetch, now = Date.now, timeoutMs = 10_000 } = options;
+	let settings: DingTalkSettings = { appKey: options.appKey, appSecret: options.appSecret, agentId: options.agentId, publicOrigin: options.publicOrigin };
 
 	async function call(path: string, init: RequestInit = {}): Promise<Reply> {
 		const answer = await callPlatform('钉钉', fetch, new URL(path, baseUrl), init, timeoutMs);
@@ -160,14 +157,17 @@ export function createDingTalkClient(options: DingTalkOptions): DingTalkClient {
 	const isTokenError = (body: Record<string, unknown>) =>
 		TOKEN_ERRORS.has(String(body.errcode === 88 ? body.sub_code : body.errcode));
 
-	const tokens = tokenCache(now, async () => {
-		const reply = await call(`/gettoken?${new URLSearchParams({ appkey: appKey, appsecret: appSecret })}`);
-		if (!reply.ok) return { failure: reply.failure };
-		const { errcode, access_token: value, expires_in: expiresIn } = reply.body;
-		if (errcode !== 0) return { failure: failureFor(reply.body) };
-		if (typeof value !== 'string' || !value) return { failure: { ok: false, retryable: true, reason: '钉钉：获取 access_token 时未返回凭证' } };
-		return { token: value, expiresIn };
-	});
+	/** The token of one AppKey and AppSecret: a fetch still under way when they change fills a cache nobody reads. */
+	const tokensFor = ({ appKey, appSecret }: DingTalkSettings) =>
+		tokenCache(now, async () => {
+			const reply = await call(`/gettoken?${new URLSearchParams({ appkey: appKey, appsecret: appSecret })}`);
+			if (!reply.ok) return { failure: reply.failure };
+			const { errcode, access_token: value, expires_in: expiresIn } = reply.body;
+			if (errcode !== 0) return { failure: failureFor(reply.body) };
+			if (typeof value !== 'string' || !value) return { failure: { ok: false, retryable: true, reason: '钉钉：获取 access_token 时未返回凭证' } };
+			return { token: value, expiresIn };
+		});
+	let tokens = tokensFor(settings);
 
 	function post(path: string, accessTokenValue: string, body: string): Promise<Reply> {
 		return call(`${path}?${new URLSearchParams({ access_token: accessTokenValue })}`, {
@@ -194,6 +194,7 @@ export function createDingTalkClient(options: DingTalkOptions): DingTalkClient {
 
 	return {
 		async send(toUserId, message) {
+			const { agentId, publicOrigin } = settings;
 			const singleUrl = absoluteUrl(publicOrigin, message.url);
 			const body = JSON.stringify({
 				agent_id: agentId,
@@ -215,9 +216,14 @@ export function createDingTalkClient(options: DingTalkOptions): DingTalkClient {
 		async recall(taskId) {
 			// Written by hand: the task id is kept digit for digit, beyond a double's exact integers.
 			if (!/^\d{1,30}$/.test(taskId)) return { ok: false, retryable: false, reason: '钉钉：消息编号无效，无法撤回' };
-			const reply = await postWithToken('/topapi/message/corpconversation/recall', `{"agent_id":${agentId},"msg_task_id":${taskId}}`);
+			const reply = await postWithToken('/topapi/message/corpconversation/recall', `{"agent_id":${settings.agentId},"msg_task_id":${taskId}}`);
 			if (!reply.ok) return reply.failure;
 			return reply.body.errcode === 0 ? { ok: true } : failureFor(reply.body);
+		},
+
+		configure(next) {
+			if (next.appKey !== settings.appKey || next.appSecret !== settings.appSecret) tokens = tokensFor(next);
+			settings = { appKey: next.appKey, appSecret: next.appSecret, agentId: next.agentId, publicOrigin: next.publicOrigin };
 		}
 	};
 }

@@ -213,6 +213,18 @@ describe('receipts and 收到 from a notification', () => {
 		expect(s.openedAt).not.toBeNull();
 	});
 
+	it('puts the first receipt of each kind on the timeline once, however many arrive at the same moment', async () => {
+		const { clockId, deliveryId, token } = await told();
+		const [clock] = await sql<{ subjectId: string }[]>`select subject_id from clocks where id = ${clockId}`;
+		// The phone reports from the push event and again from a retry, or from two tabs: all at once.
+		await Promise.all(Array.from({ length: 6 }, (_, i) => anonymousCaller().delivery.receipt({ deliveryId, token, event: i % 2 ? 'opened' : 'received' })));
+		const kinds = await sql<{ kind: string }[]>`
+			select kind from timeline_events
+			where subject_id = ${clock!.subjectId} and kind in ('delivery.received', 'delivery.opened') order by kind`;
+		expect(kinds.map((e) => e.kind)).toEqual(['delivery.opened', 'delivery.received']);
+		expect((await state(deliveryId)).status).toBe('opened');
+	});
+
 	it('ignores a receipt with a wrong or another delivery’s token', async () => {
 		const a = await told();
 		const b = await told();

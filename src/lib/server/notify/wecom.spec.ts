@@ -1,175 +1,24 @@
-// The WeCom client against a local stand-in for qyapi.weixin.qq.com that checks every request the way the
-// real API does (path, query, method, JSON shape, field limits) and answers with WeCom's own shapes and codes.
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { setTimeout as delay } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+// The WeCom client against a local stand-in for qyapi.weixin.qq.com (tests/support/fake-wecom.ts) that checks
+// every request the way the real API does and answers with WeCom's own shapes and codes.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { closedPort, utf8Bytes as bytes } from '../../../../tests/support/fake-im.ts';
+import { useFakeWeCom, WECOM } from '../../../../tests/support/fake-wecom.ts';
+import { sql } from '../db.ts';
 import type { OutgoingMessage } from './channel.ts';
 import { absoluteUrl } from './text.ts';
 import { createWeComClient, type WeComOptions } from './wecom.ts';
 
-const CORP_ID = 'ww5f1c0ffee0d15ea5';
-const SECRET = 'app-secret-for-tests';
-const AGENT_ID = 1000002;
-const ORIGIN = 'https://huiying.example.gov.cn';
+const im = useFakeWeCom();
+const { state } = im;
+const ORIGIN = WECOM.origin;
 
-interface Textcard {
-	title: string;
-	description: string;
-	url: string;
-	btntxt: string;
-}
-interface SentCard {
-	touser: string;
-	textcard: Textcard;
-}
-
-/** What the stand-in remembers between requests; reset before each test. */
-const state = {
-	tokenFetches: 0,
-	validTokens: new Set<string>(),
-	/** cards WeCom accepted, in order */
-	sent: [] as SentCard[],
-	/** msgid → when it was sent (the stand-in's clock), for recall's 24-hour rule */
-	msgids: new Map<string, number>(),
-	recalled: [] as string[],
-	/** requests the real API would refuse or silently mangle: every test expects none */
-	problems: [] as string[],
-	expireNext: false,
-	/** answers never sent, so the client's timeout is what ends the wait */
-	hanging: [] as ServerResponse[]
-};
-
-const hint = () => `hint: [${Date.now()}${Math.floor(Math.random() * 1e9)}], from ip: 127.0.0.1, more info at https://open.work.weixin.qq.com/devtool/query`;
-const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
-// A lone surrogate is what a careless cut leaves behind; JSON.stringify turns it into \udxxx and the phone shows �.
-const brokenText = (text: string) => /\p{Cs}/u.test(text) || text.includes('\uFFFD');
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-	const chunks: Buffer[] = [];
-	for await (const chunk of req) chunks.push(chunk as Buffer);
-	return Buffer.concat(chunks);
-}
-
-function checkTextcard(body: Record<string, unknown>): string[] {
-	const problems: string[] = [];
-	const card = body.textcard as Partial<Textcard> | undefined;
-	if (typeof body.touser !== 'string' || !body.touser || body.touser.includes('|')) problems.push('touser must name one member');
-	if (body.msgtype !== 'textcard') problems.push(`msgtype ${String(body.msgtype)}`);
-	if (body.agentid !== AGENT_ID) problems.push(`agentid ${String(body.agentid)} is not the app's integer AgentId`);
-	if (body.enable_duplicate_check !== 1) problems.push('enable_duplicate_check');
-	if (body.duplicate_check_interval !== 1800) problems.push('duplicate_check_interval');
-	if (!card || typeof card !== 'object') return [...problems, 'textcard missing'];
-	const { title, description, url, btntxt } = card;
-	if (typeof title !== 'string' || !title || bytes(title) > 128 || brokenText(title)) problems.push(`title (${bytes(String(title))} bytes)`);
-	if (typeof description !== 'string' || !description || bytes(description) > 512 || brokenText(description)) {
-		problems.push(`description (${bytes(String(description))} bytes)`);
-	}
-	if (typeof url !== 'string' || bytes(url) > 2048 || !/^https?:\/\//.test(url) || new URL(url).origin !== ORIGIN) problems.push(`url ${String(url)}`);
-	if (btntxt !== '查看') problems.push(`btntxt ${String(btntxt)}`);
-	return problems;
-}
-
-const server = createServer(async (req, res) => {
-	const url = new URL(req.url ?? '/', 'http://stand-in');
-	const raw = await readBody(req);
-	const answer = (body: object) => {
-		res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' });
-		res.end(JSON.stringify(body));
-	};
-
-	if (url.pathname === '/cgi-bin/gettoken') {
-		if (req.method !== 'GET') state.problems.push(`gettoken by ${req.method}`);
-		state.tokenFetches += 1;
-		// A real round trip, long enough for concurrent sends to overlap while it is under way.
-		await delay(30);
-		if (url.searchParams.get('corpid') !== CORP_ID) return answer({ errcode: 40013, errmsg: `invalid corpid, ${hint()}` });
-		if (url.searchParams.get('corpsecret') !== SECRET) return answer({ errcode: 40001, errmsg: `invalid credential, ${hint()}` });
-		const token = `tok-${state.tokenFetches}-${randomUUID()}`;
-		state.validTokens.add(token);
-		return answer({ errcode: 0, errmsg: 'ok', access_token: token, expires_in: 7200 });
-	}
-
-	if (url.pathname === '/cgi-bin/message/send') {
-		if (req.method !== 'POST') state.problems.push(`message/send by ${req.method}`);
-		const token = url.searchParams.get('access_token') ?? '';
-		if (!state.validTokens.has(token)) return answer({ errcode: 40014, errmsg: `invalid access_token, ${hint()}` });
-		if (state.expireNext) {
-			state.expireNext = false;
-			state.validTokens.delete(token);
-			return answer({ errcode: 42001, errmsg: `access_token expired, ${hint()}` });
-		}
-		if (!(req.headers['content-type'] ?? '').startsWith('application/json')) state.problems.push('content-type');
-		let body: Record<string, unknown>;
-		try {
-			body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw)) as Record<string, unknown>;
-		} catch {
-			state.problems.push('body is not UTF-8 JSON');
-			return answer({ errcode: 47001, errmsg: `data format error, ${hint()}` });
-		}
-		const problems = checkTextcard(body);
-		if (problems.length) {
-			state.problems.push(...problems);
-			return answer({ errcode: 40035, errmsg: `invalid param, ${hint()}` });
-		}
-		const touser = body.touser as string;
-		if (touser === 'hang') return void state.hanging.push(res);
-		if (touser === 'ghost') return answer({ errcode: 81013, errmsg: `user & party & tag all invalid, ${hint()}`, invaliduser: 'ghost' });
-		if (touser === 'busy') return answer({ errcode: 45009, errmsg: `api freq out of limit, ${hint()}` });
-		state.sent.push({ touser, textcard: body.textcard as Textcard });
-		const msgid = `msg-${state.sent.length}-${randomUUID()}`;
-		state.msgids.set(msgid, Date.now());
-		return answer({ errcode: 0, errmsg: 'ok', msgid });
-	}
-
-	// 撤回应用消息: POST {msgid}; only a message of this app, sent within 24 hours, and only once.
-	if (url.pathname === '/cgi-bin/message/recall') {
-		if (req.method !== 'POST') state.problems.push(`message/recall by ${req.method}`);
-		const token = url.searchParams.get('access_token') ?? '';
-		if (!state.validTokens.has(token)) return answer({ errcode: 40014, errmsg: `invalid access_token, ${hint()}` });
-		const body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
-		if (Object.keys(body).join() !== 'msgid' || typeof body.msgid !== 'string') state.problems.push(`recall body ${raw.toString('utf8')}`);
-		const sentAt = state.msgids.get(String(body.msgid));
-		// unknown, already recalled or older than a day: refused as a bad parameter
-		if (sentAt === undefined || Date.now() - sentAt > 24 * 3_600_000) return answer({ errcode: 40035, errmsg: `invalid msgid, ${hint()}` });
-		state.msgids.delete(String(body.msgid));
-		state.recalled.push(String(body.msgid));
-		return answer({ errcode: 0, errmsg: 'ok' });
-	}
-
-	state.problems.push(`unknown path ${url.pathname}`);
-	res.writeHead(404).end();
+// Each test starts with every member's pace empty.
+beforeEach(async () => {
+	await sql`delete from channel_pace`;
 });
-
-let baseUrl = '';
-beforeAll(async () => {
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-	for (const res of state.hanging) res.destroy();
-	server.closeAllConnections();
-	await new Promise((resolve) => server.close(resolve));
-});
-beforeEach(() => {
-	Object.assign(state, { tokenFetches: 0, validTokens: new Set(), sent: [], msgids: new Map(), recalled: [], problems: [], expireNext: false });
-});
-afterEach(() => {
-	expect(state.problems).toEqual([]);
-});
-
-/** An address where nothing listens: a port the system just handed out and took back. */
-async function closedPort(): Promise<string> {
-	const probe = createServer();
-	await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-	const { port } = probe.address() as AddressInfo;
-	await new Promise((resolve) => probe.close(resolve));
-	return `http://127.0.0.1:${port}`;
-}
 
 const client = (options: Partial<WeComOptions> = {}) =>
-	createWeComClient({ corpId: CORP_ID, agentId: AGENT_ID, secret: SECRET, publicOrigin: ORIGIN, baseUrl, ...options });
+	createWeComClient({ corpId: WECOM.corpId, agentId: WECOM.agentId, secret: WECOM.secret, publicOrigin: ORIGIN, baseUrl: im.baseUrl, ...options });
 
 let next = 1;
 const message = (overrides: Partial<OutgoingMessage> = {}): OutgoingMessage => ({
@@ -190,7 +39,9 @@ describe('access token', () => {
 		expect([...first, ...later].every((outcome) => outcome.ok)).toBe(true);
 		// gettoken is rate limited: a herd of fetches would lock the whole office out of WeCom
 		expect(state.tokenFetches).toBe(1);
-		expect(state.sent.map((card) => card.touser)).toEqual(['zhangsan', 'lisi', 'wangwu', 'zhaoliu', 'zhangsan', 'lisi']);
+		// the four sent at the same moment arrive in any order
+		expect(state.sent.slice(0, 4).map((card) => card.touser).sort()).toEqual(['lisi', 'wangwu', 'zhangsan', 'zhaoliu']);
+		expect(state.sent.slice(4).map((card) => card.touser)).toEqual(['zhangsan', 'lisi']);
 	});
 
 	it('is renewed shortly before expires_in runs out', async () => {
@@ -213,6 +64,26 @@ describe('access token', () => {
 		expect(outcome).toMatchObject({ ok: true, providerMessageId: expect.stringMatching(/^msg-2-/) });
 		expect(state.tokenFetches).toBe(2);
 		expect(state.sent.filter((card) => card.touser === 'lisi').map((card) => card.textcard.title)).toEqual(['新闻发布会还剩 1 小时']);
+	});
+
+	it('is kept when the settings are read again unchanged or with only the AgentId or link changed, and fetched anew for a new Secret', async () => {
+		const wecom = client();
+		const settings = { corpId: WECOM.corpId, agentId: WECOM.agentId, secret: WECOM.secret, publicOrigin: ORIGIN };
+		for (let minute = 0; minute < 5; minute += 1) {
+			// what appSenders does every minute: the same settings, swapped into the same client
+			wecom.configure({ ...settings });
+			expect((await wecom.send('zhangsan', message())).ok).toBe(true);
+		}
+		wecom.configure({ ...settings, publicOrigin: `${ORIGIN}/` });
+		expect((await wecom.send('lisi', message())).ok).toBe(true);
+		expect(state.tokenFetches).toBe(1);
+
+		// The office rotated the app's Secret: the old token belongs to the old one.
+		state.credentials.corpsecret = 'rotated-secret';
+		wecom.configure({ ...settings, secret: 'rotated-secret' });
+		expect((await wecom.send('wangwu', message())).ok).toBe(true);
+		expect(state.tokenFetches).toBe(2);
+		expect(state.sent.map((card) => card.touser)).toEqual(['zhangsan', 'zhangsan', 'zhangsan', 'zhangsan', 'zhangsan', 'lisi', 'wangwu']);
 	});
 
 	it('refused for a wrong Secret tells the admin what to fix and is not retried', async () => {
@@ -327,6 +198,32 @@ describe('per-member pacing (WeCom drops the 31st message a minute without a wor
 		const again = await wecom.send('zhangsan', message({ title: '窗口空出后' }));
 		expect(again.ok).toBe(true);
 		expect(state.sent.at(-1)?.textcard.title).toBe('窗口空出后');
+	});
+
+	it('holds across app instances: two clients sharing the database never send a member a 31st card in a minute', async () => {
+		const t0 = Date.UTC(2026, 10, 22, 9);
+		let clock = t0;
+		const [first, second] = [client({ now: () => clock }), client({ now: () => clock })];
+		const outcomes = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? first : second).send('zhangsan', message())));
+
+		expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(30);
+		expect(outcomes.filter((outcome) => !outcome.ok)).toEqual(
+			Array.from({ length: 10 }, () => expect.objectContaining({ ok: false, retryable: true, retryAfterMs: 60_000 }))
+		);
+		expect(state.sent).toHaveLength(30);
+
+		clock = t0 + 60_000;
+		expect((await second.send('zhangsan', message())).ok).toBe(true);
+		expect((await first.send('zhangsan', message())).ok).toBe(true);
+	});
+
+	it('gives a slot back when nothing reached WeCom (no token), so it is not counted against the member', async () => {
+		const clock = Date.UTC(2026, 10, 22, 9);
+		const refused = client({ secret: 'typo', now: () => clock });
+		for (let i = 0; i < 31; i += 1) expect(await refused.send('zhangsan', message())).toMatchObject({ ok: false, retryable: false });
+		const outcomes = await Promise.all(Array.from({ length: 30 }, () => client({ now: () => clock }).send('zhangsan', message())));
+
+		expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
 	});
 
 	it('also holds a member\'s 1,001st card within an hour', async () => {

@@ -5,11 +5,13 @@
 // 全局错误码 https://developer.work.weixin.qq.com/document/path/90313
 import { t } from '../../i18n/index.ts';
 import type { OutgoingMessage, SendOutcome } from './channel.ts';
+import { databasePace, type Pace, type PaceLimit } from './pace.ts';
 import { callPlatform, tokenCache, type Failure } from './platform.ts';
 import { absoluteUrl, fitText, plain, utf8Bytes } from './text.ts';
 
 
-export interface WeComOptions {
+/** What the office sets on the channel's page (and where taps land): swapped in without a new client. */
+export interface WeComSettings {
 	/** 企业ID, from 管理后台 → 我的企业 */
 	corpId: string;
 	/** the self-built app's AgentId */
@@ -18,11 +20,16 @@ export interface WeComOptions {
 	secret: string;
 	/** where a tap lands, e.g. https://huiying.example.gov.cn; message URLs are relative to it */
 	publicOrigin: string;
+}
+
+export interface WeComOptions extends WeComSettings {
 	baseUrl?: string;
 	fetch?: typeof globalThis.fetch;
 	now?: () => number;
 	/** per HTTP call; WeCom answers in well under a second, so after 10 s the answer is not coming */
 	timeoutMs?: number;
+	/** the per-member counters; by default in PostgreSQL, shared by every app instance */
+	pace?: Pace;
 }
 
 export interface WeComClient {
@@ -34,13 +41,15 @@ export interface WeComClient {
 	send(toUserId: string, message: OutgoingMessage): Promise<SendOutcome>;
 	/** 撤回应用消息 (msgid from send; WeCom allows it within 24 hours of sending). */
 	recall(msgid: string): Promise<SendOutcome>;
+	/** The office changed the channel's settings: the access token is kept unless the corp ID or Secret changed. */
+	configure(settings: WeComSettings): void;
 }
 
 /** 每应用对同一个成员不可超过30次/分钟，1000次/小时，超过部分会被丢弃不下发 (发送应用消息). */
-export const MEMBER_LIMITS = [
+export const MEMBER_LIMITS: readonly PaceLimit[] = [
 	{ windowMs: 60_000, max: 30, label: '一分钟' },
 	{ windowMs: 3_600_000, max: 1_000, label: '一小时' }
-] as const;
+];
 
 /** textcard: 标题不超过128个字节、描述不超过512个字节，超过会自动截断 (by bytes, which can split a character). */
 export const TITLE_MAX_BYTES = 128;
@@ -101,17 +110,13 @@ type Reply = { ok: true; body: Record<string, unknown> } | { ok: false; failure:
 
 export function createWeComClient(options: WeComOptions): WeComClient {
 	const {
-		corpId,
-		agentId,
-		secret,
-		publicOrigin,
 		baseUrl = 'https://qyapi.weixin.qq.com',
 		fetch = globalThis.fetch,
 		now = Date.now,
-		timeoutMs = 10_000
+		timeoutMs = 10_000,
+		pace = databasePace('wecom', MEMBER_LIMITS)
 	} = options;
-
-	const sentTo = new Map<string, number[]>();
+	let settings: WeComSettings = { corpId: options.corpId, agentId: options.agentId, secret: options.secret, publicOrigin: options.publicOrigin };
 
 	async function call(path: string, init: RequestInit = {}): Promise<Reply> {
 		const answer = await callPlatform('企业微信', fetch, new URL(path, baseUrl), init, timeoutMs);
@@ -142,40 +147,18 @@ export function createWeComClient(options: WeComOptions): WeComClient {
 		return { ok: false, retryable: false, reason: `企业微信：发送被拒绝（错误码 ${errcode}）` };
 	}
 
-	const tokens = tokenCache(now, async () => {
-		const query = new URLSearchParams({ corpid: corpId, corpsecret: secret });
-		const reply = await call(`/cgi-bin/gettoken?${query}`);
-		if (!reply.ok) return { failure: reply.failure };
-		const { errcode, access_token: value, expires_in: expiresIn } = reply.body;
-		if (errcode !== 0) return { failure: failureFor(Number(errcode)) };
-		if (typeof value !== 'string' || !value) return { failure: { ok: false, retryable: true, reason: '企业微信：获取 access_token 时未返回凭证' } };
-		return { token: value, expiresIn };
-	});
-
-	/** Claims a slot in every per-member window, or says how long until one frees. Synchronous, so racing sends count. */
-	function reserve(toUserId: string): { release: () => void } | { heldMs: number; label: string; max: number } {
-		const at = now();
-		const longest = Math.max(...MEMBER_LIMITS.map((l) => l.windowMs));
-		const times = (sentTo.get(toUserId) ?? []).filter((time) => time > at - longest);
-		for (const limit of MEMBER_LIMITS) {
-			const inWindow = times.filter((time) => time > at - limit.windowMs);
-			if (inWindow.length >= limit.max) {
-				// The slot frees when the oldest send that still fills the window leaves it.
-				const oldest = inWindow[inWindow.length - limit.max] ?? at;
-				sentTo.set(toUserId, times);
-				return { heldMs: oldest + limit.windowMs - at, label: limit.label, max: limit.max };
-			}
-		}
-		times.push(at);
-		sentTo.set(toUserId, times);
-		return {
-			release: () => {
-				const current = sentTo.get(toUserId) ?? [];
-				const index = current.lastIndexOf(at);
-				if (index >= 0) current.splice(index, 1);
-			}
-		};
-	}
+	/** The token of one corp ID and Secret: a fetch still under way when they change fills a cache nobody reads. */
+	const tokensFor = ({ corpId, secret }: WeComSettings) =>
+		tokenCache(now, async () => {
+			const query = new URLSearchParams({ corpid: corpId, corpsecret: secret });
+			const reply = await call(`/cgi-bin/gettoken?${query}`);
+			if (!reply.ok) return { failure: reply.failure };
+			const { errcode, access_token: value, expires_in: expiresIn } = reply.body;
+			if (errcode !== 0) return { failure: failureFor(Number(errcode)) };
+			if (typeof value !== 'string' || !value) return { failure: { ok: false, retryable: true, reason: '企业微信：获取 access_token 时未返回凭证' } };
+			return { token: value, expiresIn };
+		});
+	let tokens = tokensFor(settings);
 
 	function post(path: string, accessTokenValue: string, body: string): Promise<Reply> {
 		return call(`${path}?${new URLSearchParams({ access_token: accessTokenValue })}`, {
@@ -204,15 +187,16 @@ export function createWeComClient(options: WeComOptions): WeComClient {
 
 	return {
 		async send(toUserId, message) {
-			const slot = reserve(toUserId);
-			if ('heldMs' in slot) {
+			const slot = await pace.reserve(toUserId, now());
+			if (!slot.ok) {
 				return {
 					ok: false,
 					retryable: true,
 					retryAfterMs: slot.heldMs,
-					reason: `企业微信：${slot.label}内已向该成员发送 ${slot.max} 条，暂缓发送（超出的会被企业微信丢弃）`
+					reason: `企业微信：${slot.limit.label}内已向该成员发送 ${slot.limit.max} 条，暂缓发送（超出的会被企业微信丢弃）`
 				};
 			}
+			const { agentId, publicOrigin } = settings;
 			const body = JSON.stringify({
 				touser: toUserId,
 				msgtype: 'textcard',
@@ -230,7 +214,7 @@ export function createWeComClient(options: WeComOptions): WeComClient {
 
 			const reply = await postWithToken('/cgi-bin/message/send', body);
 			// Not sent at all (no token): the slot goes back to the member's pace.
-			if (!reply.ok && reply.unsent) slot.release();
+			if (!reply.ok && reply.unsent) await slot.release();
 			if (!reply.ok) return reply.failure;
 
 			const errcode = Number(reply.body.errcode);
@@ -251,6 +235,11 @@ export function createWeComClient(options: WeComOptions): WeComClient {
 			if (!reply.ok) return reply.failure;
 			const errcode = Number(reply.body.errcode);
 			return errcode === 0 ? { ok: true } : failureFor(errcode);
+		},
+
+		configure(next) {
+			if (next.corpId !== settings.corpId || next.secret !== settings.secret) tokens = tokensFor(next);
+			settings = { corpId: next.corpId, agentId: next.agentId, secret: next.secret, publicOrigin: next.publicOrigin };
 		}
 	};
 }

@@ -1,6 +1,7 @@
 // What a unit still owes this year, and a reminder from the office.
 import { t } from '../../i18n/index.ts';
-import { audit, type Actor } from '../audit/log.ts';
+import type { Actor } from '../actor.ts';
+import { audit } from '../audit/log.ts';
 import { recipientsFor } from '../clocks/recipients.ts';
 import { sql } from '../db.ts';
 import { FieldError, notFound } from '../errors.ts';
@@ -38,7 +39,7 @@ export function shortfalls(row: ObligationRow, now: Date, year: number): Shortfa
 /** From October the office chases what is still missing; before that the unit page shows progress only. */
 export const chasingSeason = (now: Date) => cstMonth(now) >= 10;
 
-export async function remind(unitId: string, obligation: Obligation, by: { personId: string; scope: string | null; actor: Actor }, now: Date = new Date()) {
+export async function remind(unitId: string, obligation: Obligation, by: Pick<Actor, 'personId' | 'scope' | 'actor'>, now: Date = new Date()) {
 	return sql.begin(async (tx) => {
 		const unit = await getUnit(tx, unitId, by.scope);
 		if (!unit) throw notFound();

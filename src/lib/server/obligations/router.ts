@@ -3,7 +3,6 @@ import { toIso } from '../../time.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
 import { authedProcedure, officeProcedure, router } from '../trpc/init.ts';
-import { scopeRoot } from '../units/scope.ts';
 import { chasingSeason, cstYear, remind, shortfalls } from './flows.ts';
 import { obligationsOf, type ObligationRow } from './queries.ts';
 
@@ -18,7 +17,7 @@ export const obligationRouter = router({
 	ofUnit: authedProcedure.input(z.object({ unitId: z.uuid(), year: z.number().int().min(2000).max(2100).nullable().default(null) })).query(async ({ ctx, input }) => {
 		const now = new Date();
 		const year = input.year ?? cstYear(now);
-		const [row] = await obligationsOf(sql, scopeRoot(ctx.user), year, input.unitId);
+		const [row] = await obligationsOf(sql, ctx.actor.scope, year, input.unitId);
 		if (!row) throw notFound();
 		return { year, ...out(row, now, year) };
 	}),
@@ -26,10 +25,10 @@ export const obligationRouter = router({
 	shortfalls: officeProcedure.query(async ({ ctx }) => {
 		const now = new Date();
 		const year = cstYear(now);
-		const rows = (await obligationsOf(sql, scopeRoot(ctx.user), year)).map((r) => out(r, now, year)).filter((r) => r.shortfalls.length);
+		const rows = (await obligationsOf(sql, ctx.actor.scope, year)).map((r) => out(r, now, year)).filter((r) => r.shortfalls.length);
 		return { year, season: chasingSeason(now), units: rows };
 	}),
 	remind: officeProcedure
 		.input(z.object({ unitId: z.uuid(), obligation: z.enum(['conferences', 'principal_interpretation']) }))
-		.mutation(async ({ ctx, input }) => remind(input.unitId, input.obligation, { personId: ctx.user.id, scope: scopeRoot(ctx.user), actor: ctx.actor }))
+		.mutation(async ({ ctx, input }) => remind(input.unitId, input.obligation, ctx.actor))
 });

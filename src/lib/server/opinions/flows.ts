@@ -4,16 +4,16 @@
 // Capture starts the 2-hour assessment rule; assessing as needing a response starts the 48-hour clock from
 // the earliest sighting, unless the item falls under an I/II incident's clocks.
 import { createHash } from 'node:crypto';
-import { isMajor } from '../../clocks.ts';
 import { t } from '../../i18n/index.ts';
 import type { OpinionHeat, OpinionSource, OpinionType } from '../../opinions.ts';
 import { audit, type Actor } from '../audit/log.ts';
+import { moveClocks, reassignClocks } from '../clocks/changes.ts';
 import { cancelClocks, satisfyClocks, startClocks } from '../clocks/flows.ts';
 import type { Subject } from '../clocks/queries.ts';
+import { majorLevels, RULE } from '../clocks/rules.ts';
 import { sql, type Tx } from '../db.ts';
 import { ConflictError, FieldError, notFound } from '../errors.ts';
 import { readableFile } from '../files/queries.ts';
-import { enqueueTick } from '../jobs/boss.ts';
 import { addEvent } from '../timeline/queries.ts';
 import { getUnit } from '../units/queries.ts';
 import { findByClientKey, getItem, lockItem, recentItems, type OpinionRow } from './queries.ts';
@@ -167,16 +167,6 @@ async function lockOpen(tx: Tx, id: string, scope: string | null): Promise<Opini
 	return item;
 }
 
-/** Moves the item's open clocks by `shiftMs` (an earlier sighting arrived) and has each looked at again. */
-async function shiftClocks(tx: Tx, id: string, shiftMs: number, now: Date) {
-	if (shiftMs === 0) return;
-	const moved = await tx<{ id: string }[]>`
-		update clocks set starts_at = starts_at + make_interval(secs => ${shiftMs / 1000}), due_at = due_at + make_interval(secs => ${shiftMs / 1000})
-		where subject = 'opinion_item' and subject_id = ${id} and status in ('running', 'breached') and rule_key <> 'opinion.assessment'
-		returning id`;
-	for (const c of moved) await enqueueTick(tx, c.id, now);
-}
-
 /**
  * "合并": the duplicate's sightings join the item, each with its own time and link; the earliest sighting
  * now starts the clock. The duplicate's own clocks stop.
@@ -193,15 +183,16 @@ export async function mergeItem(id: string, intoId: string, author: Author, now:
 		const earliest = from.firstSeenAt < into.firstSeenAt ? from.firstSeenAt : into.firstSeenAt;
 		await tx`update opinion_items set status = 'merged', merged_into_id = ${intoId}, updated_at = ${now} where id = ${id}`;
 		await tx`update opinion_items set first_seen_at = ${earliest}, updated_at = ${now} where id = ${intoId}`;
-		await shiftClocks(tx, intoId, earliest.getTime() - into.firstSeenAt.getTime(), now);
+		// The 48 hours count from the earliest sighting (the 'assessed' anchor's time); the assessment rule, from the capture, stays.
+		await moveClocks(tx, subjectOf(intoId), 'assessed', earliest.getTime() - into.firstSeenAt.getTime(), author.personId, now);
 		// The duplicate's 48-hour clock must not vanish with it: the item kept takes one, from the earliest sighting.
 		const [owed] = await tx`
-			select 1 from clocks where subject = 'opinion_item' and subject_id = ${id} and rule_key = 'opinion.response' and status in ('running', 'breached')`;
+			select 1 from clocks where subject = 'opinion_item' and subject_id = ${id} and rule_key = ${RULE.opinionResponse} and status in ('running', 'breached')`;
 		if (owed && into.respondedAt === null) {
 			await startClocks(tx, subjectOf(intoId), { unitId: into.unitId, anchors: { assessed: earliest }, kind: into.type }, now, author.personId);
 			await tx`update opinion_items set needs_response = true where id = ${intoId} and needs_response is distinct from true`;
 		}
-		await cancelClocks(tx, subjectOf(id), `合并到“${into.summary.slice(0, 40)}”`, author.personId, now, undefined, subjectOf(intoId));
+		await cancelClocks(tx, subjectOf(id), t('clock.cancel.merged', { title: into.summary.slice(0, 40) }), author.personId, now, undefined, subjectOf(intoId));
 		await addEvent(tx, subjectOf(id), 'opinion.merged', author.personId, { intoId, into: into.summary.slice(0, 60) }, now);
 		await addEvent(tx, subjectOf(intoId), 'opinion.absorbed', author.personId, { fromId: id, sightings: moved.length, from: from.summary.slice(0, 60) }, now);
 		const after = (await getItem(tx, intoId, null))!;
@@ -250,10 +241,9 @@ export async function assessItem(id: string, input: AssessInput, author: Author,
 				status = case when status = 'awaiting_assessment' then 'assessed' else status end,
 				assessed_at = ${now}, assessed_by = ${author.personId}, updated_at = ${now}
 			where id = ${id}`;
-		if (unitId !== before.unitId)
-			await tx`update clocks set unit_id = ${unitId} where subject = 'opinion_item' and subject_id = ${id} and status in ('running', 'breached')`;
+		if (unitId !== before.unitId) await reassignClocks(tx, subjectOf(id), unitId, author.personId, now);
 		await satisfyClocks(subjectOf(id), 'opinion.assessed', now, { assessedBy: author.personId, heat: input.heat }, author.personId, tx);
-		const underIncident = incident !== null && isMajor(incident.level);
+		const underIncident = incident !== null && (await majorLevels(tx)).includes(incident.level);
 		// Once answered, a new assessment starts no second clock.
 		if (input.needsResponse && !underIncident && before.respondedAt === null)
 			// The rule's anchor is the assessment; its time is the earliest sighting (国办发〔2016〕61号: 48 hours from when it arose).
@@ -262,10 +252,10 @@ export async function assessItem(id: string, input: AssessInput, author: Author,
 			await cancelClocks(
 				tx,
 				subjectOf(id),
-				underIncident ? `纳入“${incident!.title}”的时限` : '研判为无需回应',
+				underIncident ? t('clock.cancel.under_incident', { title: incident!.title }) : t('clock.cancel.no_response'),
 				author.personId,
 				now,
-				['opinion.response'],
+				[RULE.opinionResponse],
 				underIncident ? { type: 'incident', id: incidentId! } : undefined
 			);
 		const after = (await getItem(tx, id, null))!;
@@ -290,7 +280,8 @@ export async function linkIncident(id: string, incidentId: string, author: Autho
 		const before = await lockOpen(tx, id, author.scope);
 		const incident = await checkIncident(tx, incidentId, author.scope);
 		await tx`update opinion_items set incident_id = ${incidentId}, updated_at = ${now} where id = ${id}`;
-		if (isMajor(incident.level)) await cancelClocks(tx, subjectOf(id), `纳入“${incident.title}”的时限`, author.personId, now, ['opinion.response'], { type: 'incident', id: incidentId });
+		if ((await majorLevels(tx)).includes(incident.level))
+			await cancelClocks(tx, subjectOf(id), t('clock.cancel.under_incident', { title: incident.title }), author.personId, now, [RULE.opinionResponse], { type: 'incident', id: incidentId });
 		await addEvent(tx, subjectOf(id), 'opinion.incident_linked', author.personId, { incidentId, title: incident.title }, now);
 		await addEvent(tx, { type: 'incident', id: incidentId }, 'opinion.linked', author.personId, { itemId: id, summary: before.summary.slice(0, 60) }, now);
 		const after = (await getItem(tx, id, null))!;
@@ -374,7 +365,7 @@ export async function evaluateItem(id: string, input: { attentionFell: boolean; 
 		await tx`
 			update opinion_items set attention_fell = ${input.attentionFell}, lessons = ${input.lessons.trim()}, status = 'closed', closed_at = ${now}, updated_at = ${now}
 			where id = ${id}`;
-		await cancelClocks(tx, subjectOf(id), '评估后结束', author.personId, now);
+		await cancelClocks(tx, subjectOf(id), t('clock.cancel.evaluated'), author.personId, now);
 		await addEvent(tx, subjectOf(id), 'opinion.closed', author.personId, { attentionFell: input.attentionFell }, now);
 		const after = (await getItem(tx, id, null))!;
 		await audit(tx, author.actor, { action: 'opinion.closed', entity: 'opinion_item', entityId: id, before, after });

@@ -1,29 +1,21 @@
 import { z } from 'zod';
 import { OPINION_HEATS, OPINION_SOURCES, OPINION_STATUSES, OPINION_TYPES } from '../../opinions.ts';
 import { toIso } from '../../time.ts';
-import type { SessionUser } from '../auth/session.ts';
+import type { Actor } from '../actor.ts';
 import { clocksSeen } from '../clocks/out.ts';
 import { clocksOf } from '../clocks/queries.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
 import { visibleSubjects, type Reader } from '../subjects.ts';
 import { timelineFor } from '../timeline/queries.ts';
-import type { Context } from '../trpc/context.ts';
 import { authedProcedure, router } from '../trpc/init.ts';
-import { inReach, scopeRoot } from '../units/scope.ts';
+import { inReach } from '../units/scope.ts';
 import { releaseVisible } from '../releases/queries.ts';
 import { labelledAs } from '../trpc/zod-messages.ts';
 import { moment, text } from '../trpc/fields.ts';
-import { addConsultation, assessItem, captureItem, evaluateItem, linkConference, linkIncident, mergeItem, possibleDuplicates, recordResponse, type Author } from './flows.ts';
+import { addConsultation, assessItem, captureItem, evaluateItem, linkConference, linkIncident, mergeItem, possibleDuplicates, recordResponse } from './flows.ts';
 import { opinionOut, sightingOut } from './out.ts';
 import { awaitingCount, consultationsOf, getItem, listItems, responsesOf, sightingsOf, type OpinionRow } from './queries.ts';
-
-const authorOf = (ctx: Context & { user: SessionUser }): Author => ({
-	personId: ctx.user.id,
-	unitId: ctx.user.unitId,
-	scope: scopeRoot(ctx.user),
-	actor: ctx.actor
-});
 
 const duplicateOut = (d: Awaited<ReturnType<typeof possibleDuplicates>>[number]) => ({ ...d, firstSeenAt: toIso(d.firstSeenAt) });
 
@@ -48,8 +40,8 @@ async function withClocks(row: OpinionRow, reader: Reader) {
 	return { ...opinionOut(o), clocks: await clocksSeen(sql, own, reader), incidentClocks: await clocksSeen(sql, incident, reader) };
 }
 
-async function visible(ctx: Context & { user: SessionUser }, id: string) {
-	const o = await getItem(sql, id, scopeRoot(ctx.user));
+async function visible(actor: Actor, id: string) {
+	const o = await getItem(sql, id, actor.scope);
 	if (!o) throw notFound();
 	return o;
 }
@@ -75,8 +67,8 @@ export const opinionRouter = router({
 			})
 		)
 		.mutation(async ({ ctx, input }) => {
-			const { item, replay, duplicates } = await captureItem(input, authorOf(ctx));
-			return { ...(await withClocks(item, authorOf(ctx))), replay, duplicates: duplicates.map(duplicateOut) };
+			const { item, replay, duplicates } = await captureItem(input, ctx.actor);
+			return { ...(await withClocks(item, ctx.actor)), replay, duplicates: duplicates.map(duplicateOut) };
 		}),
 	assess: authedProcedure
 		.input(
@@ -92,51 +84,51 @@ export const opinionRouter = router({
 		)
 		.mutation(async ({ ctx, input }) => {
 			const { id, ...a } = input;
-			return withClocks(await assessItem(id, a, authorOf(ctx)), authorOf(ctx));
+			return withClocks(await assessItem(id, a, ctx.actor), ctx.actor);
 		}),
 	linkIncident: authedProcedure
 		.input(z.object({ id: z.uuid(), incidentId: z.uuid() }))
-		.mutation(async ({ ctx, input }) => withClocks(await linkIncident(input.id, input.incidentId, authorOf(ctx)), authorOf(ctx))),
+		.mutation(async ({ ctx, input }) => withClocks(await linkIncident(input.id, input.incidentId, ctx.actor), ctx.actor)),
 	/** Answered by a press conference: held, it counts at once; planned, when it is held. */
 	linkConference: authedProcedure.input(z.object({ id: z.uuid(), conferenceId: z.uuid() })).mutation(async ({ ctx, input }) => {
-		const { item, satisfied } = await linkConference(input.id, input.conferenceId, authorOf(ctx));
-		return { ...(await withClocks(item, authorOf(ctx))), satisfied };
+		const { item, satisfied } = await linkConference(input.id, input.conferenceId, ctx.actor);
+		return { ...(await withClocks(item, ctx.actor)), satisfied };
 	}),
 	merge: authedProcedure
 		.input(z.object({ id: z.uuid(), intoId: z.uuid() }))
-		.mutation(async ({ ctx, input }) => withClocks(await mergeItem(input.id, input.intoId, authorOf(ctx)), authorOf(ctx))),
+		.mutation(async ({ ctx, input }) => withClocks(await mergeItem(input.id, input.intoId, ctx.actor), ctx.actor)),
 	consult: authedProcedure
 		.input(z.object({ id: z.uuid(), note: text(5000, { lines: true, trim: false }) }))
-		.mutation(async ({ ctx, input }) => opinionOut(await seenBy(await addConsultation(input.id, input.note, authorOf(ctx)), authorOf(ctx)))),
+		.mutation(async ({ ctx, input }) => opinionOut(await seenBy(await addConsultation(input.id, input.note, ctx.actor), ctx.actor))),
 	recordResponse: authedProcedure
 		.input(z.object({ id: z.uuid(), kind: z.enum(['interview', 'briefing'], { error: labelledAs('responseKind') }), outlet: text(200, { trim: false }), at: moment('now', 'opinion.future'), note: text(2000, { lines: true, trim: false }).default('') }))
 		.mutation(async ({ ctx, input }) => {
 			const { id, ...r } = input;
-			const { item, satisfied } = await recordResponse(id, r, authorOf(ctx));
-			return { ...(await withClocks(item, authorOf(ctx))), satisfied };
+			const { item, satisfied } = await recordResponse(id, r, ctx.actor);
+			return { ...(await withClocks(item, ctx.actor)), satisfied };
 		}),
 	evaluate: authedProcedure
 		.input(z.object({ id: z.uuid(), attentionFell: z.boolean(), lessons: text(5000, { lines: true, trim: false }).default('') }))
-		.mutation(async ({ ctx, input }) => opinionOut(await seenBy(await evaluateItem(input.id, input, authorOf(ctx)), authorOf(ctx)))),
+		.mutation(async ({ ctx, input }) => opinionOut(await seenBy(await evaluateItem(input.id, input, ctx.actor), ctx.actor))),
 	byId: authedProcedure.input(z.object({ id: z.uuid() })).query(async ({ ctx, input }) => {
-		const o = await visible(ctx, input.id);
+		const o = await visible(ctx.actor, input.id);
 		const [sightings, consultations, responses, timeline, releases, conferences] = await Promise.all([
 			sightingsOf(sql, o.id),
 			consultationsOf(sql, o.id),
 			responsesOf(sql, o.id),
-			timelineFor(sql, { type: 'opinion_item', id: o.id }, authorOf(ctx)),
+			timelineFor(sql, { type: 'opinion_item', id: o.id }, ctx.actor),
 			sql<{ id: string; kind: string; status: string; title: string; publishedAt: Date | null }[]>`
 				select r.id, r.kind, r.status, v.title, r.published_at from releases r
 				join release_versions v on v.release_id = r.id and v.number = r.current_version
-				where r.opinion_item_id = ${o.id} and ${releaseVisible(sql, scopeRoot(ctx.user), ctx.user.id)} order by r.created_at`,
+				where r.opinion_item_id = ${o.id} and ${releaseVisible(sql, ctx.actor.scope, ctx.actor.personId)} order by r.created_at`,
 			sql<{ id: string; title: string; status: string; plannedAt: Date; heldAt: Date | null }[]>`
 				select c.id, c.title, c.status, c.planned_at, c.held_at from conferences c
-				where c.opinion_item_id = ${o.id} and ${inReach(sql, 'c.unit_id', scopeRoot(ctx.user))} order by c.planned_at`
+				where c.opinion_item_id = ${o.id} and ${inReach(sql, 'c.unit_id', ctx.actor.scope)} order by c.planned_at`
 		]);
 		const open = o.status === 'awaiting_assessment' || o.status === 'assessed';
-		const duplicates = open ? await possibleDuplicates(sql, { id: o.id, summary: o.summary, urls: sightings.flatMap((s) => (s.url ? [s.url] : [])) }, scopeRoot(ctx.user), new Date()) : [];
+		const duplicates = open ? await possibleDuplicates(sql, { id: o.id, summary: o.summary, urls: sightings.flatMap((s) => (s.url ? [s.url] : [])) }, ctx.actor.scope, new Date()) : [];
 		return {
-			...(await withClocks(o, authorOf(ctx))),
+			...(await withClocks(o, ctx.actor)),
 			sightings: sightings.map(sightingOut),
 			consultations: consultations.map((c) => ({ ...c, at: toIso(c.at) })),
 			responses: responses.map((r) => ({ ...r, at: toIso(r.at) })),
@@ -160,11 +152,11 @@ export const opinionRouter = router({
 				.default({ status: 'open', unitId: null, type: null, source: null, heat: null, limit: 200 })
 		)
 		.query(async ({ ctx, input }) => {
-			const rows = await listItems(sql, scopeRoot(ctx.user), input);
+			const rows = await listItems(sql, ctx.actor.scope, input);
 			return {
-				awaiting: await awaitingCount(sql, scopeRoot(ctx.user)),
+				awaiting: await awaitingCount(sql, ctx.actor.scope),
 				items: rows.map((r) => ({ ...opinionOut(r), nextDueAt: r.nextDueAt ? toIso(r.nextDueAt) : null }))
 			};
 		}),
-	awaitingCount: authedProcedure.query(async ({ ctx }) => awaitingCount(sql, scopeRoot(ctx.user)))
+	awaitingCount: authedProcedure.query(async ({ ctx }) => awaitingCount(sql, ctx.actor.scope))
 });

@@ -26,15 +26,15 @@ const registrationResponse = z
 
 export const passkeyRouter = router({
 	/** My passkeys, oldest first. */
-	list: authedProcedure.query(({ ctx }) => listPasskeys(ctx.user.id)),
+	list: authedProcedure.query(({ ctx }) => listPasskeys(ctx.actor.personId)),
 	/** Starts registering this device: the options for navigator.credentials.create() and the challenge's id. */
-	registrationOptions: authedProcedure.mutation(({ ctx }) => registrationOptions(ctx.user.id, ctx.origin)),
+	registrationOptions: authedProcedure.mutation(({ ctx }) => registrationOptions(ctx.actor.personId, ctx.origin)),
 	register: authedProcedure
 		// The name's length is checked in the flow, so its message names the field as 「通行密钥名称」.
 		.input(z.object({ challengeId: z.uuid(), name: text(1000, { trim: false }), response: registrationResponse }))
-		.mutation(({ ctx, input }) => registerPasskey(ctx.user.id, input, ctx.origin, ctx.actor)),
+		.mutation(({ ctx, input }) => registerPasskey(ctx.actor.personId, input, ctx.origin, ctx.actor)),
 	remove: authedProcedure.input(z.object({ id: base64url.min(1).max(1000) })).mutation(async ({ ctx, input }) => {
-		await removePasskey(ctx.user.id, input.id, ctx.actor);
+		await removePasskey(ctx.actor.personId, input.id, ctx.actor);
 		return { ok: true as const };
 	})
 });

@@ -3,12 +3,10 @@ import { ROLES } from '../../roles.ts';
 import { toIso } from '../../time.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
-import { authedProcedure, roleProcedure, router } from '../trpc/init.ts';
+import { adminProcedure, authedProcedure, router } from '../trpc/init.ts';
 import { text } from '../trpc/fields.ts';
-import { scopeRoot } from '../units/scope.ts';
-import { changeOwnPassword, createPerson, editPerson, resetPassword, setPersonActivity, type Granter } from './flows.ts';
+import { changeOwnPassword, createPerson, editPerson, resetPassword, setPersonActivity } from './flows.ts';
 import { getPerson, listPeople, type PersonRow } from './queries.ts';
-import type { SessionUser } from '../auth/session.ts';
 
 const optionalText = (schema: z.ZodString) =>
 	z
@@ -32,37 +30,35 @@ export function personOut(p: PersonRow) {
 }
 export type PersonOut = ReturnType<typeof personOut>;
 
-const granter = (user: SessionUser): Granter => ({ roles: user.roles, scope: scopeRoot(user) });
-const adminProcedure = roleProcedure('office_admin', 'sysadmin');
 
 export const personRouter = router({
 	list: authedProcedure
 		.input(z.object({ unitId: z.uuid().nullable().default(null) }).default({ unitId: null }))
-		.query(async ({ ctx, input }) => (await listPeople(sql, scopeRoot(ctx.user), input.unitId)).map(personOut)),
+		.query(async ({ ctx, input }) => (await listPeople(sql, ctx.actor.scope, input.unitId)).map(personOut)),
 	byId: authedProcedure.input(z.object({ id: z.uuid() })).query(async ({ ctx, input }) => {
-		const row = await getPerson(sql, input.id, scopeRoot(ctx.user));
+		const row = await getPerson(sql, input.id, ctx.actor.scope);
 		if (!row) throw notFound();
 		return personOut(row);
 	}),
 	create: adminProcedure.input(personFields.extend({ password })).mutation(async ({ ctx, input }) => {
 		const { password: pw, ...p } = input;
-		return personOut(await createPerson(p, pw, granter(ctx.user), ctx.actor));
+		return personOut(await createPerson(p, pw, ctx.actor, ctx.actor));
 	}),
 	update: adminProcedure.input(personFields.extend({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
 		const { id, ...p } = input;
-		return personOut(await editPerson(id, p, granter(ctx.user), ctx.actor));
+		return personOut(await editPerson(id, p, ctx.actor, ctx.actor));
 	}),
 	setActive: adminProcedure.input(z.object({ id: z.uuid(), active: z.boolean() })).mutation(async ({ ctx, input }) =>
-		personOut(await setPersonActivity(input.id, input.active, granter(ctx.user), ctx.actor))
+		personOut(await setPersonActivity(input.id, input.active, ctx.actor, ctx.actor))
 	),
 	resetPassword: adminProcedure.input(z.object({ id: z.uuid(), password })).mutation(async ({ ctx, input }) => {
-		await resetPassword(input.id, input.password, granter(ctx.user), ctx.actor);
+		await resetPassword(input.id, input.password, ctx.actor, ctx.actor);
 		return { ok: true as const };
 	}),
 	changeOwnPassword: authedProcedure
 		.input(z.object({ currentPassword: password, newPassword: password }))
 		.mutation(async ({ ctx, input }) => {
-			await changeOwnPassword(ctx.user.id, ctx.session.id, input.currentPassword, input.newPassword, ctx.actor);
+			await changeOwnPassword(ctx.actor.personId, ctx.session.id, input.currentPassword, input.newPassword, ctx.actor);
 			return { ok: true as const };
 		})
 });

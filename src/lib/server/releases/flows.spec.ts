@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runClock } from '../clocks/flows.ts';
 import { clocksOf } from '../clocks/queries.ts';
+import { RULE } from '../clocks/rules.ts';
 import { sql } from '../db.ts';
 import { ConflictError, FieldError } from '../errors.ts';
 import type { PersonRow } from '../people/queries.ts';
@@ -11,15 +12,14 @@ import { logMajorIncident, makePerson, makeProvince, TEST_ACTOR, TEST_PASSWORD }
 import { timelineOf } from '../timeline/queries.ts';
 import type { ReleaseChannel } from './content.ts';
 import {
-	approveRelease,
 	createRelease,
 	editRelease,
 	publishRelease,
-	renewRequests,
 	submitRelease,
 	type ReleaseAuthor
 } from './flows.ts';
 import { requestState, signoffTitle, type ServedClock } from '../signoff/flows.ts';
+import { approveStep, renewStep } from '../signoff/steps.ts';
 import { requestsOf as requestsOfRef } from '../signoff/queries.ts';
 
 const requestsOf = (db: typeof sql, releaseId: string) => requestsOfRef(db, { kind: 'release', id: releaseId });
@@ -69,7 +69,7 @@ async function openRequest(releaseId: string) {
 }
 
 const approve = (releaseId: string, q: { id: string; versionHash: string }, now: Date) =>
-	approveRelease(releaseId, { requestId: q.id, versionHash: q.versionHash, proof: { kind: 'password', password: TEST_PASSWORD } }, viceMayor(), now);
+	approveStep('release', releaseId, { requestId: q.id, versionHash: q.versionHash, proof: { kind: 'password', password: TEST_PASSWORD } }, viceMayor(), now);
 
 const publication = (channel: ReleaseChannel, publishedAt: Date) => ({ channel, url: null, publishedAt });
 
@@ -131,10 +131,10 @@ describe('a release for a major incident', () => {
 		const at = (kind: string) => events.filter((e) => e.kind === kind).map((e) => e.at);
 		expect(at('release.published')).toEqual([cst('2026-10-10T10:00')]);
 		expect(at('clock.satisfied')).toEqual([cst('2026-10-10T10:00')]);
-		expect(at('release.approved')).toEqual([cst('2026-10-10T09:30')]);
+		expect(at('signoff.approved')).toEqual([cst('2026-10-10T09:30')]);
 		expect(events.find((e) => e.kind === 'clock.satisfied')!.data).toMatchObject({ clockId: fiveHour!.id, status: 'satisfied' });
 		// The 24-hour press-conference clock is not met by a release.
-		expect((await clocksOf(sql, { type: 'incident', id: incident.id })).find((c) => c.ruleKey === 'incident.press_conference')!.status).toBe('running');
+		expect((await clocksOf(sql, { type: 'incident', id: incident.id })).find((c) => c.ruleKey === RULE.pressConference)!.status).toBe('running');
 	});
 
 	it('lets the request lapse at the deadline when that comes before the two hours', async () => {
@@ -177,14 +177,14 @@ describe('a request that lapses', () => {
 		expect(requestState(first, first.expiresAt)).toBe('expired');
 
 		// Nothing has lapsed a minute before.
-		expect((await fieldError(renewRequests(r.id, press(), cst('2026-10-13T10:59')))).message).toBe('没有已过期的签发请求');
+		expect((await fieldError(renewStep('release', r.id, press(), cst('2026-10-13T10:59')))).message).toBe('没有已过期的签发请求');
 
 		const e = await conflict(approve(r.id, first, cst('2026-10-13T11:00')));
 		expect(e.code).toBe('CONFLICT');
 		expect(e.message).toBe('签发请求已过期，请联系起草人重新送签');
 		expect(e.existing).toMatchObject({ status: 'open', decidedBy: null, expiresAt: '2026-10-13T03:00:00.000Z' });
 
-		await renewRequests(r.id, press(), cst('2026-10-13T11:20'));
+		await renewStep('release', r.id, press(), cst('2026-10-13T11:20'));
 		const requests = await requestsOf(sql, r.id);
 		expect(requests.map((q) => [q.id === first.id, q.status, q.decidedAt])).toEqual([
 			[true, 'void', cst('2026-10-13T11:20')],
@@ -198,7 +198,7 @@ describe('a request that lapses', () => {
 			`待签发：${r.title}（距5小时时限剩余 1小时40分）`
 		]);
 		const events = await timelineOf(sql, { type: 'release', id: r.id });
-		expect(events.find((e) => e.kind === 'release.requests_renewed')).toMatchObject({ at: cst('2026-10-13T11:20'), data: { seats: 1 } });
+		expect(events.find((e) => e.kind === 'signoff.renewed')).toMatchObject({ at: cst('2026-10-13T11:20'), data: { seats: 1 } });
 
 		expect((await approve(r.id, renewed, cst('2026-10-13T11:30'))).status).toBe('approved');
 		const { satisfied } = await publishRelease(r.id, [publication('gov_website', cst('2026-10-13T11:45'))], press(), cst('2026-10-13T11:50'));

@@ -1,27 +1,24 @@
-// Release transitions: drafting (every save an immutable version), confidentiality review, sign-off
-// requests to the leader in charge and countersigning units, approval of one exact version with a second
-// factor, rejection, withdrawal and publication, which meets the incident's clock. Each transition locks
-// the release row, so two people acting at once take turns, and writes audit and timeline in the same
-// transaction.
+// Release transitions: drafting (every save an immutable version), submission for sign-off, withdrawal and
+// publication, which meets the incident's clock. Sign-off itself (review, requests, approval, rejection) is
+// signoff/steps.ts, with releases/signoff.ts telling it what a release is. Each transition locks the release
+// row, so two people acting at once take turns, and writes audit and timeline in the same transaction.
 import type { Role } from '../../roles.ts';
 import { t } from '../../i18n/index.ts';
 import { DRAFTER_ROLE_LIST } from '../../releases.ts';
 import { audit, type Actor } from '../audit/log.ts';
 import { satisfyClocks } from '../clocks/flows.ts';
-import type { SatisfiedBy, Subject } from '../clocks/queries.ts';
 import { sql, type Tx } from '../db.ts';
 import { ConflictError, FieldError, forbidden, notFound } from '../errors.ts';
 import * as signoff from '../signoff/flows.ts';
-import { shortCode, type ServedClock, type Signable, type Signer } from '../signoff/flows.ts';
-import { requestsOf, type RequestRow } from '../signoff/queries.ts';
-import { addEvent } from '../timeline/queries.ts';
+import { shortCode, type Signer } from '../signoff/flows.ts';
 import { getUnit } from '../units/queries.ts';
 import { markResponded } from '../opinions/flows.ts';
 import { cleanContent, contentHash, type ReleaseChannel, type ReleaseContent } from './content.ts';
+import { recordRelease, releaseSignable, servesWhat } from './signoff.ts';
 import { CLOCK_SKEW_MS } from '../../time.ts';
 import {
 	findByClientKey,
-	getRelease,
+	getReleaseUnscoped,
 	insertVersion,
 	lockRelease,
 	OPEN_STATES,
@@ -44,21 +41,12 @@ export interface ReleaseAuthor {
 export const DRAFTER_ROLES: readonly Role[] = DRAFTER_ROLE_LIST;
 const FUTURE_SLACK_MS = CLOCK_SKEW_MS;
 
-const releaseSubject = (id: string): Subject => ({ type: 'release', id });
-
 function mustDraft(author: ReleaseAuthor) {
 	if (!author.roles.some((r) => DRAFTER_ROLES.includes(r))) throw forbidden();
 }
 
-/** The release's own timeline, and its incident's for the steps that matter to the clock. */
-async function record(tx: Tx, r: Pick<ReleaseRow, 'id' | 'incidentId'>, kind: string, actorId: string | null, data: Record<string, unknown>, at: Date, onIncident = false) {
-	await addEvent(tx, releaseSubject(r.id), kind, actorId, data, at);
-	if (onIncident && r.incidentId) await addEvent(tx, { type: 'incident', id: r.incidentId }, kind, actorId, { releaseId: r.id, ...data }, at);
-}
-
-async function reload(tx: Tx, id: string): Promise<ReleaseRow> {
-	return (await getRelease(tx, id, null, '00000000-0000-0000-0000-000000000000'))!;
-}
+const reload = async (tx: Tx, id: string): Promise<ReleaseRow> => (await getReleaseUnscoped(tx, id))!;
+const record = recordRelease;
 
 async function lockVisible(tx: Tx, id: string, author: ReleaseAuthor): Promise<ReleaseRow> {
 	const r = await lockRelease(tx, id, author.scope, author.personId);
@@ -71,22 +59,6 @@ async function lockOwn(tx: Tx, id: string, author: ReleaseAuthor): Promise<Relea
 	const r = await lockVisible(tx, id, author);
 	if (!(await ownsRelease(tx, r, author.scope))) throw forbidden();
 	return r;
-}
-
-/** The release as sign-off sees it: its current version's hash and the clock it serves. */
-export async function signable(tx: Tx, r: ReleaseRow): Promise<Signable> {
-	return {
-		ref: { kind: 'release', id: r.id },
-		unitId: r.unitId,
-		unitName: r.unitName,
-		title: r.title,
-		createdBy: r.createdBy,
-		createdByName: r.createdByName,
-		version: r.currentVersion,
-		hash: r.hash,
-		covers: null,
-		clock: await servedClock(tx, r)
-	};
 }
 
 const signer = (a: ReleaseAuthor): Signer => ({ personId: a.personId, name: a.name, actor: a.actor, origin: a.origin });
@@ -195,135 +167,19 @@ export async function editRelease(id: string, baseVersion: number, c: ReleaseCon
 	});
 }
 
-// ---- review and sign-off requests ------------------------------------------------------------------
-
-/** What the release is for, in clock terms: the authoritative release meets the 5-hour clock; a conference's papers serve its 24-hour one. */
-export function servesWhat(r: Pick<ReleaseRow, 'kind' | 'conferenceId' | 'opinionItemId'>): SatisfiedBy | null {
-	if (r.kind === 'authoritative') return 'release.authoritative';
-	if (r.conferenceId) return 'conference.held';
-	if (r.opinionItemId && (r.kind === 'response' || r.kind === 'clarification')) return 'opinion.responded';
-	return null;
-}
-
-export async function servedClock(db: Tx, r: Pick<ReleaseRow, 'kind' | 'conferenceId' | 'incidentId' | 'opinionItemId'>): Promise<ServedClock | null> {
-	const kind = servesWhat(r);
-	const subject = kind === 'opinion.responded' ? { type: 'opinion_item', id: r.opinionItemId } : { type: 'incident', id: r.incidentId };
-	if (!kind || !subject.id) return null;
-	const [c] = await db<(ServedClock & { durationValue: number; durationUnit: string })[]>`
-		select c.id, c.rule_name, c.due_at, c.status, c.satisfied_at, cr.duration_value, cr.duration_unit
-		from clocks c left join clock_rules cr on cr.key = c.rule_key
-		where c.subject = ${subject.type} and c.subject_id = ${subject.id} and c.satisfied_by = ${kind} and c.status <> 'cancelled'
-		order by c.due_at limit 1`;
-	if (!c) return null;
-	const label = c.durationValue ? t(`release.clock_label.${c.durationUnit === 'working_days' ? 'working_days' : 'hours'}`, { n: Number(c.durationValue) }) : c.ruleName;
-	return { id: c.id, ruleName: c.ruleName, label, dueAt: c.dueAt, status: c.status, satisfiedAt: c.satisfiedAt };
-}
+// ---- sign-off (its steps are signoff/steps.ts), withdrawal ---------------------------------------
 
 export async function submitRelease(id: string, author: ReleaseAuthor, now: Date = new Date()): Promise<ReleaseRow> {
 	mustDraft(author);
 	return sql.begin(async (tx) => {
 		const r = await lockOwn(tx, id, author);
 		if (r.status !== 'draft' && r.status !== 'rejected') throw new FieldError('id', 'release.not_draft');
-		const status = await signoff.submitForSignoff(tx, await signable(tx, r), signer(author), now);
+		const status = await signoff.submitForSignoff(tx, await releaseSignable(tx, r), signer(author), now);
 		await tx`update releases set status = ${status}, status_reason = null, updated_at = ${now} where id = ${id}`;
 		const after = await reload(tx, id);
 		await audit(tx, author.actor, { action: 'release.submitted', entity: 'release', entityId: id, before: { status: r.status }, after: { status: after.status, version: r.currentVersion, hash: r.hash } });
 		await record(tx, after, 'release.submitted', author.personId, { version: r.currentVersion, code: shortCode(r.hash), status: after.status }, now, true);
 		return after;
-	});
-}
-
-/** 保密审查: only a reviewer the unit's chain names, on the version they read. */
-export async function reviewRelease(
-	id: string,
-	input: { version: number; decision: 'passed' | 'rejected'; reason: string },
-	author: ReleaseAuthor,
-	now: Date = new Date()
-): Promise<ReleaseRow> {
-	return sql.begin(async (tx) => {
-		const r = await lockVisible(tx, id, author);
-		if (!(await signoff.isReviewer(tx, r.unitId, author.personId))) throw forbidden();
-		if (r.status !== 'in_review') throw new FieldError('id', 'release.not_in_review');
-		const { decision, reason } = await signoff.review(tx, await signable(tx, r), input, signer(author), now);
-		if (decision === 'passed') await tx`update releases set status = 'awaiting_signoff', updated_at = ${now} where id = ${id}`;
-		else await tx`update releases set status = 'rejected', status_reason = ${reason}, updated_at = ${now} where id = ${id}`;
-		const after = await reload(tx, id);
-		await audit(tx, author.actor, { action: `release.review_${decision}`, entity: 'release', entityId: id, after: { version: r.currentVersion, hash: r.hash, reason } });
-		await record(tx, after, `release.review_${decision}`, author.personId, { version: r.currentVersion, code: shortCode(r.hash), reason }, now);
-		return after;
-	});
-}
-
-/** Requests that lapsed unanswered are opened again for the seats still missing, with a fresh expiry. */
-export async function renewRequests(id: string, author: ReleaseAuthor, now: Date = new Date()): Promise<ReleaseRow> {
-	mustDraft(author);
-	return sql.begin(async (tx) => {
-		const r = await lockOwn(tx, id, author);
-		if (r.status !== 'awaiting_signoff') throw new FieldError('id', 'release.not_awaiting');
-		const seats = await signoff.renew(tx, await signable(tx, r), await requestsOf(tx, { kind: 'release', id }), signer(author), now);
-		await record(tx, r, 'release.requests_renewed', author.personId, { seats }, now);
-		return reload(tx, id);
-	});
-}
-
-/** The job at a request's expiry (see signoff.lapse). */
-export async function lapseReleaseRequest(tx: Tx, request: RequestRow, now: Date): Promise<boolean> {
-	const r = (await lockRelease(tx, request.releaseId!, null, ''))!;
-	if (!(await signoff.lapse(tx, await signable(tx, r), request, now))) return false;
-	await record(tx, r, 'release.request_lapsed', null, { unit: request.unitName, code: shortCode(request.versionHash) }, now);
-	return true;
-}
-
-// ---- the leader's moment ---------------------------------------------------------------------------
-
-/**
- * Approves the exact version `versionHash` names, proven with a second factor at this moment. With the
- * release locked, the request must still be open: of two leaders acting at once, one wins and the other
- * is told who decided.
- */
-export async function approveRelease(id: string, input: signoff.ApproveInput, author: ReleaseAuthor, now: Date = new Date()): Promise<ReleaseRow> {
-	const ref = { kind: 'release' as const, id };
-	if (!(await getRelease(sql, id, author.scope, author.personId))) throw notFound();
-	await signoff.precheckApproval(ref, input, author.personId);
-	return sql.begin(async (tx) => {
-		const r = await lockVisible(tx, id, author);
-		await signoff.checkRequest(tx, ref, input.requestId, author.personId, now);
-		if (r.status !== 'awaiting_signoff') throw new FieldError('id', 'release.not_awaiting');
-		const s = await signable(tx, r);
-		const { request, factor, complete } = await signoff.approve(tx, s, input, signer(author), now);
-		if (complete) await tx`update releases set status = 'approved', updated_at = ${now} where id = ${id}`;
-		const after = await reload(tx, id);
-		const action = request.seat === 'sign' ? 'release.approved' : 'release.countersigned';
-		await audit(tx, author.actor, { action, entity: 'release', entityId: id, after: { requestId: request.id, version: r.currentVersion, hash: r.hash, factor, status: after.status } });
-		await record(tx, after, action, author.personId, { version: r.currentVersion, code: shortCode(r.hash), factor, unit: request.unitName }, now, true);
-		if (complete) await signoff.tellDrafter(tx, s, t('release.approved_notice_title', { title: r.title }), t('release.approved_notice_body', { name: author.name, code: shortCode(r.hash) }), now);
-		return after;
-	});
-}
-
-/** 驳回: needs a reason; the drafter is told, and the other seats' requests close with it. */
-export async function rejectSignoff(id: string, input: { requestId: string; reason: string }, author: ReleaseAuthor, now: Date = new Date()): Promise<ReleaseRow> {
-	if (!input.reason.trim()) throw new FieldError('reason', 'release.reason_required');
-	return sql.begin(async (tx) => {
-		const r = await lockVisible(tx, id, author);
-		const request = await signoff.reject(tx, await signable(tx, r), input, signer(author), now);
-		const reason = input.reason.trim();
-		await tx`update releases set status = 'rejected', status_reason = ${reason}, updated_at = ${now} where id = ${id}`;
-		const after = await reload(tx, id);
-		await audit(tx, author.actor, { action: 'release.rejected', entity: 'release', entityId: id, after: { requestId: request.id, hash: r.hash, reason } });
-		await record(tx, after, 'release.rejected', author.personId, { version: r.currentVersion, code: shortCode(r.hash), reason }, now, true);
-		return after;
-	});
-}
-
-/** "不是我发起的/有疑问": the request stays undecided, and the office hears of it at once. */
-export async function flagSignoff(id: string, input: { requestId: string; note: string }, author: ReleaseAuthor, now: Date = new Date()): Promise<ReleaseRow> {
-	return sql.begin(async (tx) => {
-		const r = await lockVisible(tx, id, author);
-		const request = await signoff.flag(tx, await signable(tx, r), input, signer(author), now);
-		await audit(tx, author.actor, { action: 'release.signoff_flagged', entity: 'release', entityId: id, after: { requestId: request.id, note: input.note.trim() } });
-		await record(tx, r, 'release.signoff_flagged', author.personId, { note: input.note.trim(), code: shortCode(request.versionHash) }, now);
-		return reload(tx, id);
 	});
 }
 

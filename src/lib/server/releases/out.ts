@@ -1,7 +1,5 @@
 import { toIso } from '../../time.ts';
 import { shortCode } from './content.ts';
-import { requestState, type ServedClock } from '../signoff/flows.ts';
-import type { ApprovalRow, RequestRow, ReviewRow } from '../signoff/queries.ts';
 import type { PublicationRow, ReleaseRow, VersionRow } from './queries.ts';
 
 const iso = (d: Date | null) => (d ? toIso(d) : null);
@@ -56,26 +54,4 @@ export const versionOut = (v: VersionRow) => ({
 	createdAt: toIso(v.createdAt)
 });
 
-export const requestOut = (q: RequestRow, now: Date) => ({
-	id: q.id,
-	version: q.version,
-	versionHash: q.versionHash,
-	code: shortCode(q.versionHash),
-	seat: q.seat,
-	unitId: q.unitId,
-	unitName: q.unitName,
-	createdAt: toIso(q.createdAt),
-	expiresAt: toIso(q.expiresAt),
-	state: requestState(q, now),
-	decidedByName: q.decidedByName,
-	decidedAt: iso(q.decidedAt),
-	reason: q.reason,
-	flaggedAt: iso(q.flaggedAt),
-	flagNote: q.flagNote
-});
-
-export const reviewOut = (r: ReviewRow) => ({ ...r, code: shortCode(r.versionHash), at: toIso(r.at) });
-export const approvalOut = (a: ApprovalRow) => ({ ...a, code: shortCode(a.versionHash), at: toIso(a.at), voidedAt: iso(a.voidedAt) });
 export const publicationOut = (p: PublicationRow) => ({ ...p, code: shortCode(p.versionHash), publishedAt: toIso(p.publishedAt) });
-export const servedClockOut = (c: ServedClock | null) =>
-	c && { id: c.id, ruleName: c.ruleName, label: c.label, dueAt: toIso(c.dueAt), status: c.status, satisfiedAt: iso(c.satisfiedAt) };

@@ -81,14 +81,28 @@ export async function getRelease(db: Tx, id: string, scopeRoot: string | null, p
 	return row;
 }
 
+/**
+ * The release whoever asks, with what it answers named in full: only for steps nobody takes (a request's expiry)
+ * and for reading a row again after a step that already checked reach. Never for what a person reads.
+ */
+export async function getReleaseUnscoped(db: Tx, id: string): Promise<ReleaseRow | undefined> {
+	const [row] = await db<ReleaseRow[]>`${select(db, null)} where r.id = ${id}`;
+	return row;
+}
+
 /** The row locked for a transition: every step on one release happens one at a time. */
 export async function lockRelease(db: Tx, id: string, scopeRoot: string | null, personId: string): Promise<ReleaseRow | undefined> {
-	// The row alone first: locking through the join would, after waiting on an edit, re-check the old
-	// version's row against the new version number and lose the release.
-	const [locked] = await db`select 1 from releases where id = ${id} for update`;
-	if (!locked) return undefined;
-	return getRelease(db, id, scopeRoot, personId);
+	return (await lockRow(db, id)) ? getRelease(db, id, scopeRoot, personId) : undefined;
 }
+
+/** Locked for a step nobody takes (see getReleaseUnscoped). */
+export async function lockReleaseUnscoped(db: Tx, id: string): Promise<ReleaseRow | undefined> {
+	return (await lockRow(db, id)) ? getReleaseUnscoped(db, id) : undefined;
+}
+
+// The row alone first: locking through the join would, after waiting on an edit, re-check the old
+// version's row against the new version number and lose the release.
+const lockRow = async (db: Tx, id: string) => (await db`select 1 from releases where id = ${id} for update`).length > 0;
 
 /** Whether the release belongs to a unit in the person's reach (not just visible to them as a countersigner). */
 export async function ownsRelease(db: Tx, r: Pick<ReleaseRow, 'unitId'>, scopeRoot: string | null): Promise<boolean> {

@@ -14,7 +14,7 @@ export const settingsRouter = router({
 		.mutation(async ({ ctx, input }) =>
 			sql.begin(async (tx) => {
 				const before = await fallbackSeconds();
-				await putSetting(tx, 'notify.fallback_seconds', input.fallbackSeconds, ctx.user.id);
+				await putSetting(tx, 'notify.fallback_seconds', input.fallbackSeconds, ctx.actor.personId);
 				await audit(tx, ctx.actor, { action: 'settings.fallback_updated', entity: 'settings', entityId: 'notify', before: { fallbackSeconds: before }, after: input });
 				return input;
 			})
@@ -30,8 +30,8 @@ export const settingsRouter = router({
 		.mutation(async ({ ctx, input }) =>
 			sql.begin(async (tx) => {
 				const before = await getSessionSettings(tx);
-				await putSetting(tx, 'session.idle_hours', input.idleHours, ctx.user.id);
-				await putSetting(tx, 'session.absolute_days', input.absoluteDays, ctx.user.id);
+				await putSetting(tx, 'session.idle_hours', input.idleHours, ctx.actor.personId);
+				await putSetting(tx, 'session.absolute_days', input.absoluteDays, ctx.actor.personId);
 				await audit(tx, ctx.actor, { action: 'settings.session_updated', entity: 'settings', entityId: 'session', before, after: input });
 				return input;
 			})

@@ -1,7 +1,7 @@
 // Sign-off, whatever is signed: confidentiality review by the unit's chain, one request per signing seat
 // (the unit's leader in charge, each countersigning unit), approval of one exact hash with a second factor,
-// rejection, questions to the office, and requests that lapse. The caller (releases, documents) holds the
-// lock on its own row and moves its own status; these steps work on the sign-off records inside that
+// rejection, questions to the office, and requests that lapse. The caller (steps.ts, or a domain's submit and
+// edit) holds the lock on the thing's row and moves its status; these work on the sign-off records inside that
 // transaction, so of two leaders acting at once one wins and the other is told who decided.
 import { formatCountdown } from '../../countdown.ts';
 import { t } from '../../i18n/index.ts';
@@ -59,8 +59,8 @@ export const isRunning = (c: ServedClock | null) => !!c && (c.status === 'runnin
 
 /** "待签发：<title>（距5小时时限剩余 1小时20分）" */
 export function signoffTitle(title: string, clock: ServedClock | null, now: Date): string {
-	if (!clock || !isRunning(clock)) return t('release.notice_title', { title });
-	return t('release.notice_title_clock', { title, label: clock.label, countdown: formatCountdown(clock.dueAt.getTime(), now.getTime()) });
+	if (!clock || !isRunning(clock)) return t('signoff.notice_title', { title });
+	return t('signoff.notice_title_clock', { title, label: clock.label, countdown: formatCountdown(clock.dueAt.getTime(), now.getTime()) });
 }
 
 /** The people who sign for a seat: the unit's leader in charge (or its leaders), and its principal. */
@@ -79,7 +79,7 @@ export function requestOutcome(q: RequestRow) {
 }
 
 /** The text a step-up ceremony signs: the request and the exact hash. */
-export const signoffBinding = (requestId: string, versionHash: string) => `release-signoff:${requestId}:${versionHash}`;
+export const signoffBinding = (requestId: string, versionHash: string) => `signoff:${requestId}:${versionHash}`;
 
 /** The second-factor ceremony for one request: a passkey challenge bound to the request and its hash, or "the password". */
 export async function stepUpFor(ref: SignRef, requestId: string, personId: string, origin: string | undefined) {
@@ -100,8 +100,8 @@ export async function submitForSignoff(tx: Tx, s: Signable, by: Signer, now: Dat
 		await sendNotice(tx, chain.confidentialityReviewerIds, {
 			kind: 'alert',
 			urgency: 'high',
-			title: t('release.review_notice_title', { title: s.title }),
-			body: t('release.review_notice_body', { unit: s.unitName, drafter: s.createdByName, code: shortCode(s.hash) }),
+			title: t('signoff.review_notice_title', { title: s.title }),
+			body: t('signoff.review_notice_body', { unit: s.unitName, drafter: s.createdByName, code: shortCode(s.hash) }),
 			url: pageUrl(s.ref),
 			subject: subjectOf(s.ref)
 		}, now);
@@ -129,7 +129,7 @@ export async function issueRequests(tx: Tx, s: Signable, requestedBy: string, no
 		// The leader in charge is asked; a unit without one is signed for by its principal.
 		const leaders = await recipientsFor(tx, unitId, 'leader_in_charge');
 		const signers = leaders.length ? leaders : await recipientsFor(tx, unitId, 'principal');
-		if (!signers.length) throw new FieldError('id', 'release.no_signer');
+		if (!signers.length) throw new FieldError('id', 'signoff.no_signer');
 		const [request] = await tx<{ id: string }[]>`
 			insert into signoff_requests (${column}, version, version_hash, covers, seat, unit_id, requested_by, created_at, expires_at)
 			values (${s.ref.id}, ${s.version}, ${s.hash}, ${s.covers ? tx.json(s.covers) : null}, ${seat}, ${unitId}, ${requestedBy}, ${now}, ${expiresAt})
@@ -141,7 +141,7 @@ export async function issueRequests(tx: Tx, s: Signable, requestedBy: string, no
 				kind: 'signoff',
 				urgency: isRunning(s.clock) ? 'critical' : 'high',
 				title,
-				body: t('release.notice_body', { unit: s.unitName, drafter: s.createdByName, code: shortCode(s.hash), seat: t(`release.seat.${seat}`) }),
+				body: t('signoff.notice_body', { unit: s.unitName, drafter: s.createdByName, code: shortCode(s.hash), seat: t(`signoff.seat.${seat}`) }),
 				url: signUrl(s.ref, request!.id),
 				subject: subjectOf(s.ref)
 			},
@@ -183,15 +183,15 @@ export async function review(
 	const chain = await chainOf(tx, s.unitId);
 	if (!chain.confidentialityReviewerIds.includes(by.personId)) throw forbidden();
 	// A bundle can change (a material) while its document's version number stays: the hash says what was read.
-	if (input.version !== s.version || (input.versionHash !== undefined && input.versionHash !== s.hash)) throw new FieldError('version', 'release.stale_version');
+	if (input.version !== s.version || (input.versionHash !== undefined && input.versionHash !== s.hash)) throw new FieldError('version', 'signoff.stale_version');
 	const reason = input.reason.trim();
-	if (input.decision === 'rejected' && !reason) throw new FieldError('reason', 'release.reason_required');
+	if (input.decision === 'rejected' && !reason) throw new FieldError('reason', 'signoff.reason_required');
 	await tx`
-		insert into release_reviews (${subjectColumn(tx, s.ref.kind)}, version, version_hash, stage, reviewer_id, decision, reason, at)
+		insert into signoff_reviews (${subjectColumn(tx, s.ref.kind)}, version, version_hash, stage, reviewer_id, decision, reason, at)
 		values (${s.ref.id}, ${s.version}, ${s.hash}, 'confidentiality', ${by.personId}, ${input.decision}, ${reason || null}, ${now})`;
 	await settleNotices(tx, { subject: subjectOf(s.ref), kind: 'alert', url: pageUrl(s.ref) }, 'reviewed', by.name, now);
 	if (input.decision === 'passed') await issueRequests(tx, s, by.personId, now);
-	else await tellDrafter(tx, s, t('release.rejected_notice_title', { title: s.title }), t('release.rejected_in_review', { name: by.name, reason }), now);
+	else await tellDrafter(tx, s, t('signoff.rejected_notice_title', { title: s.title }), t('signoff.rejected_in_review', { name: by.name, reason }), now);
 	return { decision: input.decision, reason };
 }
 
@@ -201,7 +201,7 @@ export async function checkRequest(tx: Tx, ref: SignRef, requestId: string, pers
 	if (!request) throw notFound();
 	if (!(await signersOf(tx, request.unitId)).includes(personId)) throw forbidden();
 	const state = requestState(request, now);
-	if (state !== 'open') throw new ConflictError(`release.request_${state}`, requestOutcome(request));
+	if (state !== 'open') throw new ConflictError(`signoff.request_${state}`, requestOutcome(request));
 	return request;
 }
 
@@ -219,7 +219,7 @@ export async function precheckApproval(ref: SignRef, input: Pick<ApproveInput, '
 	const pre = await getRequest(sql, ref, input.requestId);
 	if (!pre) throw notFound();
 	if (!(await signersOf(sql, pre.unitId)).includes(personId)) throw forbidden();
-	if (input.versionHash !== pre.versionHash) throw new FieldError('versionHash', 'release.hash_mismatch');
+	if (input.versionHash !== pre.versionHash) throw new FieldError('versionHash', 'signoff.hash_mismatch');
 }
 
 /**
@@ -230,12 +230,12 @@ export async function precheckApproval(ref: SignRef, input: Pick<ApproveInput, '
 export async function approve(tx: Tx, s: Signable, input: ApproveInput, by: Signer, now: Date): Promise<{ request: RequestRow; factor: 'passkey' | 'password'; complete: boolean }> {
 	const request = await checkRequest(tx, s.ref, input.requestId, by.personId, now);
 	// The request is for one hash; the text may have moved on since (an edit voids the request too).
-	if (request.versionHash !== s.hash || input.versionHash !== s.hash) throw new FieldError('versionHash', 'release.hash_mismatch');
+	if (request.versionHash !== s.hash || input.versionHash !== s.hash) throw new FieldError('versionHash', 'signoff.hash_mismatch');
 	const factor = await verifyStepUp(tx, by.personId, signoffBinding(request.id, request.versionHash), input.proof, by.origin);
 	const [won] = await tx`
 		update signoff_requests set status = 'approved', decided_by = ${by.personId}, decided_at = ${now}
 		where id = ${request.id} and status = 'open' returning id`;
-	if (!won) throw new ConflictError('release.request_approved', requestOutcome((await getRequest(tx, s.ref, request.id))!));
+	if (!won) throw new ConflictError('signoff.request_approved', requestOutcome((await getRequest(tx, s.ref, request.id))!));
 	const column = subjectColumn(tx, s.ref.kind);
 	await tx`
 		insert into approvals (${column}, request_id, version, version_hash, covers, person_id, factor, passkey_id, device, ip, at)
@@ -250,12 +250,12 @@ export async function approve(tx: Tx, s: Signable, input: ApproveInput, by: Sign
 /** 驳回: needs a reason; the other seats' requests close with it and the drafter is told. */
 export async function reject(tx: Tx, s: Signable, input: { requestId: string; reason: string }, by: Signer, now: Date): Promise<RequestRow> {
 	const reason = input.reason.trim();
-	if (!reason) throw new FieldError('reason', 'release.reason_required');
+	if (!reason) throw new FieldError('reason', 'signoff.reason_required');
 	const request = await checkRequest(tx, s.ref, input.requestId, by.personId, now);
 	await tx`update signoff_requests set status = 'rejected', decided_by = ${by.personId}, decided_at = ${now}, reason = ${reason} where id = ${request.id}`;
 	await settleNotices(tx, { subject: subjectOf(s.ref), kind: 'signoff', url: signUrl(s.ref, request.id) }, 'rejected', `${by.name}：${reason}`, now);
-	await voidSignoff(tx, s.ref, t('release.void_rejected', { name: by.name }), now);
-	await tellDrafter(tx, s, t('release.rejected_notice_title', { title: s.title }), t('release.rejected_at_signoff', { name: by.name, reason }), now);
+	await voidSignoff(tx, s.ref, t('signoff.void_rejected', { name: by.name }), now);
+	await tellDrafter(tx, s, t('signoff.rejected_notice_title', { title: s.title }), t('signoff.rejected_at_signoff', { name: by.name, reason }), now);
 	return request;
 }
 
@@ -270,8 +270,8 @@ export async function flag(tx: Tx, s: Signable, input: { requestId: string; note
 	await sendNotice(tx, admins.map((a) => a.id), {
 		kind: 'alert',
 		urgency: 'critical',
-		title: t('release.flag_notice_title', { name: by.name, title: s.title }),
-		body: t('release.flag_notice_body', { unit: s.unitName, drafter: s.createdByName, code: shortCode(request.versionHash), note: note || t('release.flag_no_note') }),
+		title: t('signoff.flag_notice_title', { name: by.name, title: s.title }),
+		body: t('signoff.flag_notice_body', { unit: s.unitName, drafter: s.createdByName, code: shortCode(request.versionHash), note: note || t('signoff.flag_no_note') }),
 		url: pageUrl(s.ref),
 		subject: subjectOf(s.ref)
 	}, now);
@@ -281,8 +281,8 @@ export async function flag(tx: Tx, s: Signable, input: { requestId: string; note
 /** Requests of the current hash that lapsed unanswered open again for their seats, with a fresh expiry. */
 export async function renew(tx: Tx, s: Signable, requests: RequestRow[], by: Signer, now: Date): Promise<number> {
 	const lapsed = requests.filter((q) => q.versionHash === s.hash && requestState(q, now) === 'expired');
-	if (!lapsed.length) throw new FieldError('id', 'release.nothing_lapsed');
-	await tx`update signoff_requests set status = 'void', reason = ${t('release.void_lapsed')}, decided_at = ${now} where id = any(${lapsed.map((q) => q.id)}::uuid[])`;
+	if (!lapsed.length) throw new FieldError('id', 'signoff.nothing_lapsed');
+	await tx`update signoff_requests set status = 'void', reason = ${t('signoff.void_lapsed')}, decided_at = ${now} where id = any(${lapsed.map((q) => q.id)}::uuid[])`;
 	await issueRequests(tx, s, by.personId, now, lapsed.map((q) => ({ seat: q.seat, unitId: q.unitId })));
 	return lapsed.length;
 }
@@ -293,10 +293,10 @@ export async function renew(tx: Tx, s: Signable, requests: RequestRow[], by: Sig
  */
 export async function lapse(tx: Tx, s: Signable, request: RequestRow, now: Date): Promise<boolean> {
 	if (requestState(request, now) !== 'expired') return false;
-	const [first] = await tx`update signoff_requests set reason = ${t('release.lapsed_reason')} where id = ${request.id} and reason is null returning 1`;
+	const [first] = await tx`update signoff_requests set reason = ${t('signoff.lapsed_reason')} where id = ${request.id} and reason is null returning 1`;
 	if (!first) return false;
 	await settleNotices(tx, { subject: subjectOf(s.ref), kind: 'signoff', url: signUrl(s.ref, request.id) }, 'lapsed', null, now);
-	await tellDrafter(tx, s, t('release.lapsed_notice_title', { title: s.title }), t('release.lapsed_notice_body', { unit: request.unitName, seat: t(`release.seat.${request.seat}`) }), now);
+	await tellDrafter(tx, s, t('signoff.lapsed_notice_title', { title: s.title }), t('signoff.lapsed_notice_body', { unit: request.unitName, seat: t(`signoff.seat.${request.seat}`) }), now);
 	return true;
 }
 

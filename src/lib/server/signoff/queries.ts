@@ -96,7 +96,7 @@ export interface ReviewRow {
 export async function reviewsOf(db: Tx, ref: SignRef): Promise<ReviewRow[]> {
 	return db<ReviewRow[]>`
 		select r.id, r.version, r.version_hash, r.stage, r.reviewer_id, p.name as reviewer_name, r.decision, r.reason, r.at
-		from release_reviews r join people p on p.id = r.reviewer_id
+		from signoff_reviews r join people p on p.id = r.reviewer_id
 		where r.${subjectColumn(db, ref.kind)} = ${ref.id} order by r.at`;
 }
 

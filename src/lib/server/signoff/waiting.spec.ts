@@ -3,7 +3,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../db.ts';
 import type { PersonRow } from '../people/queries.ts';
-import { createRelease, reviewRelease, submitRelease, type ReleaseAuthor } from '../releases/flows.ts';
+import { createRelease, submitRelease, type ReleaseAuthor } from '../releases/flows.ts';
+import { reviewStep } from './steps.ts';
 import { makePerson, makeProvince, TEST_ACTOR } from '../test-helpers.ts';
 import { waitingOn } from './waiting.ts';
 
@@ -38,7 +39,7 @@ describe('whom a submitted release waits for', () => {
 		await submitRelease(r.id, press, at('2026-10-20T09:05'));
 		expect(await waiting(r.id, city.deptA.id, at('2026-10-20T09:06'))).toEqual({ step: 'review', people: ['赵发言'] });
 
-		await reviewRelease(r.id, { version: 1, decision: 'passed', reason: '' }, as(city.people.spokesperson), at('2026-10-20T09:10'));
+		await reviewStep('release', r.id, { version: 1, decision: 'passed', reason: '' }, as(city.people.spokesperson), at('2026-10-20T09:10'));
 		// the bureau's leader in charge is the vice-mayor: he is asked, not the deputy who merely holds the role
 		expect(await waiting(r.id, city.deptA.id, at('2026-10-20T09:11'))).toEqual({
 			step: 'sign',

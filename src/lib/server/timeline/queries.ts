@@ -1,7 +1,7 @@
 import type { Tx } from '../db.ts';
-import type { Subject, SubjectType } from '../clocks/queries.ts';
+import { SUBJECT_TYPES, SUBJECTS, type Subject, type SubjectType } from '../../subjects.ts';
 import { announce } from '../live/bus.ts';
-import { notVisible, visibleSubjects, withoutQuotes, type CanSee, type Reader } from '../subjects.ts';
+import { notVisible, unitOfSubject, visibleSubjects, withoutQuotes, type CanSee, type Reader } from '../subjects.ts';
 
 export interface TimelineEvent {
 	id: string;
@@ -25,15 +25,7 @@ export async function addEvent(
 		insert into timeline_events (subject, subject_id, kind, actor_id, data, at)
 		values (${subject.type}, ${subject.id}, ${kind}, ${actorId}, ${db.json(data as never)}, ${at ?? new Date()})`;
 	// Whatever reaches a timeline is news for the screens showing that subject, on every instance.
-	const [unit] = await db<{ unitId: string | null }[]>`
-		select case ${subject.type}
-			when 'incident' then (select lead_unit_id from incidents where id = ${subject.id})
-			when 'opinion_item' then (select unit_id from opinion_items where id = ${subject.id})
-			when 'document' then (select unit_id from documents where id = ${subject.id})
-			when 'release' then (select unit_id from releases where id = ${subject.id})
-			when 'conference' then (select unit_id from conferences where id = ${subject.id})
-		end as unit_id`;
-	await announce(db, { kind: 'subject', subject: subject.type, id: subject.id, unitId: unit?.unitId ?? null });
+	await announce(db, { kind: 'subject', subject: subject.type, id: subject.id, unitId: await unitOfSubject(db, subject) });
 }
 
 /**
@@ -64,11 +56,7 @@ export async function timelineFor(db: Tx, subject: Subject, reader: Reader): Pro
 
 // The fields that name another subject by id, and which kind of subject each names ('same': the timeline's own kind).
 const ID_FIELDS: Record<string, SubjectType | 'same'> = {
-	incidentId: 'incident',
-	itemId: 'opinion_item',
-	conferenceId: 'conference',
-	releaseId: 'release',
-	documentId: 'document',
+	...Object.fromEntries(SUBJECT_TYPES.map((type) => [SUBJECTS[type].idField, type])),
 	intoId: 'same',
 	fromId: 'same'
 };

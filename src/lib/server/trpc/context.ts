@@ -7,6 +7,7 @@ import { actorOf } from '../request.ts';
 export interface Context {
 	user: SessionUser | null;
 	session: Session | null;
+	/** who the request comes from, for the audit log; `authedProcedure` widens it to the signed-in actor (actor.ts) */
 	actor: Actor;
 	/** the app's origin as the browser sees it (WebAuthn checks signatures against it); absent in tests' callers */
 	origin?: string;

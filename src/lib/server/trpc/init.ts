@@ -1,8 +1,8 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
-import type { Role } from '../../roles.ts';
+import { isAdmin, type Role } from '../../roles.ts';
 import { t as msg } from '../../i18n/index.ts';
-import { isOffice, isTopOffice } from '../../access.ts';
+import { actorFor } from '../actor.ts';
 import { auditRefusal } from '../audit/log.ts';
 import { writeLimiter } from '../auth/write-limits.ts';
 import { sql } from '../db.ts';
@@ -68,7 +68,8 @@ export const authedProcedure = limitedProcedure.use(async ({ ctx, next, path, ge
 	if (!ctx.user || !ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: msg('error.unauthorized') });
 	// A shared phone's outbox entry is sent only as the person who typed it; it waits on the device otherwise.
 	if (ctx.ownerId && ctx.ownerId !== ctx.user.id) throw new TRPCError({ code: 'PRECONDITION_FAILED', message: msg('error.not_the_author') });
-	const actor = { ...ctx.actor, personId: ctx.user.id };
+	// From here on the request acts as this one actor (actor.ts): its flows, reach and audit lines all read it.
+	const actor = actorFor(ctx.user, ctx.actor, ctx.origin);
 	const result = await next({ ctx: { ...ctx, user: ctx.user, session: ctx.session, actor } });
 	// Out of reach or not allowed (the two answers reach gives) is evidence too; a rejected input is not.
 	if (!result.ok && (result.error.code === 'FORBIDDEN' || result.error.code === 'NOT_FOUND' || result.error instanceof RefusedField)) {
@@ -80,20 +81,26 @@ export const authedProcedure = limitedProcedure.use(async ({ ctx, next, path, ge
 
 /** The open-government office (政务公开办): an office admin working in an office unit, or a system administrator. */
 export const officeProcedure = authedProcedure.use(({ ctx, next }) => {
-	if (!isOffice(ctx.user)) throw new TRPCError({ code: 'FORBIDDEN', message: msg('error.forbidden') });
+	if (!ctx.actor.isOffice) throw new TRPCError({ code: 'FORBIDDEN', message: msg('error.forbidden') });
 	return next();
 });
 
 /** Rules apply to every unit, so only the top office (or a system administrator) changes them. */
 export const topOfficeProcedure = officeProcedure.use(({ ctx, next }) => {
-	if (!isTopOffice(ctx.user)) throw new TRPCError({ code: 'FORBIDDEN', message: msg('error.forbidden') });
+	if (!ctx.actor.isTopOffice) throw new TRPCError({ code: 'FORBIDDEN', message: msg('error.forbidden') });
+	return next();
+});
+
+/** An administrator: of the office, or of a department (its own units and people). */
+export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
+	if (!isAdmin(ctx.actor.roles)) throw new TRPCError({ code: 'FORBIDDEN', message: msg('error.forbidden') });
 	return next();
 });
 
 /** Only people holding one of `roles` get past this. */
 export function roleProcedure(...roles: Role[]) {
 	return authedProcedure.use(({ ctx, next }) => {
-		if (!ctx.user.roles.some((r) => roles.includes(r)))
+		if (!ctx.actor.roles.some((r) => roles.includes(r)))
 			throw new TRPCError({ code: 'FORBIDDEN', message: msg('error.forbidden') });
 		return next();
 	});

@@ -13,6 +13,7 @@ import { incidentRouter } from '../incidents/router.ts';
 import { passkeyRouter } from '../passkeys/router.ts';
 import { releaseRouter } from '../releases/router.ts';
 import { documentRouter } from '../documents/router.ts';
+import { signoffRouter } from '../signoff/router.ts';
 import { obligationRouter } from '../obligations/router.ts';
 import { opinionRouter } from '../opinions/router.ts';
 import { personRouter } from '../people/router.ts';
@@ -38,6 +39,7 @@ export const appRouter = router({
 	passkey: passkeyRouter,
 	release: releaseRouter,
 	document: documentRouter,
+	signoff: signoffRouter,
 	obligation: obligationRouter,
 	opinion: opinionRouter,
 	channel: channelRouter,

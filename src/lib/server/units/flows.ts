@@ -14,6 +14,7 @@ import {
 	type UnitRow
 } from './queries.ts';
 import type { Tx } from '../db.ts';
+import { reaches } from './scope.ts';
 
 async function checkPeopleInScope(tx: Tx, u: UnitInput, scope: string | null, before?: UnitRow) {
 	for (const field of ['principalId', 'leaderInChargeId'] as const) {
@@ -21,26 +22,26 @@ async function checkPeopleInScope(tx: Tx, u: UnitInput, scope: string | null, be
 		// Kept as it was is no choice: a department's leader in charge is usually outside its reach.
 		if (!id || id === before?.[field]) continue;
 		const [p] = await tx<{ unitId: string }[]>`select unit_id from people where id = ${id} and active`;
-		if (!p || (scope !== null && !(await isInSubtree(tx, scope, p.unitId)))) throw new FieldError(field, 'error.invalid_choice');
+		if (!p || !(await reaches(tx, p.unitId, scope))) throw new FieldError(field, 'error.invalid_choice');
 	}
 }
 
-/** Who changes units beyond their reach: their own unit, and whether they are the top office (or a system administrator). */
+/** Who changes units beyond their reach: their own unit, and whether they are the top office (or a system administrator). The actor is one. */
 export interface UnitEditor {
 	unitId: string | null;
-	topOffice: boolean;
+	isTopOffice: boolean;
 }
 
 // An office unit widens the reach of its administrators to the whole government above it: only the top office makes one.
 function checkKind(u: UnitInput, editor: UnitEditor) {
-	if (u.kind === 'office' && !editor.topOffice) throw new RefusedField('kind', 'units.office_top_only');
+	if (u.kind === 'office' && !editor.isTopOffice) throw new RefusedField('kind', 'units.office_top_only');
 }
 
 export async function createUnit(
 	u: UnitInput,
 	scope: string | null,
 	actor: Actor,
-	editor: UnitEditor = { unitId: null, topOffice: scope === null }
+	editor: UnitEditor = { unitId: null, isTopOffice: scope === null }
 ): Promise<UnitRow> {
 	return sql.begin(async (tx) => {
 		checkKind(u, editor);
@@ -64,14 +65,14 @@ export async function editUnit(
 	u: UnitInput,
 	scope: string | null,
 	actor: Actor,
-	editor: UnitEditor = { unitId: null, topOffice: scope === null }
+	editor: UnitEditor = { unitId: null, isTopOffice: scope === null }
 ): Promise<UnitRow> {
 	return sql.begin(async (tx) => {
 		const before = await getUnit(tx, id, scope);
 		if (!before) throw notFound();
 		if (u.kind !== before.kind) checkKind(u, editor);
 		// One's own unit decides one's reach: only the top office changes where it sits or what it is.
-		if (id === editor.unitId && !editor.topOffice) {
+		if (id === editor.unitId && !editor.isTopOffice) {
 			if (u.kind !== before.kind) throw new RefusedField('kind', 'units.own_unit_locked');
 			if (u.parentId !== before.parentId) throw new RefusedField('parentId', 'units.own_unit_locked');
 		}

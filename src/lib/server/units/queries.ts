@@ -1,6 +1,6 @@
 import type { UnitKind } from '../../roles.ts';
 import type { Tx } from '../db.ts';
-import { inReach } from './scope.ts';
+import { inReach, reaches } from './scope.ts';
 
 export interface UnitRow {
 	id: string;
@@ -55,10 +55,8 @@ export async function findUnitByName(db: Tx, name: string): Promise<UnitRow | un
 	return row;
 }
 
-export async function isInSubtree(db: Tx, root: string, id: string): Promise<boolean> {
-	const [row] = await db<{ inside: boolean }[]>`select ${inReach(db, db`${id}::uuid`, root)} as inside`;
-	return row?.inside ?? false;
-}
+/** Whether unit `id` sits under `root` in the tree (or is it): the shape of the tree, as reach reads it. */
+export const isInSubtree = (db: Tx, root: string, id: string): Promise<boolean> => reaches(db, id, root);
 
 export interface UnitInput {
 	name: string;

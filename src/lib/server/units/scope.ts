@@ -2,19 +2,35 @@ import type { PendingQuery, Row } from 'postgres';
 import type { SessionUser } from '../auth/session.ts';
 import type { Tx } from '../db.ts';
 
+// Reach, the one way. A person reaches the units under one root (`scopeRoot`, carried as `actor.scope`); a
+// query asks it as SQL with `inReach`, a flow about one unit with `reaches`. Nothing else tests reach by hand.
+
 /** null means every unit: only a system administrator sees the whole tree. */
 export function scopeRoot(user: Pick<SessionUser, 'roles' | 'scopeUnitId'>): string | null {
 	return user.roles.includes('sysadmin') ? null : user.scopeUnitId;
 }
 
 /**
- * Reach, the one way: a condition that `column` (a column name such as `'i.lead_unit_id'`, or a fragment
- * such as db`${unitId}::uuid`) names a unit in the subtree of `root`. A null root reaches every unit.
+ * A condition that `column` (a column name such as `'i.lead_unit_id'`, or a fragment such as db`${unitId}::uuid`)
+ * names a unit in the subtree of `root`. A null root reaches every unit.
  */
 export function inReach(db: Tx, column: string | PendingQuery<Row[]>, root: string | null) {
-	if (root === null) return db`true`;
+	if (reachesEveryUnit(root)) return db`true`;
 	const unit = typeof column === 'string' ? db(column) : column;
 	return db`${unit} in (select unit_subtree(${root}::uuid))`;
+}
+
+/** Whether `root` reaches every unit (a system administrator's): what belongs to no unit is in their reach too. */
+export function reachesEveryUnit(root: string | null): boolean {
+	return root === null;
+}
+
+/** Whether `root` reaches the unit `unitId`; no unit (null) is reached only by a root that reaches every unit. */
+export async function reaches(db: Tx, unitId: string | null, root: string | null): Promise<boolean> {
+	if (reachesEveryUnit(root)) return true;
+	if (unitId === null) return false;
+	const [row] = await db<{ inside: boolean }[]>`select ${inReach(db, db`${unitId}::uuid`, root)} as inside`;
+	return row?.inside ?? false;
 }
 
 /**

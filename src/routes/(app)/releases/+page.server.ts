@@ -4,6 +4,6 @@ import { callerFor } from '$lib/server/trpc/caller.ts';
 export const load: PageServerLoad = async (event) => {
 	event.depends('app:releases');
 	const caller = callerFor(event);
-	const [releases, signoffs] = await Promise.all([caller.release.list(), caller.release.mySignoffs()]);
+	const [releases, signoffs] = await Promise.all([caller.release.list(), caller.signoff.mine()]);
 	return { releases, signoffs, serverNowMs: Date.now() };
 };

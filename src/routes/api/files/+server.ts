@@ -2,11 +2,9 @@ import { json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { t } from '$lib/i18n/index.ts';
 import { OWNER_HEADER } from '$lib/outbox/owner.ts';
-import { sql } from '$lib/server/db.ts';
 import { TRPCError } from '@trpc/server';
 import { writeLimiter } from '$lib/server/auth/write-limits.ts';
-import { checkUploadAllowance, FileRefused, storeFile, UploadLimited, type UploadRefusalReason } from '$lib/server/files/flows.ts';
-import { maxFileBytes } from '$lib/server/files/queries.ts';
+import { checkUploadAllowance, FileRefused, storeFile, uploadMaxBytes, UploadLimited, type UploadRefusalReason } from '$lib/server/files/flows.ts';
 import { actorOf, clientAddress } from '$lib/server/request.ts';
 import { serverErrorMessage } from '$lib/server/errors.ts';
 import { logServerError } from '$lib/server/log.ts';
@@ -61,7 +59,7 @@ export const POST: RequestHandler = async (event) => {
 	const contentType = request.headers.get('content-type') ?? '';
 	if (!/^multipart\/form-data\s*;/i.test(contentType)) return problem(415, new FileRefused('missing', 0).message);
 
-	const maxBytes = await maxFileBytes(sql);
+	const maxBytes = await uploadMaxBytes();
 	const cap = maxBytes + ENVELOPE_BYTES;
 	const declared = Number(request.headers.get('content-length') ?? 0);
 	if (declared > cap) return refusal('too_large', maxBytes);

@@ -1,9 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { t } from '$lib/i18n/index.ts';
-import { auditRefusal } from '$lib/server/audit/log.ts';
-import { sql } from '$lib/server/db.ts';
-import { fileAccess, openFile } from '$lib/server/files/flows.ts';
+import { fileForDownload, openFile } from '$lib/server/files/flows.ts';
 import { log } from '$lib/server/log.ts';
 import { actorOf } from '$lib/server/request.ts';
 import { isInline } from '$lib/server/files/sniff.ts';
@@ -21,12 +19,9 @@ const notFound = () => new Response(t('error.not_found'), { status: 404, headers
 export const GET: RequestHandler = async (event) => {
 	const { params, locals, url, request } = event;
 	if (!locals.user) redirect(303, `/login?redirectTo=${encodeURIComponent(url.pathname)}`);
-	const file = await fileAccess(locals.user, params.id);
-	if (!file) {
-		// Asking for a file out of reach is recorded like any other refused read (trpc/init.ts).
-		await auditRefusal(sql, actorOf(event), { entity: 'file', entityId: params.id.slice(0, 100), code: 'NOT_FOUND' });
-		return notFound();
-	}
+	// Asking for a file out of reach is recorded like any other refused read.
+	const file = await fileForDownload(locals.user, params.id, actorOf(event));
+	if (!file) return notFound();
 	const headers = {
 		'content-type': file.mime,
 		'content-disposition': contentDisposition(file.name, isInline(file.mime)),

@@ -1,7 +1,4 @@
 import type { PageServerLoad } from './$types';
-import { unacknowledgedSteps } from '$lib/server/clocks/queries.ts';
-import { sql } from '$lib/server/db.ts';
-import { waitingOn } from '$lib/server/signoff/waiting.ts';
 import { callerFor } from '$lib/server/trpc/caller.ts';
 
 export const load: PageServerLoad = async (event) => {
@@ -15,9 +12,8 @@ export const load: PageServerLoad = async (event) => {
 		experts: experts.map((x) => ({ id: x.id, name: x.name, field: x.field, organisation: x.organisation })),
 		principals: people.filter((p) => p.active && p.roles.includes('principal')).map((p) => ({ id: p.id, name: p.name, unitName: p.unitName })),
 		// the steps a notice asked this person to acknowledge: 收到 right here, where the notice led
-		toAcknowledge: Object.fromEntries(await unacknowledgedSteps(sql, event.locals.user!.id, document.clocks.map((c) => c.id))),
-		// whom the package waits for once submitted: read after byId, which has checked that this person may see it
-		waiting: await waitingOn(sql, { kind: 'document', id: document.id }, document.unitId, document.stage),
+		toAcknowledge: await caller.clock.toAcknowledge({ clockIds: document.clocks.map((c) => c.id) }),
+		waiting: document.waiting,
 		serverNowMs: Date.now()
 	};
 };

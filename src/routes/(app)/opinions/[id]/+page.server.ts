@@ -1,13 +1,12 @@
 import type { PageServerLoad } from './$types';
-import { unacknowledgedSteps } from '$lib/server/clocks/queries.ts';
-import { sql } from '$lib/server/db.ts';
+import { opinionOpen } from '$lib/opinions.ts';
 import { callerFor } from '$lib/server/trpc/caller.ts';
 
 export const load: PageServerLoad = async (event) => {
 	event.depends('app:opinion_item');
 	const caller = callerFor(event);
 	const item = await caller.opinion.byId({ id: event.params.id });
-	const open = item.status === 'awaiting_assessment' || item.status === 'assessed' || item.status === 'responded';
+	const open = opinionOpen(item.status);
 	// The assessment's and the responses' choices, only while the item can still change.
 	const [units, incidents, conferences] = open
 		? await Promise.all([caller.unit.list(), caller.incident.list({ status: 'open', limit: 200 }), caller.conference.list({ limit: 50, recentDays: 30 })])
@@ -23,7 +22,7 @@ export const load: PageServerLoad = async (event) => {
 					.map((c) => ({ id: c.id, title: c.title, status: c.status, plannedAt: c.plannedAt, heldAt: c.heldAt }))
 			: [],
 		// the steps a notice asked this person to acknowledge: 收到 right here, where the notice led
-		toAcknowledge: Object.fromEntries(await unacknowledgedSteps(sql, event.locals.user!.id, item.clocks.map((c) => c.id))),
+		toAcknowledge: await caller.clock.toAcknowledge({ clockIds: item.clocks.map((c) => c.id) }),
 		serverNowMs: Date.now()
 	};
 };

@@ -1,8 +1,5 @@
 import type { PageServerLoad } from './$types';
-import { sql } from '$lib/server/db.ts';
 import { callerFor } from '$lib/server/trpc/caller.ts';
-import { phonesOf } from '$lib/server/units/queries.ts';
-import { scopeRoot } from '$lib/server/units/scope.ts';
 
 export const load: PageServerLoad = async (event) => {
 	const caller = callerFor(event);
@@ -13,7 +10,7 @@ export const load: PageServerLoad = async (event) => {
 		caller.conference.spokespersons({ unitId: unit.id })
 	]);
 	const people = spokespersons.flatMap((u) => u.people);
-	const phones = await phonesOf(sql, people.map((p) => p.id), scopeRoot(event.locals.user!));
+	const phones = await caller.unit.phones({ personIds: people.map((p) => p.id) });
 	return {
 		unit: { id: unit.id, name: unit.name },
 		obligations,
@@ -22,7 +19,7 @@ export const load: PageServerLoad = async (event) => {
 			name: p.name,
 			isPrincipal: p.isPrincipal,
 			isSpokesperson: p.roles.includes('spokesperson'),
-			phone: phones.get(p.id) ?? null,
+			phone: phones[p.id] ?? null,
 			publicPhone: p.publicPhone
 		}))
 	};
