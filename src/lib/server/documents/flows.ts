@@ -5,9 +5,9 @@
 // expiry starts the 10-working-day marking clock. Each step locks the document row and writes audit and
 // timeline in the same transaction.
 import { t } from '../../i18n/index.ts';
-import type { Role } from '../../roles.ts';
 import { DRAFTER_ROLE_LIST } from '../../releases.ts';
-import { audit, type Actor } from '../audit/log.ts';
+import type { Actor as RequestActor } from '../actor.ts';
+import { audit } from '../audit/log.ts';
 import { satisfyClocks, startClocks } from '../clocks/flows.ts';
 import type { Subject } from '../clocks/queries.ts';
 import { sql, type Tx } from '../db.ts';
@@ -35,14 +35,8 @@ import {
 import { inReach } from '../units/scope.ts';
 import { bundle, documentSignable } from './signoff.ts';
 
-export interface DocumentAuthor {
-	personId: string;
-	name: string;
-	roles: Role[];
-	scope: string | null;
-	actor: Actor;
-	origin?: string;
-}
+/** Who takes a step: the request's actor (`ctx.actor`, server/actor.ts), of which a flow reads only this much. */
+export type DocumentAuthor = Pick<RequestActor, 'personId' | 'name' | 'roles' | 'scope' | 'actor' | 'origin'>;
 
 const FUTURE_SLACK_MS = CLOCK_SKEW_MS;
 const subjectOf = (id: string): Subject => ({ type: 'document', id });

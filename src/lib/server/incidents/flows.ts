@@ -2,7 +2,8 @@
 // and closing. Each writes the incident, its audit row, its timeline and its clocks in one transaction.
 import { createHash } from 'node:crypto';
 import { t } from '../../i18n/index.ts';
-import { audit, type Actor } from '../audit/log.ts';
+import type { Actor as RequestActor } from '../actor.ts';
+import { audit } from '../audit/log.ts';
 import { moveClocks, reassignClocks } from '../clocks/changes.ts';
 import { cancelClocks, startClocks } from '../clocks/flows.ts';
 import type { Subject } from '../clocks/queries.ts';
@@ -28,11 +29,8 @@ import {
 const FUTURE_SLACK_MS = CLOCK_SKEW_MS;
 const OLD_MS = 7 * 86_400_000;
 
-export interface Author {
-	personId: string;
-	scope: string | null;
-	actor: Actor;
-}
+/** Who takes a step: the request's actor (`ctx.actor`, server/actor.ts), of which a flow reads only this much. */
+export type Author = Pick<RequestActor, 'personId' | 'scope' | 'actor'>;
 
 const subjectOf = (id: string): Subject => ({ type: 'incident', id });
 

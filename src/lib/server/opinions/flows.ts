@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { t } from '../../i18n/index.ts';
 import type { OpinionHeat, OpinionSource, OpinionType } from '../../opinions.ts';
-import { audit, type Actor } from '../audit/log.ts';
+import type { Actor as RequestActor } from '../actor.ts';
+import { audit } from '../audit/log.ts';
 import { moveClocks, reassignClocks } from '../clocks/changes.ts';
 import { cancelClocks, satisfyClocks, startClocks } from '../clocks/flows.ts';
 import type { Subject } from '../clocks/queries.ts';
@@ -21,12 +22,8 @@ import { responsibleUnit } from './routing.ts';
 import { CLOCK_SKEW_MS } from '../../time.ts';
 import { inReach } from '../units/scope.ts';
 
-export interface Author {
-	personId: string;
-	unitId: string;
-	scope: string | null;
-	actor: Actor;
-}
+/** Who takes a step: the request's actor (`ctx.actor`, server/actor.ts), of which a flow reads only this much. */
+export type Author = Pick<RequestActor, 'personId' | 'unitId' | 'scope' | 'actor'>;
 
 const FUTURE_SLACK_MS = CLOCK_SKEW_MS;
 const DUPLICATE_WINDOW_MS = 72 * 3_600_000;

@@ -5,7 +5,8 @@
 import type { Role } from '../../roles.ts';
 import { t } from '../../i18n/index.ts';
 import { DRAFTER_ROLE_LIST } from '../../releases.ts';
-import { audit, type Actor } from '../audit/log.ts';
+import type { Actor as RequestActor } from '../actor.ts';
+import { audit } from '../audit/log.ts';
 import { satisfyClocks } from '../clocks/flows.ts';
 import { sql, type Tx } from '../db.ts';
 import { ConflictError, FieldError, forbidden, notFound } from '../errors.ts';
@@ -28,15 +29,8 @@ import {
 } from './queries.ts';
 import { inReach } from '../units/scope.ts';
 
-export interface ReleaseAuthor {
-	personId: string;
-	name: string;
-	roles: Role[];
-	scope: string | null;
-	actor: Actor;
-	/** the app's origin as the browser saw it: passkey signatures are checked against it */
-	origin?: string;
-}
+/** Who takes a step: the request's actor (`ctx.actor`, server/actor.ts), of which a flow reads only this much. */
+export type ReleaseAuthor = Pick<RequestActor, 'personId' | 'name' | 'roles' | 'scope' | 'actor' | 'origin'>;
 
 export const DRAFTER_ROLES: readonly Role[] = DRAFTER_ROLE_LIST;
 const FUTURE_SLACK_MS = CLOCK_SKEW_MS;

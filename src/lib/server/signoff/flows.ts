@@ -5,8 +5,8 @@
 // transaction, so of two leaders acting at once one wins and the other is told who decided.
 import { formatCountdown } from '../../countdown.ts';
 import { t } from '../../i18n/index.ts';
+import { SUBJECTS, type Subject } from '../../subjects.ts';
 import type { Actor } from '../audit/log.ts';
-import type { Subject } from '../clocks/queries.ts';
 import { recipientsFor } from '../clocks/recipients.ts';
 import { sql, type Tx } from '../db.ts';
 import { ConflictError, FieldError, forbidden, notFound } from '../errors.ts';
@@ -52,7 +52,8 @@ export interface Signer {
 }
 
 export const subjectOf = (ref: SignRef): Subject => ({ type: ref.kind, id: ref.id });
-export const pageUrl = (ref: SignRef) => `/${ref.kind}s/${ref.id}`;
+/** The signed thing's own page, where the subjects registry says it is. */
+export const pageUrl = (ref: SignRef) => `${SUBJECTS[ref.kind].path}/${ref.id}`;
 export const signUrl = (ref: SignRef, requestId: string) => `${pageUrl(ref)}/sign/${requestId}`;
 
 export const isRunning = (c: ServedClock | null) => !!c && (c.status === 'running' || c.status === 'breached');
