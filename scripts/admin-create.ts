@@ -55,6 +55,7 @@ const db = await openDatabase({ quiet: true });
 process.env.DATABASE_URL = db.url;
 let exitCode = 0;
 try {
+	(await import('./lib/messages.ts')).compileMessages();
 	const { sql } = await import('../src/lib/server/db.ts');
 	const { migrate } = await import('../src/lib/server/migrate.ts');
 	const { SYSTEM_ACTOR } = await import('../src/lib/server/audit/log.ts');

@@ -16,7 +16,8 @@ interface Step {
 }
 
 const steps: Step[] = [
-	{ name: 'sync', cmd: node, args: [bin('@sveltejs/kit', 'svelte-kit.js'), 'sync'] },
+	{ name: 'messages', cmd: node, args: [resolve(ROOT, 'scripts', 'lib', 'messages.ts')] },
+	{ name: 'sync', cmd: node, args: [bin('@sveltejs/kit', 'svelte-kit.js'), 'sync'], needs: ['messages'] },
 	{ name: 'type check', cmd: node, args: [bin('svelte-check', 'bin/svelte-check'), '--tsconfig', './tsconfig.json', '--fail-on-warnings', '--output', 'human'], needs: ['sync'] },
 	{ name: 'unit and integration', cmd: node, args: [bin('vitest', 'vitest.mjs'), 'run'], needs: ['sync'] },
 	{ name: 'chromium', cmd: node, args: [resolve(ROOT, 'scripts', 'ensure-chromium.ts')] },

@@ -7,6 +7,8 @@ declare global {
 			session: Session | null;
 			/** this request in the server log (X-Request-Id), set by the first handle */
 			requestId: string;
+			/** the language this request is answered in (hooks.server.ts) */
+			locale: import('$lib/paraglide/runtime.js').Locale;
 		}
 		interface Error {
 			message: string;

@@ -95,9 +95,30 @@ describe('boundaries', () => {
 		expect(outside.filter((f) => writes(table).test(f.text)).map((f) => f.path)).toEqual([]);
 	});
 
-	it('no source file but data grows past 400 lines', () => {
-		const data = new Set(['src/lib/i18n/zh-CN.ts', 'src/lib/i18n/en.ts']);
-		const long = files.filter((f) => !data.has(f.path) && f.text.split('\n').length > 400).map((f) => `${f.path} (${f.text.split('\n').length})`);
+	it('a domain uses another only through its public module (index.ts); the tRPC root alone assembles the routers', () => {
+		const domainOf = (path: string) => /^src\/lib\/server\/([^/]+)\//.exec(path)?.[1];
+		const isTestSupport = (f: SourceFile) => /\/test-[^/]*\.ts$|-world\.ts$/.test(f.path);
+		const pick = (f: SourceFile) => !!domainOf(f.path) && !isTestSupport(f);
+		const bad = (i: Import, f: SourceFile) => {
+			const other = domainOf(i.target);
+			if (!other || other === domainOf(f.path)) return false;
+			if (f.path === 'src/lib/server/trpc/root.ts' && /(\/|-)router\.ts$/.test(i.target)) return false;
+			return i.target !== `src/lib/server/${other}/index.ts`;
+		};
+		expect(violations(pick, bad)).toEqual([]);
+	});
+
+	it('the browser names its messages and never loads the whole catalogue (each screen ships only its strings)', () => {
+		expect(violations(runsInBrowser, (i) => !i.typeOnly && i.target === 'src/lib/i18n/index.ts')).toEqual([]);
+		// `m[key]` with a variable key keeps every message in the bundle, in a chunk every screen then loads.
+		const computed = code
+			.filter(runsInBrowser)
+			.flatMap((f) => [...scriptOf(f).matchAll(/\bm\[(?!['"])([^\]]*)\]/g), ...(f.path.endsWith('.svelte') ? f.text.replace(/<script[\s\S]*?<\/script>/g, '').matchAll(/\bm\[(?!['"])([^\]]*)\]/g) : [])].map((m) => `${f.path}: m[${m[1]}]`));
+		expect(computed).toEqual([]);
+	});
+
+	it('no source file grows past 400 lines', () => {
+		const long = files.filter((f) => f.text.split('\n').length > 400).map((f) => `${f.path} (${f.text.split('\n').length})`);
 		expect(long).toEqual([]);
 	});
 });

@@ -16,7 +16,8 @@ import { migrationFiles } from '$lib/server/migrations.ts';
 import { formRefusal } from '$lib/server/security/origin.ts';
 import { logServerError, newRequestId } from '$lib/server/log.ts';
 import { serverErrorMessage } from '$lib/server/errors.ts';
-import { t } from '$lib/i18n/index.ts';
+import { m } from '$lib/paraglide/messages.js';
+import { inLocale, localeOf, LOCALE_COOKIE } from '$lib/server/locale.ts';
 import { SESSION_HEADER } from '$lib/offline.ts';
 
 export const init: ServerInit = async () => {
@@ -72,7 +73,7 @@ const session: Handle = async ({ event, resolve }) => {
 
 const crossSite: Handle = async ({ event, resolve }) => {
 	if (formRefusal(event.request, event.url)) {
-		return new Response(t('error.origin'), { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+		return new Response(m['error.origin'](), { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' } });
 	}
 	return resolve(event);
 };
@@ -90,11 +91,24 @@ const headers: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(requestId, crossSite, headers, session);
+/**
+ * The language of this request: the signed-in person's choice, else the device's last (cookie), else Chinese.
+ * The browser reads the same cookie, so a shared phone follows whoever signed in last.
+ */
+const language: Handle = async ({ event, resolve }) => {
+	const locale = event.locals.user?.locale ?? localeOf(event.cookies.get(LOCALE_COOKIE));
+	event.locals.locale = locale;
+	if (event.cookies.get(LOCALE_COOKIE) !== locale) {
+		event.cookies.set(LOCALE_COOKIE, locale, { path: '/', httpOnly: false, sameSite: 'lax', maxAge: 400 * 24 * 3600 });
+	}
+	return inLocale(locale, () => resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', locale) }));
+};
+
+export const handle = sequence(requestId, session, language, crossSite, headers);
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	// A page that does not exist (or a method a route lacks) is no fault of the server's.
-	if (status < 500) return { message: status === 404 ? t('error.not_found') : t('error.server') };
+	if (status < 500) return { message: status === 404 ? m['error.not_found']() : m['error.server']() };
 	const id = event.locals.requestId;
 	logServerError(error, { requestId: id, where: event.route.id ?? 'no route', method: event.request.method });
 	return { message: serverErrorMessage(id), requestId: id };

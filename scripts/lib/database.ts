@@ -75,6 +75,8 @@ export interface Prepared {
  */
 export async function prepareDatabase(databaseUrl: string, opts: { demo: boolean }): Promise<Prepared> {
 	process.env.DATABASE_URL = databaseUrl;
+	// The server code below names messages compiled from messages/ (generated, not committed).
+	(await import('./messages.ts')).compileMessages();
 	const { sql } = await import('../../src/lib/server/db.ts');
 	const { migrate } = await import('../../src/lib/server/migrate.ts');
 	const { applied } = await migrate(sql, readMigrationFiles());

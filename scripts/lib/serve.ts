@@ -12,6 +12,7 @@ export interface AppServer {
 }
 
 export async function buildApp(): Promise<void> {
+	await run(process.execPath, [resolve(ROOT, 'scripts', 'lib', 'messages.ts')]);
 	await run(process.execPath, [resolve(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn']);
 }
 

@@ -10,7 +10,7 @@ import Settings from '@lucide/svelte/icons/settings';
 import ShieldAlert from '@lucide/svelte/icons/shield-alert';
 import Users from '@lucide/svelte/icons/users';
 import { isOffice, type AccessPerson } from './access.ts';
-import { t, type MessageKey } from './i18n/index.ts';
+import { m } from './paraglide/messages.js';
 import { isAdmin } from './roles.ts';
 
 export interface AdminScreen {
@@ -21,21 +21,21 @@ export interface AdminScreen {
 
 // `office`: the screen reads what only the open-government office may (officeProcedure); the others are open to
 // every administrator, a department's too (its own units and people; settings, calendar and experts to read).
-const SCREENS: { href: string; key: MessageKey; icon: AdminScreen['icon']; office: boolean }[] = [
-	{ href: '/admin/units', key: 'nav.admin_units', icon: Building2, office: false },
-	{ href: '/admin/people', key: 'nav.admin_people', icon: Users, office: false },
-	{ href: '/admin/breaches', key: 'nav.admin_breaches', icon: ShieldAlert, office: true },
-	{ href: '/admin/rules', key: 'nav.admin_rules', icon: ListChecks, office: true },
-	{ href: '/admin/chains', key: 'nav.admin_chains', icon: FileCheck, office: true },
-	{ href: '/admin/channels', key: 'nav.admin_channels', icon: MessagesSquare, office: true },
-	{ href: '/admin/calendar', key: 'nav.admin_calendar', icon: CalendarDays, office: false },
-	{ href: '/admin/experts', key: 'nav.admin_experts', icon: GraduationCap, office: false },
-	{ href: '/admin/settings', key: 'nav.admin_settings', icon: Settings, office: false }
+const SCREENS: { href: string; label: () => string; icon: AdminScreen['icon']; office: boolean }[] = [
+	{ href: '/admin/units', label: m['nav.admin_units'], icon: Building2, office: false },
+	{ href: '/admin/people', label: m['nav.admin_people'], icon: Users, office: false },
+	{ href: '/admin/breaches', label: m['nav.admin_breaches'], icon: ShieldAlert, office: true },
+	{ href: '/admin/rules', label: m['nav.admin_rules'], icon: ListChecks, office: true },
+	{ href: '/admin/chains', label: m['nav.admin_chains'], icon: FileCheck, office: true },
+	{ href: '/admin/channels', label: m['nav.admin_channels'], icon: MessagesSquare, office: true },
+	{ href: '/admin/calendar', label: m['nav.admin_calendar'], icon: CalendarDays, office: false },
+	{ href: '/admin/experts', label: m['nav.admin_experts'], icon: GraduationCap, office: false },
+	{ href: '/admin/settings', label: m['nav.admin_settings'], icon: Settings, office: false }
 ];
 
 /** The administration screens this person may open, in the order both menus show them; none for a non-administrator. */
 export function adminScreensFor(user: Pick<AccessPerson, 'roles' | 'unitKind'>): AdminScreen[] {
 	if (!isAdmin(user.roles)) return [];
 	const office = isOffice(user);
-	return SCREENS.filter((s) => office || !s.office).map((s) => ({ href: s.href, label: t(s.key), icon: s.icon }));
+	return SCREENS.filter((s) => office || !s.office).map((s) => ({ href: s.href, label: s.label(), icon: s.icon }));
 }

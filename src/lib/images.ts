@@ -1,8 +1,6 @@
 // Screenshots are made small on the phone before they travel: a photo of a screen is several megabytes, a
 // JPEG 1600 pixels on its long side a few hundred kilobytes, which a weak signal can still carry.
-import { t } from '$lib/i18n/index.ts';
-// this module's strings (see $lib/i18n/index.ts)
-import '$lib/i18n/zh-CN/opinions.ts';
+import { m } from '$lib/paraglide/messages.js';
 
 export const MAX_SCREENSHOTS = 9;
 export const MAX_EDGE = 1600;
@@ -30,7 +28,7 @@ export function scaledSize(width: number, height: number, max = MAX_EDGE): { wid
 
 /** `IMG_0012.PNG` → `IMG_0012.jpg`: the name says what the bytes now are. */
 export function jpegName(name: string): string {
-	const base = name.replace(/\.[^./\\]*$/, '') || '截图';
+	const base = name.replace(/\.[^./\\]*$/, '') || m['opinion.screenshot_default_name']();
 	return `${base}.jpg`;
 }
 
@@ -43,11 +41,11 @@ export function sortPicked<F extends { type: string; name: string }>(files: F[],
 	const problems: string[] = [];
 	let over = 0;
 	for (const file of files) {
-		if (!looksLikeImage(file)) problems.push(t('opinion.screenshot.not_image', { name: file.name }));
+		if (!looksLikeImage(file)) problems.push(m['opinion.screenshot_not_image_named']({ name: file.name }));
 		else if (already + accepted.length >= MAX_SCREENSHOTS) over++;
 		else accepted.push(file);
 	}
-	if (over) problems.push(t('opinion.screenshot.too_many', { max: MAX_SCREENSHOTS, n: over }));
+	if (over) problems.push(m['opinion.screenshot.too_many']({ max: MAX_SCREENSHOTS, n: over }));
 	return { accepted, problems };
 }
 
@@ -63,14 +61,14 @@ export interface Screenshot {
 
 /** Decodes, scales to 1600 px at most on the long side and encodes as JPEG (quality 0.8), on the device. */
 export async function compressScreenshot(file: File): Promise<Screenshot> {
-	if (!looksLikeImage(file)) throw new ScreenshotRefused(t('opinion.screenshot.not_image', { name: file.name }));
+	if (!looksLikeImage(file)) throw new ScreenshotRefused(m['opinion.screenshot_not_image_named']({ name: file.name }));
 	// A browser without these sends the picture as it is; the server still checks it is an image.
 	if (typeof createImageBitmap === 'undefined') return { name: file.name, blob: file };
 	let bitmap: ImageBitmap;
 	try {
 		bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
 	} catch {
-		throw new ScreenshotRefused(t('opinion.screenshot.unreadable', { name: file.name }));
+		throw new ScreenshotRefused(m['opinion.screenshot.unreadable']({ name: file.name }));
 	}
 	try {
 		const { width, height } = scaledSize(bitmap.width, bitmap.height);

@@ -1,5 +1,5 @@
 // When an incident occurred, as a duty officer says it on a phone: 刚才, 30分钟前, 1小时前, or a time picked.
-import { t } from '$lib/i18n/index.ts';
+import { m } from '$lib/paraglide/messages.js';
 import { toCstInput } from './time.ts';
 
 export const OCCURRED_CHOICES = ['now', 'min30', 'hour1', 'other'] as const;
@@ -20,11 +20,11 @@ export function occurredInput(choice: OccurredChoice, nowMs: number): string | n
 /** `刚才`, `25分钟前`, `2小时前`, `1小时30分钟前`, `3天前`; `晚于现在` for a time ahead of `nowMs`. */
 export function agoWords(occurredMs: number, nowMs: number): string {
 	const minutes = Math.floor((nowMs - occurredMs) / 60_000);
-	if (minutes < -1) return t('incident_form.ago.future');
-	if (minutes < 1) return t('incident_form.ago.just_now');
-	if (minutes < 60) return t('incident_form.ago.minutes', { n: minutes });
+	if (minutes < -1) return m['incident_form.ago.future']();
+	if (minutes < 1) return m['incident_form.ago.just_now']();
+	if (minutes < 60) return m['incident_form.ago.minutes']({ n: minutes });
 	const h = Math.floor(minutes / 60);
-	if (h >= 24) return t('incident_form.ago.days', { n: Math.floor(h / 24) });
-	const m = minutes % 60;
-	return m ? t('incident_form.ago.hours_minutes', { h, m }) : t('incident_form.ago.hours', { h });
+	if (h >= 24) return m['incident_form.ago.days']({ n: Math.floor(h / 24) });
+	const min = minutes % 60;
+	return min ? m['incident_form.ago.hours_minutes']({ h, m: min }) : m['incident_form.ago.hours']({ h });
 }

@@ -7,16 +7,32 @@ import {
 	type AuthenticationResponseJSON,
 	type PublicKeyCredentialRequestOptionsJSON
 } from '@simplewebauthn/browser';
-import { t, type MessageKey } from '$lib/i18n/index.ts';
+import { m } from '$lib/paraglide/messages.js';
 import { trpc } from '$lib/trpc.ts';
-// this module's strings (see $lib/i18n/index.ts)
-import '$lib/i18n/zh-CN/passkeys.ts';
+
+/** What can go wrong on this side, as the catalogue names it. */
+export type PasskeyProblem = 'passkey.cancelled' | 'passkey.already_on_device' | 'passkey.ceremony_failed' | 'passkey.name_required' | 'passkey.name_too_long';
+
+/**
+ * Each problem's words, named one by one: indexing the messages with a variable key would make the bundler
+ * ship the whole catalogue with every screen that imports this file.
+ */
+const PROBLEM_TEXT: Record<PasskeyProblem, () => string> = {
+	'passkey.cancelled': m['passkey.cancelled'],
+	'passkey.already_on_device': m['passkey.already_on_device'],
+	'passkey.ceremony_failed': m['passkey.ceremony_failed'],
+	'passkey.name_required': m['passkey.name_required'],
+	'passkey.name_too_long': m['passkey.name_too_long']
+};
+
+/** A problem in the interface language. */
+export const passkeyProblemText = (key: PasskeyProblem): string => PROBLEM_TEXT[key]();
 
 /** The browser's ceremony ended without an answer; `message` says why in the interface language. */
 export class PasskeyCeremonyError extends Error {
-	readonly key: MessageKey;
-	constructor(key: MessageKey, cause: unknown) {
-		super(t(key), { cause });
+	readonly key: PasskeyProblem;
+	constructor(key: PasskeyProblem, cause: unknown) {
+		super(passkeyProblemText(key), { cause });
 		this.key = key;
 	}
 }
@@ -40,14 +56,14 @@ export function suggestedPasskeyName(): string {
 	const ua = navigator.userAgent;
 	if (/iPhone/.test(ua)) return 'iPhone';
 	if (/iPad/.test(ua) || (ua.includes('Macintosh') && navigator.maxTouchPoints > 1)) return 'iPad';
-	if (/Android/.test(ua)) return t('passkey.device_android');
+	if (/Android/.test(ua)) return m['passkey.device_android']();
 	if (/Macintosh|Mac OS X/.test(ua)) return 'Mac';
-	if (/Windows/.test(ua)) return t('passkey.device_windows');
-	return t('passkey.device_this');
+	if (/Windows/.test(ua)) return m['passkey.device_windows']();
+	return m['passkey.device_this']();
 }
 
 /** Checked before the ceremony as the server checks it after, so a bad name never costs a fingerprint. */
-export function passkeyNameProblem(name: string): MessageKey | null {
+export function passkeyNameProblem(name: string): PasskeyProblem | null {
 	const trimmed = name.trim();
 	if (trimmed.length === 0) return 'passkey.name_required';
 	if ([...trimmed].length > 60) return 'passkey.name_too_long';

@@ -1,7 +1,8 @@
 // Shared by server and browser: every kind of thing clocks, timelines and notices are about, in one list. A new
 // kind is added here, then in server/subjects.ts (who may see one, the unit it belongs to) and in the SQL
 // `subject_title()` (its title); subjects.spec.ts fails until all three agree.
-import { t, type MessageKey } from './i18n/index.ts';
+import type { MessageKey } from './i18n/index.ts';
+import * as labels from './paraglide/families.js';
 
 export const SUBJECT_TYPES = ['incident', 'opinion_item', 'release', 'document', 'conference'] as const;
 export type SubjectType = (typeof SUBJECT_TYPES)[number];
@@ -41,4 +42,4 @@ export function subjectHref(type: string, id: string): string | undefined {
 }
 
 /** What a kind of subject is called, in the interface language. */
-export const subjectLabel = (type: SubjectType): string => t(SUBJECTS[type].label);
+export const subjectLabel = (type: SubjectType): string => labels.subject(type);

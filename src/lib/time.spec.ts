@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateTime, formatDeadline, fromCstInput, toCstInput, toIso } from './time.ts';
+import { inLocale } from './server/locale.ts';
+import { formatDate, formatDateTime, formatDeadline, formatTimeOfDay, fromCstInput, toCstInput, toIso } from './time.ts';
 
 describe('times in China Standard Time', () => {
 	it('shows a UTC instant as the wall-clock time in Beijing', () => {
@@ -33,5 +34,17 @@ describe('deadlines', () => {
 	it('writes any other time as it is', () => {
 		expect(formatDeadline('2026-11-22T14:05:00+08:00')).toBe('2026年11月22日 14:05');
 		expect(formatDeadline('2026-11-27T00:00:30+08:00')).toBe('2026年11月27日 00:00');
+	});
+});
+
+describe('times in the reader\'s language', () => {
+	it('writes an English reader\'s dates with the month named, still in Beijing time and 24-hour', () => {
+		inLocale('en', () => {
+			expect(formatDateTime('2026-11-22T06:05:00Z')).toBe('22 November 2026 at 14:05');
+			expect(formatDeadline('2026-11-27T00:00:00+08:00')).toBe('26 November 2026 24:00');
+			expect(formatDate('2026-11-22T06:05:00Z')).toBe('22 November 2026');
+			expect(formatTimeOfDay(new Date('2026-11-21T06:05:00Z'), new Date('2026-11-22T06:05:00Z'))).toBe('21 November 14:05');
+		});
+		expect(formatTimeOfDay(new Date('2026-11-21T06:05:00Z'), new Date('2026-11-22T06:05:00Z'))).toBe('11月21日 14:05');
 	});
 });

@@ -1,4 +1,6 @@
-// Every time is shown in China Standard Time, whatever the device's own zone.
+// Every time is shown in China Standard Time, whatever the device's own zone, in the reader's language.
+import { getLocale } from './paraglide/runtime.js';
+
 const TZ = 'Asia/Shanghai';
 
 /** How far a time sent as "now" may lie ahead of the server's clock: a phone's clock runs a little fast. */
@@ -20,10 +22,26 @@ function cst(d: Date) {
 	return { y: p.year!, mo: p.month!, d: p.day!, h: p.hour!, mi: p.minute!, s: p.second! };
 }
 
-/** `2026年11月22日 14:05` */
+/** The reader's language as Intl names it: English dates read "22 November 2026", in 24-hour time. */
+const intlLocale = () => (getLocale() === 'en' ? 'en-GB' : 'zh-CN');
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function format(value: Date, fields: 'date' | 'date_time' | 'month_day'): string {
+	const locale = intlLocale();
+	const id = `${locale} ${fields}`;
+	let f = formatters.get(id);
+	if (!f) {
+		const day = { month: 'long', day: 'numeric' } as const;
+		const options: Intl.DateTimeFormatOptions =
+			fields === 'month_day' ? day : fields === 'date' ? { ...day, year: 'numeric' } : { ...day, year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+		f = new Intl.DateTimeFormat(locale, { timeZone: TZ, ...options });
+		formatters.set(id, f);
+	}
+	return f.format(value);
+}
+
+/** `2026年11月22日 14:05` (English: `22 November 2026 at 14:05`) */
 export function formatDateTime(value: Date | string): string {
-	const c = cst(new Date(value));
-	return `${c.y}年${c.mo}月${c.d}日 ${c.h}:${c.mi}`;
+	return format(new Date(value), 'date_time');
 }
 
 /**
@@ -34,8 +52,7 @@ export function formatDeadline(value: Date | string): string {
 	const at = new Date(value);
 	const c = cst(at);
 	if (c.h !== '00' || c.mi !== '00' || c.s !== '00') return formatDateTime(at);
-	const before = cst(new Date(at.getTime() - 1000));
-	return `${before.y}年${before.mo}月${before.d}日 24:00`;
+	return `${format(new Date(at.getTime() - 1000), 'date')} 24:00`;
 }
 
 /** `14:05` on the same day in China as `now`, else `11月22日 14:05`: when a kept copy was fetched. */
@@ -43,13 +60,12 @@ export function formatTimeOfDay(value: Date | number, now: Date | number = Date.
 	const c = cst(new Date(value));
 	const today = cst(new Date(now));
 	const time = `${c.h}:${c.mi}`;
-	return c.y === today.y && c.mo === today.mo && c.d === today.d ? time : `${c.mo}月${c.d}日 ${time}`;
+	return c.y === today.y && c.mo === today.mo && c.d === today.d ? time : `${format(new Date(value), 'month_day')} ${time}`;
 }
 
 /** `2026年11月22日` */
 export function formatDate(value: Date | string): string {
-	const c = cst(new Date(value));
-	return `${c.y}年${c.mo}月${c.d}日`;
+	return format(new Date(value), 'date');
 }
 
 /** The hour of day in China, for greetings. */

@@ -1,6 +1,6 @@
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
 import type { AppRouter } from '$lib/server/trpc/root.ts';
-import { t } from '$lib/i18n/index.ts';
+import { m } from '$lib/paraglide/messages.js';
 import { OWNER_HEADER } from '$lib/outbox/owner.ts';
 
 /** The typed client for the browser; server code calls routers through createCaller instead. */
@@ -31,12 +31,12 @@ export interface FormProblem {
 export function formProblem(error: unknown): FormProblem {
 	if (error instanceof TRPCClientError) {
 		const data = error.data as { fieldErrors?: Record<string, string>; requestId?: string } | undefined;
-		if (!error.data && !error.shape) return { message: t('error.network'), fieldErrors: {} };
+		if (!error.data && !error.shape) return { message: m['error.network'](), fieldErrors: {} };
 		// A server error: the id support finds it by in the server log.
-		if (data?.requestId) return { message: t('error.server_ref', { id: data.requestId }), fieldErrors: {} };
+		if (data?.requestId) return { message: m['error.server_ref']({ id: data.requestId }), fieldErrors: {} };
 		return { message: error.message, fieldErrors: data?.fieldErrors ?? {} };
 	}
 	// An error the screen raised itself on purpose (a cancelled passkey ceremony) carries its own message.
 	if (error instanceof Error && 'key' in error) return { message: error.message, fieldErrors: {} };
-	return { message: t('error.network'), fieldErrors: {} };
+	return { message: m['error.network'](), fieldErrors: {} };
 }

@@ -1,31 +1,32 @@
-// A browser's User-Agent header as a person reads it: "iPhone · Safari", "Android · 微信".
-// Product names are proper nouns, written as their makers write them in China; they are not translated.
+// A browser's User-Agent header as a person reads it: "iPhone · Safari", "Android · WeChat".
+// Product names are proper nouns: in Chinese as their makers write them in China, in English as they name themselves there.
+import { m } from './paraglide/messages.js';
 
 /** The in-app browsers of the messaging apps, first: their UA also names the engine they borrow. */
-const APPS: [RegExp, string][] = [
-	[/wxwork\//i, '企业微信'],
-	[/MicroMessenger\//, '微信'],
-	[/DingTalk\//i, '钉钉'],
-	[/Lark\/|Feishu\//i, '飞书'],
-	[/\bQQ\/\d/, 'QQ']
+const APPS: [RegExp, () => string][] = [
+	[/wxwork\//i, m['device.wecom']],
+	[/MicroMessenger\//, m['device.wechat']],
+	[/DingTalk\//i, m['device.dingtalk']],
+	[/Lark\/|Feishu\//i, m['device.feishu']],
+	[/\bQQ\/\d/, () => 'QQ']
 ];
 
-const BROWSERS: [RegExp, string][] = [
-	[/EdgA?\/|EdgiOS\//, 'Edge'],
-	[/OPR\/|OPT\//, 'Opera'],
-	[/Firefox\/|FxiOS\//, 'Firefox'],
-	[/SamsungBrowser\//, 'Samsung Internet'],
-	[/HuaweiBrowser\//, '华为浏览器'],
-	[/MiuiBrowser\//, '小米浏览器'],
-	[/HeyTapBrowser\//, 'OPPO浏览器'],
-	[/VivoBrowser\//, 'vivo浏览器'],
-	[/UCBrowser\//, 'UC浏览器'],
-	[/Quark\//, '夸克'],
-	[/MQQBrowser\//, 'QQ浏览器'],
-	[/Baidu(Box)?App\//, '百度'],
-	[/CriOS\/|Chrome\/|Chromium\//, 'Chrome'],
+const BROWSERS: [RegExp, () => string][] = [
+	[/EdgA?\/|EdgiOS\//, () => 'Edge'],
+	[/OPR\/|OPT\//, () => 'Opera'],
+	[/Firefox\/|FxiOS\//, () => 'Firefox'],
+	[/SamsungBrowser\//, () => 'Samsung Internet'],
+	[/HuaweiBrowser\//, m['device.huawei_browser']],
+	[/MiuiBrowser\//, m['device.xiaomi_browser']],
+	[/HeyTapBrowser\//, m['device.oppo_browser']],
+	[/VivoBrowser\//, m['device.vivo_browser']],
+	[/UCBrowser\//, m['device.uc_browser']],
+	[/Quark\//, m['device.quark']],
+	[/MQQBrowser\//, m['device.qq_browser']],
+	[/Baidu(Box)?App\//, m['device.baidu']],
+	[/CriOS\/|Chrome\/|Chromium\//, () => 'Chrome'],
 	// Safari names itself with Version/…; an app added to the home screen on iOS does not say Safari at all.
-	[/Version\/[\d.]+.*Safari\//, 'Safari']
+	[/Version\/[\d.]+.*Safari\//, () => 'Safari']
 ];
 
 function device(ua: string): string | null {
@@ -40,7 +41,7 @@ function device(ua: string): string | null {
 	return null;
 }
 
-const first = (ua: string, list: [RegExp, string][]) => list.find(([pattern]) => pattern.test(ua))?.[1] ?? null;
+const first = (ua: string, list: [RegExp, () => string][]) => list.find(([pattern]) => pattern.test(ua))?.[1]() ?? null;
 
 /**
  * "iPhone · Safari", "Windows · Edge", "Android · 企业微信"; the part that is known when only one is;

@@ -3,7 +3,7 @@
 /// <reference lib="esnext" />
 /// <reference lib="webworker" />
 import { build, files, prerendered, version } from '$service-worker';
-import { t } from '$lib/i18n/index.ts';
+import { m } from '$lib/paraglide/messages.js';
 import { CACHED_AT_HEADER, CACHED_AT_META, OFFLINE_HEADER, SESSION_HEADER, isDataRequest } from '$lib/offline.ts';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
@@ -126,7 +126,7 @@ function covers(body: string, invalid: string): boolean {
  */
 function offlineData(invalid: string): Response {
 	const at = Math.max(invalid.indexOf('1'), 0);
-	const error = { type: 'error', status: 503, error: { message: t('offline.title'), offline: true } };
+	const error = { type: 'error', status: 503, error: { message: m['offline.title'](), offline: true } };
 	const nodes = [...invalid].map((_, i) => (i === at ? error : { type: 'skip' }));
 	return new Response(`${JSON.stringify({ type: 'data', nodes })}\n`, {
 		headers: { 'content-type': 'application/json', 'cache-control': 'no-store', [OFFLINE_HEADER]: '1' }
@@ -210,7 +210,7 @@ sw.addEventListener('push', (event) => {
 	try {
 		data = event.data?.json() as PushPayload;
 	} catch {
-		data = { id: '', title: t('app.name'), body: event.data?.text() ?? '' };
+		data = { id: '', title: m['app.name'](), body: event.data?.text() ?? '' };
 	}
 	const options: NotificationOptions & { actions?: { action: string; title: string }[]; renotify?: boolean } = {
 		body: data.body ?? '',
@@ -223,17 +223,17 @@ sw.addEventListener('push', (event) => {
 	};
 	// A notice whose reason has passed replaces its card quietly: done, nothing to answer.
 	if (data.settled) {
-		event.waitUntil(sw.registration.showNotification(data.title || t('app.name'), { ...options, requireInteraction: false, silent: true }));
+		event.waitUntil(sw.registration.showNotification(data.title || m['app.name'](), { ...options, requireInteraction: false, silent: true }));
 		return;
 	}
 	// Where the platform offers buttons on notifications, "收到" works without opening the app.
 	if ('actions' in Notification.prototype && data.token && data.ack !== false) {
 		options.actions = [
-			{ action: 'ack', title: t('clock.acknowledge') },
-			{ action: 'open', title: t('inbox.open') }
+			{ action: 'ack', title: m['clock.acknowledge']() },
+			{ action: 'open', title: m['inbox.open']() }
 		];
 	}
-	event.waitUntil(Promise.all([sw.registration.showNotification(data.title || t('app.name'), options), receipt(data, 'received')]));
+	event.waitUntil(Promise.all([sw.registration.showNotification(data.title || m['app.name'](), options), receipt(data, 'received')]));
 });
 
 async function openOrFocus(url: string): Promise<void> {

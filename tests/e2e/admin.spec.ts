@@ -1,6 +1,6 @@
 // The office admin sets up a department and an officer on a phone; the officer can then sign in.
 import { expect, test } from '@playwright/test';
-import { DEMO_PASSWORD, signIn } from './support.ts';
+import { DEMO_PASSWORD, signIn, signInDirectly } from './support.ts';
 
 // Unique per run, so a retry on CI does not trip over the first attempt's records.
 const suffix = Date.now().toString(36).slice(-5);
@@ -62,8 +62,7 @@ test('a wrong password is refused in Chinese and the typed login stays', async (
 });
 
 test('a unit without a name is refused next to the field, keeping what was chosen', async ({ page }) => {
-	await signIn(page, 'admin', DEMO_PASSWORD);
-	await page.goto('/admin/units/new');
+	await signInDirectly(page, 'admin', DEMO_PASSWORD, '', '/admin/units/new');
 	await page.getByLabel('上级单位').selectOption({ label: '江城市人民政府' });
 	await page.getByLabel('单位类型').selectOption({ label: '办公厅（室）' });
 	await page.getByRole('checkbox', { name: '重点部门' }).check();
@@ -79,8 +78,7 @@ test('a unit without a name is refused next to the field, keeping what was chose
 });
 
 test('a too short initial password is refused next to the field, keeping what was typed', async ({ page }) => {
-	await signIn(page, 'admin', DEMO_PASSWORD);
-	await page.goto('/admin/people/new');
+	await signInDirectly(page, 'admin', DEMO_PASSWORD, '', '/admin/people/new');
 	await page.getByLabel('姓名').fill('郭宁');
 	await page.getByLabel('手机号').fill('13700000099');
 	await page.getByLabel('用户名').fill(`guo-${suffix}`);

@@ -11,7 +11,7 @@ import { freePort } from '../../scripts/lib/embedded-pg.ts';
 import { serveApp, type AppServer } from '../../scripts/lib/serve.ts';
 import { samplePng } from '../support/sample-files.ts';
 import { cleanupsAfterEach, ownDemoDatabase, signInApi } from './push-support.ts';
-import { DEMO_PASSWORD, ready, signIn } from './support.ts';
+import { DEMO_PASSWORD, ready, signIn, signInDirectly } from './support.ts';
 
 const cleanups = cleanupsAfterEach();
 // A database of its own: the vice-mayor must sign with his password, so no passkey of another test may be on him.
@@ -107,9 +107,7 @@ test('a document with its interpretation package is reviewed, signed as one bund
 
 	// ---- the bureau's spokesperson, its confidentiality reviewer, passes it on to sign-off
 	const reviewer = await phone(browser);
-	await signIn(reviewer, 'em-spokes', DEMO_PASSWORD, server.url);
-	await reviewer.goto(`${server.url}/documents/${documentId}`);
-	await ready(reviewer);
+	await signInDirectly(reviewer, 'em-spokes', DEMO_PASSWORD, server.url, `/documents/${documentId}`);
 	await reviewer.getByRole('button', { name: '审查通过，送签发' }).tap();
 	await expect(reviewer.getByTestId('document-status')).toHaveText('待签发');
 

@@ -6,7 +6,7 @@ import { expect, test, type APIRequestContext } from '@playwright/test';
 import { freePort } from '../../scripts/lib/embedded-pg.ts';
 import { serveApp, type AppServer } from '../../scripts/lib/serve.ts';
 import { cleanupsAfterEach, logIncident, ownDemoDatabase, releaseAwaitingSignoff, signInApi } from './push-support.ts';
-import { DEMO_PASSWORD, ready, shootPhone, signIn } from './support.ts';
+import { DEMO_PASSWORD, ready, shootPhone, signInDirectly } from './support.ts';
 
 const cleanups = cleanupsAfterEach();
 // A database of its own: notices in the shared one would show in others' inboxes.
@@ -38,9 +38,7 @@ test('a clock notice asks until the incident is closed, then shows what settled 
 	await expect.poll(async () => (await call<{ title: string; settledAt: string | null }[]>(press, server, 'inbox.list')).filter((n) => n.title.includes(title)).length, { timeout: 20_000 }).toBeGreaterThan(0);
 	const before = await call<number>(press, server, 'inbox.unreadCount');
 
-	await signIn(page, 'em-press', DEMO_PASSWORD, server.url);
-	await page.goto(`${server.url}/inbox`);
-	await ready(page);
+	await signInDirectly(page, 'em-press', DEMO_PASSWORD, server.url, '/inbox');
 	const open = page.getByTestId('inbox-open');
 	const card = open.getByRole('article').filter({ hasText: title }).first();
 	await expect(card).toBeVisible();
@@ -73,9 +71,7 @@ test('a sign-off request leaves the vice-mayor’s to-do list when he declines i
 	const [request] = (await call<{ href: string; title: string }[]>(vicemayor, server, 'signoff.mine')).filter((q) => q.title === title);
 	const requestId = request!.href.split('/').pop()!;
 
-	await signIn(page, 'vicemayor', DEMO_PASSWORD, server.url);
-	await page.goto(`${server.url}/inbox`);
-	await ready(page);
+	await signInDirectly(page, 'vicemayor', DEMO_PASSWORD, server.url, '/inbox');
 	const card = page.getByTestId('inbox-open').getByRole('article').filter({ hasText: title });
 	await expect(card).toHaveCount(1);
 	// a sign-off is answered on its own screen: no 收到 here

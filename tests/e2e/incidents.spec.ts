@@ -1,7 +1,7 @@
 // Logging incidents from a phone: the clocks start with the right deadlines, and a submit made
 // without a connection arrives exactly once when the connection returns.
 import { expect, test, type Page } from '@playwright/test';
-import { cst, DEMO_PASSWORD, ready, signIn } from './support.ts';
+import { cst, DEMO_PASSWORD, ready, signIn, signInDirectly } from './support.ts';
 
 
 async function fillIncident(page: Page, title: string) {
@@ -50,8 +50,7 @@ test('a duty officer logs a level II incident and sees both clocks with their de
 });
 
 test('an incident logged offline is kept, then sent once when the connection returns', async ({ page, context }) => {
-	await signIn(page, 'em-duty', DEMO_PASSWORD);
-	await page.goto('/incidents/new');
+	await signInDirectly(page, 'em-duty', DEMO_PASSWORD, '', '/incidents/new');
 	await expect(page.getByLabel('标题')).toBeVisible();
 
 	await context.setOffline(true);
@@ -74,13 +73,10 @@ test('a press officer’s open incident list shows a newly logged incident witho
 	const duty = await browser.newContext();
 	try {
 		const watching = await press.newPage();
-		await signIn(watching, 'em-press', DEMO_PASSWORD);
-		await watching.goto('/incidents');
-		await ready(watching);
+		await signInDirectly(watching, 'em-press', DEMO_PASSWORD, '', '/incidents');
 
 		const logging = await duty.newPage();
-		await signIn(logging, 'em-duty', DEMO_PASSWORD);
-		await logging.goto('/incidents/new');
+		await signInDirectly(logging, 'em-duty', DEMO_PASSWORD, '', '/incidents/new');
 		const title = `实时推送 ${Date.now().toString(36)}`;
 		await fillIncident(logging, title);
 		await submitAndLand(logging, title);
@@ -96,9 +92,7 @@ test('a press officer’s open incident list shows a newly logged incident witho
 });
 
 test('the chosen category and level are checked radios and look chosen', async ({ page }) => {
-	await signIn(page, 'em-duty', DEMO_PASSWORD);
-	await page.goto('/incidents/new');
-	await ready(page);
+	await signInDirectly(page, 'em-duty', DEMO_PASSWORD, '', '/incidents/new');
 	const tileLook = (name: string | RegExp) =>
 		page.getByRole('radio', { name }).evaluate((input) => {
 			const s = getComputedStyle(input.closest('label')!);

@@ -11,7 +11,7 @@ import { freePort } from '../../scripts/lib/embedded-pg.ts';
 import { serveApp, type AppServer } from '../../scripts/lib/serve.ts';
 import { samplePng } from '../support/sample-files.ts';
 import { cleanupsAfterEach, ownDemoDatabase } from './push-support.ts';
-import { DEMO_PASSWORD, ready, signIn } from './support.ts';
+import { DEMO_PASSWORD, ready, signIn, signInDirectly } from './support.ts';
 
 const cleanups = cleanupsAfterEach();
 // A database of its own: the vice-mayor must sign with his password, so no passkey of another test may be on him.
@@ -136,9 +136,7 @@ test('a rumour captured offline with a screenshot is sent when the signal return
 
 	// ---- the bureau's spokesperson passes its confidentiality review
 	const reviewer = await phone(browser);
-	await signIn(reviewer, 'em-spokes', DEMO_PASSWORD, server.url);
-	await reviewer.goto(`${server.url}/releases/${releaseId}`);
-	await ready(reviewer);
+	await signInDirectly(reviewer, 'em-spokes', DEMO_PASSWORD, server.url, `/releases/${releaseId}`);
 	await reviewer.getByRole('button', { name: '审查通过，送签发' }).tap();
 	await expect(reviewer.getByTestId('release-status')).toHaveText('待签发');
 
@@ -187,9 +185,7 @@ test('a screenshot the server refuses holds its entry in the outbox with everyth
 	const db = postgres(database.url, { max: 1, onnotice: () => {} });
 	cleanups.push(() => db.end({ timeout: 1 }));
 
-	await signIn(page, 'em-press', DEMO_PASSWORD, server.url);
-	await page.goto(`${server.url}/opinions/new`);
-	await ready(page);
+	await signInDirectly(page, 'em-press', DEMO_PASSWORD, server.url, '/opinions/new');
 	await context.setOffline(true);
 	const tag = randomUUID().slice(0, 8);
 	const summary = `市民反映12345热线对江城区积水点的投诉无人回复（${tag}）`;

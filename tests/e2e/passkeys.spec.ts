@@ -8,7 +8,7 @@ import { ROOT, createDatabaseIfMissing } from '../../scripts/lib/database.ts';
 import { readE2eState } from '../../scripts/lib/e2e-state.ts';
 import { freePort } from '../../scripts/lib/embedded-pg.ts';
 import { run, serveApp, type AppServer } from '../../scripts/lib/serve.ts';
-import { DEMO_PASSWORD, ready, signIn } from './support.ts';
+import { DEMO_PASSWORD, ready, signInDirectly } from './support.ts';
 
 let databaseUrl = '';
 let server: AppServer | null = null;
@@ -52,7 +52,7 @@ test('a leader registers a passkey in 我的, sees it listed, and removes it', a
 		const cdp = await context.newCDPSession(page);
 		const authenticatorId = await virtualPhone(cdp);
 
-		await signIn(page, 'vicemayor', DEMO_PASSWORD, server!.url);
+		await signInDirectly(page, 'vicemayor', DEMO_PASSWORD, server!.url);
 		await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '我的' }).tap();
 		await ready(page);
 		const section = page.getByRole('region', { name: '通行密钥' });

@@ -1,14 +1,12 @@
 // The forms a phone fills in the field: the time of an incident is a tap (刚才, 30分钟前, 1小时前) and the
 // choices of a policy document are tiles that are real radios and checkboxes and look chosen.
 import { expect, test, type Page } from '@playwright/test';
-import { cst, DEMO_PASSWORD, ready, shootPhone, signIn } from './support.ts';
+import { cst, DEMO_PASSWORD, ready, shootPhone, signInDirectly } from './support.ts';
 
 const MINUTE = 60_000;
 
 test('an incident logged as 30分钟前 is recorded as having occurred 30 minutes before the tap', async ({ page }) => {
-	await signIn(page, 'em-duty', DEMO_PASSWORD);
-	await page.goto('/incidents/new');
-	await ready(page);
+	await signInDirectly(page, 'em-duty', DEMO_PASSWORD, '', '/incidents/new');
 
 	const time = page.getByRole('radiogroup', { name: '发生时间' });
 	await expect(time.getByRole('radio', { name: '刚才' })).toBeChecked();
@@ -40,9 +38,7 @@ test('an incident logged as 30分钟前 is recorded as having occurred 30 minute
 });
 
 test('其他时间 opens the picker with the time chosen so far, and a kept draft comes back as that time', async ({ page }) => {
-	await signIn(page, 'em-duty', DEMO_PASSWORD);
-	await page.goto('/incidents/new');
-	await ready(page);
+	await signInDirectly(page, 'em-duty', DEMO_PASSWORD, '', '/incidents/new');
 	const time = page.getByRole('radiogroup', { name: '发生时间' });
 	await time.getByRole('radio', { name: '1小时前' }).check();
 	const hourAgo = (await page.locator('#occurred-words time').getAttribute('datetime'))!;
@@ -62,9 +58,7 @@ test('其他时间 opens the picker with the time chosen so far, and a kept draf
 });
 
 test('the document form offers its choices as tiles that are checked radios and checkboxes', async ({ page }) => {
-	await signIn(page, 'em-press', DEMO_PASSWORD);
-	await page.goto('/documents/new');
-	await ready(page);
+	await signInDirectly(page, 'em-press', DEMO_PASSWORD, '', '/documents/new');
 	const tileLook = (role: 'radio' | 'checkbox', name: string) =>
 		page.getByRole(role, { name, exact: true }).evaluate((input) => {
 			const s = getComputedStyle(input.closest('label')!);

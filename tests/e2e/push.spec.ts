@@ -18,7 +18,7 @@ import {
 	tapNotification,
 	type Payload
 } from './push-support.ts';
-import { DEMO_PASSWORD, ready, signIn, waitForServiceWorkerControl } from './support.ts';
+import { DEMO_PASSWORD, ready, signInDirectly, waitForServiceWorkerControl } from './support.ts';
 
 const cleanups = cleanupsAfterEach();
 const database = ownDemoDatabase('huiying_push');
@@ -38,7 +38,7 @@ test('a clock step reaches the phone by Web Push; its notification opens the inc
 	await context.grantPermissions(['notifications'], { origin: server.url });
 	await stubPushManager(context, push);
 
-	await signIn(page, 'em-press', DEMO_PASSWORD, server.url);
+	await signInDirectly(page, 'em-press', DEMO_PASSWORD, server.url);
 	await waitForServiceWorkerControl(page);
 	await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '我的' }).tap();
 	await page.getByRole('link', { name: '通知设置' }).tap();

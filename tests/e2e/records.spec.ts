@@ -11,7 +11,7 @@ import postgres from 'postgres';
 import { freePort } from '../../scripts/lib/embedded-pg.ts';
 import { serveApp, type AppServer } from '../../scripts/lib/serve.ts';
 import { cleanupsAfterEach, logIncident, ownDemoDatabase, signInApi } from './push-support.ts';
-import { DEMO_PASSWORD, ready, signIn } from './support.ts';
+import { DEMO_PASSWORD, ready, signInDirectly } from './support.ts';
 
 const cleanups = cleanupsAfterEach();
 // A database of its own: the vice-mayor signs with his password here, so no passkey of another test may be on him.
@@ -19,13 +19,23 @@ const database = ownDemoDatabase('huiying_records');
 // Saving screenshots on a shared machine takes its time.
 test.beforeEach(() => test.setTimeout(process.env.SHOTS_DIR ? 300_000 : 90_000));
 
-async function startServer(): Promise<{ server: AppServer; db: ReturnType<typeof postgres> }> {
-	const server = await serveApp({ databaseUrl: database.url, port: await freePort(), buildDir: process.env.E2E_BUILD_DIR, quiet: true, env: { SHUTDOWN_TIMEOUT: '1' } });
-	cleanups.push(() => server.stop());
-	const db = postgres(database.url, { max: 1, onnotice: () => {} });
-	cleanups.push(() => db.end({ timeout: 1 }));
-	await db`delete from passkeys where person_id = (select id from people where username = 'vicemayor')`;
-	return { server, db };
+// One server on that database for the file's tests in a worker (none of them stops it or changes what another reads),
+// started by the first test and stopped after the last.
+let started: Promise<{ server: AppServer; db: ReturnType<typeof postgres> }> | null = null;
+test.afterAll(async () => {
+	if (!started) return;
+	const { server, db } = await started.finally(() => (started = null));
+	await Promise.allSettled([server.stop(), db.end({ timeout: 1 })]);
+});
+
+function startServer(): Promise<{ server: AppServer; db: ReturnType<typeof postgres> }> {
+	started ??= (async () => {
+		const server = await serveApp({ databaseUrl: database.url, port: await freePort(), buildDir: process.env.E2E_BUILD_DIR, quiet: true, env: { SHUTDOWN_TIMEOUT: '1' } });
+		const db = postgres(database.url, { max: 1, onnotice: () => {} });
+		await db`delete from passkeys where person_id = (select id from people where username = 'vicemayor')`;
+		return { server, db };
+	})();
+	return started;
 }
 
 /** A tRPC call from a terminal signed in as someone. */
@@ -82,9 +92,7 @@ test('a document names its two versions, confirms 送审签 without a contradict
 	});
 	await press('document.attachMaterial', { id: created.id, kind: 'text', title: '《江城市防汛应急预案》解读', body: '看点一：分级响应。' });
 
-	await signIn(page, 'em-press', DEMO_PASSWORD, server.url);
-	await page.goto(`${server.url}/documents/${created.id}`);
-	await ready(page);
+	await signInDirectly(page, 'em-press', DEMO_PASSWORD, server.url, `/documents/${created.id}`);
 	// ---- two codes, each named for what it covers, and one line that tells them apart
 	await expect(page.getByTestId('document-code')).toHaveText(/^正文版本 [0-9A-F]{4}$/);
 	await expect(page.getByTestId('document-bundle-code')).toHaveText(/^签发版本（正文\+解读）[0-9A-F]{4}$/);
@@ -151,9 +159,7 @@ test('a release says whom it waits for after 提交审签, and the incident box 
 		channels: ['gov_website']
 	});
 
-	await signIn(page, 'em-press', DEMO_PASSWORD, server.url);
-	await page.goto(`${server.url}/incidents/${incident.id}`);
-	await ready(page);
+	await signInDirectly(page, 'em-press', DEMO_PASSWORD, server.url, `/incidents/${incident.id}`);
 	const box = page.getByRole('region', { name: '发布与发布会' });
 	await expect(box.getByRole('link', { name: '起草权威信息' })).toBeVisible();
 
@@ -213,8 +219,7 @@ test('a release says whom it waits for after 提交审签, and the incident box 
 
 test('a unit’s page leads back where the person came from and dials its spokespersons', async ({ page }) => {
 	const { server } = await startServer();
-	await signIn(page, 'em-press', DEMO_PASSWORD, server.url);
-	await ready(page);
+	await signInDirectly(page, 'em-press', DEMO_PASSWORD, server.url);
 	await page.getByRole('link', { name: '所在单位：江城市应急管理局' }).tap();
 	await expect(page).toHaveURL(/\/units\/[0-9a-f-]{36}$/);
 	await ready(page);

@@ -21,7 +21,7 @@ import {
 	tapNotification,
 	type Payload
 } from './push-support.ts';
-import { DEMO_PASSWORD, ready, signIn, waitForServiceWorkerControl } from './support.ts';
+import { DEMO_PASSWORD, ready, signInDirectly, waitForServiceWorkerControl } from './support.ts';
 
 const cleanups = cleanupsAfterEach();
 // A database of its own: a passkey on the vice-mayor and his phone's subscription would change other tests.
@@ -91,7 +91,7 @@ test('a release drafted from the incident is reviewed, signed on the leader’s 
 	const authenticator = await virtualAuthenticator(leader.context, leader.page);
 	await leader.context.grantPermissions(['notifications'], { origin: server.url });
 	await stubPushManager(leader.context, push);
-	await signIn(leader.page, 'vicemayor', DEMO_PASSWORD, server.url);
+	await signInDirectly(leader.page, 'vicemayor', DEMO_PASSWORD, server.url);
 	await waitForServiceWorkerControl(leader.page);
 	await leader.page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '我的' }).tap();
 	await ready(leader.page);
@@ -115,9 +115,7 @@ test('a release drafted from the incident is reviewed, signed on the leader’s 
 	const incident = await logIncident(cleanups, server, incidentTitle);
 
 	// ---- the press officer drafts the authoritative release from the incident and submits it
-	await signIn(page, 'em-press', DEMO_PASSWORD, server.url);
-	await page.goto(`${server.url}/incidents/${incident.id}`);
-	await ready(page);
+	await signInDirectly(page, 'em-press', DEMO_PASSWORD, server.url, `/incidents/${incident.id}`);
 	await page.getByRole('link', { name: '起草权威信息' }).tap();
 	await expect(page).toHaveURL(`${server.url}/releases/new?incident=${incident.id}`);
 	await ready(page);
@@ -140,9 +138,7 @@ test('a release drafted from the incident is reviewed, signed on the leader’s 
 
 	// ---- the bureau's spokesperson, its confidentiality reviewer, passes it on to sign-off
 	const reviewer = await phone(browser);
-	await signIn(reviewer.page, 'em-spokes', DEMO_PASSWORD, server.url);
-	await reviewer.page.goto(`${server.url}/releases/${releaseId}`);
-	await ready(reviewer.page);
+	await signInDirectly(reviewer.page, 'em-spokes', DEMO_PASSWORD, server.url, `/releases/${releaseId}`);
 	await reviewer.page.getByRole('button', { name: '审查通过，送签发' }).tap();
 	await expect(reviewer.page.getByTestId('release-status')).toHaveText('待签发');
 
@@ -232,7 +228,7 @@ test('a leader without a passkey signs with his password again; a wrong one is r
 	const code = (await currentHash(db, release.id)).slice(0, 4).toUpperCase();
 
 	// 待我签发 on his phone leads to the request.
-	await signIn(page, 'vicemayor', DEMO_PASSWORD, server.url);
+	await signInDirectly(page, 'vicemayor', DEMO_PASSWORD, server.url);
 	await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '发布' }).tap();
 	await ready(page);
 	await page.getByRole('region', { name: '待我签发' }).getByRole('link', { name: new RegExp(title) }).tap();

@@ -1,12 +1,10 @@
 // 时限规则 on a phone: one compact card per rule, the deadlines a press office is held to first, each ladder
 // folded into one line, every source named as its notice is titled.
 import { expect, test, type Page } from '@playwright/test';
-import { DEMO_PASSWORD, ready, shootPhone, signIn } from './support.ts';
+import { DEMO_PASSWORD, ready, shootPhone, signInDirectly } from './support.ts';
 
 test('the rules page leads with the 5-hour rule, folds every ladder and names each source', async ({ page }) => {
-	await signIn(page, 'admin', DEMO_PASSWORD);
-	await page.goto('/admin/rules');
-	await ready(page);
+	await signInDirectly(page, 'admin', DEMO_PASSWORD, '', '/admin/rules');
 
 	const cards = page.getByRole('article');
 	await expect(cards).toHaveCount(6);
@@ -46,9 +44,7 @@ test('the rules page leads with the 5-hour rule, folds every ladder and names ea
 });
 
 test('an office admin still edits a rule, and its card says what was saved', async ({ page }) => {
-	await signIn(page, 'admin', DEMO_PASSWORD);
-	await page.goto('/admin/rules');
-	await ready(page);
+	await signInDirectly(page, 'admin', DEMO_PASSWORD, '', '/admin/rules');
 	// Found by its source, which a rename leaves alone.
 	const card = page.getByRole('article').filter({ hasText: '佛山市人民政府办公室' });
 	await expect(card).toHaveAccessibleName('在网站标注废止或失效');

@@ -9,7 +9,7 @@ import postgres from 'postgres';
 import { freePort } from '../../scripts/lib/embedded-pg.ts';
 import { serveApp, type AppServer } from '../../scripts/lib/serve.ts';
 import { cleanupsAfterEach, ownDemoDatabase, releaseAwaitingSignoff, signInApi } from './push-support.ts';
-import { DEMO_PASSWORD, ready, signIn } from './support.ts';
+import { DEMO_PASSWORD, ready, signIn, signInDirectly } from './support.ts';
 
 const cleanups = cleanupsAfterEach();
 // A database of its own: the vice-mayor signs with his password here, so no other test's passkey may be on him.
@@ -123,9 +123,7 @@ test('a leader reads the whole release first, opens the decision from the bar, i
 		select id, version_hash as "versionHash" from signoff_requests where release_id = ${release.id} and seat = 'sign' and status = 'open'`;
 	const code = request!.versionHash.slice(0, 4).toUpperCase();
 
-	await signIn(page, 'vicemayor', DEMO_PASSWORD, server.url);
-	await page.goto(`${server.url}/releases/${release.id}/sign/${request!.id}`);
-	await ready(page);
+	await signInDirectly(page, 'vicemayor', DEMO_PASSWORD, server.url, `/releases/${release.id}/sign/${request!.id}`);
 
 	// ---- the text first: every paragraph readable, the decision a bar under it that says what it is for
 	await expectTextFirst(page, code);
@@ -286,9 +284,7 @@ test.describe('on a 360 px phone', () => {
 
 test('the sign-out question dims and blurs the page behind it, in the dark theme too', async ({ page }) => {
 	await page.emulateMedia({ colorScheme: 'dark' });
-	await signIn(page, 'em-press', DEMO_PASSWORD);
-	await page.goto('/me');
-	await ready(page);
+	await signInDirectly(page, 'em-press', DEMO_PASSWORD, '', '/me');
 	// Opened as it is when entries still wait on the device (SignOutButton.svelte).
 	const dialog = page.getByRole('dialog', { name: '退出登录？' });
 	await page.locator('dialog[aria-labelledby="signout-title"]').evaluate((d: HTMLDialogElement) => d.showModal());

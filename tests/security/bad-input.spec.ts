@@ -59,6 +59,7 @@ const BASES: Record<string, (w: World) => Base> = {
 	'person.setActive': () => ({ input: { id: some(), active: true } }),
 	'person.resetPassword': () => ({ input: { id: some(), password: 'spring-tide-9173' } }),
 	'person.changeOwnPassword': () => ({ input: { currentPassword: 'not-my-password-1', newPassword: 'spring-tide-9173' } }),
+	'person.setOwnLocale': () => ({ input: { locale: 'zh-CN' } }),
 	'settings.updateFallback': () => ({ input: { fallbackSeconds: 60 } }),
 	'settings.updateSession': () => ({ input: { idleHours: 12, absoluteDays: 30 } }),
 	'incident.create': (w) => ({

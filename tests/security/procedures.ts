@@ -191,6 +191,7 @@ export const procedures: Record<string, Entry> = {
 			{ label: 'the sysadmin', input: { id: w.people.sysadmin.id, password: NEW_PASSWORD }, expect: refuse() }
 		]
 	},
+	'person.setOwnLocale': { gate: 'authed', targets: one('own language', { locale: 'en' }, { global: 'own account' }) },
 	'person.changeOwnPassword': { gate: 'authed', targets: one('own password', { currentPassword: 'not-the-password', newPassword: NEW_PASSWORD }, { global: 'own account' }) },
 
 	'settings.fallbackSeconds': { gate: 'authed', targets: one('the fallback window', undefined, { global: 'organisation-wide' }) },

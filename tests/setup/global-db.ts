@@ -7,6 +7,7 @@ import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { ROOT, readMigrationFiles } from '../../scripts/lib/database.ts';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../scripts/lib/embedded-pg.ts';
+import { compileMessages } from '../../scripts/lib/messages.ts';
 import { installQueues } from '../../src/lib/server/jobs/boss.ts';
 import { migrate } from '../../src/lib/server/migrate.ts';
 
@@ -23,6 +24,8 @@ let server: RunningPostgres | null = null;
 let dataDir: string | null = null;
 
 export async function setup(project: TestProject) {
+	// The code under test names compiled messages (the Vite plugin is off under vitest: see vite.config.ts).
+	compileMessages();
 	let maintenanceUrl = process.env.TEST_DATABASE_URL;
 	if (!maintenanceUrl) {
 		// One data directory per run, so two runs at once (two terminals, an editor's runner) never collide.

@@ -57,7 +57,8 @@ function checkNotice(body: Record<string, unknown>): string[] {
 	const { title, markdown, single_title: singleTitle, single_url: singleUrl } = msg.action_card;
 	if (typeof title !== 'string' || !title || title.length > 64 || brokenText(title)) problems.push(`title ${String(title)}`);
 	if (typeof markdown !== 'string' || !markdown || brokenText(markdown)) problems.push('markdown');
-	if (singleTitle !== '查看') problems.push(`single_title ${String(singleTitle)}`);
+	// the button reads in the recipient's language: 查看, or View
+	if (singleTitle !== '查看' && singleTitle !== 'View') problems.push(`single_title ${String(singleTitle)}`);
 	if (typeof singleUrl !== 'string' || !/^https?:\/\//.test(singleUrl) || new URL(singleUrl).origin !== DINGTALK.origin) problems.push(`single_url ${String(singleUrl)}`);
 	return problems;
 }

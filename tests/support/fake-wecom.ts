@@ -47,7 +47,8 @@ function checkTextcard(body: Record<string, unknown>): string[] {
 		problems.push(`description (${bytes(String(description))} bytes)`);
 	}
 	if (typeof url !== 'string' || bytes(url) > 2048 || !/^https?:\/\//.test(url) || new URL(url).origin !== WECOM.origin) problems.push(`url ${String(url)}`);
-	if (btntxt !== '查看') problems.push(`btntxt ${String(btntxt)}`);
+	// the button reads in the recipient's language: 查看, or View
+	if (btntxt !== '查看' && btntxt !== 'View') problems.push(`btntxt ${String(btntxt)}`);
 	return problems;
 }
 

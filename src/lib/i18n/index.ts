@@ -1,39 +1,42 @@
-import { zhCN } from './zh-CN.ts';
-import type { calendarZh } from './zh-CN/calendar.ts';
-import type { conferencesZh } from './zh-CN/conferences.ts';
-import type { documentsZh } from './zh-CN/documents.ts';
-import type { expertsZh } from './zh-CN/experts.ts';
-import type { filesZh } from './zh-CN/files.ts';
-import type { opinionsZh } from './zh-CN/opinions.ts';
-import type { passkeysZh } from './zh-CN/passkeys.ts';
-import type { releasesZh } from './zh-CN/releases.ts';
-import type { signoffZh } from './zh-CN/signoff.ts';
+// The catalogue is Paraglide's: messages/<locale>/<domain>.json, compiled into one function per message under
+// src/lib/paraglide (generated, not committed). Code names a message as `m['incident.title']()`, so a screen's
+// bundle carries only the messages it names. This module is for the rest: a key chosen at run time (a status, a
+// kind), and text kept in the database as a key with its parameters, rendered in the reader's language.
+import * as messages from '../paraglide/messages.js';
+import { baseLocale, getLocale, isLocale, locales, type Locale } from '../paraglide/runtime.js';
 
-export type MessageKey =
-	| keyof typeof zhCN
-	| keyof typeof calendarZh
-	| keyof typeof conferencesZh
-	| keyof typeof documentsZh
-	| keyof typeof expertsZh
-	| keyof typeof filesZh
-	| keyof typeof opinionsZh
-	| keyof typeof passkeysZh
-	| keyof typeof releasesZh
-	| keyof typeof signoffZh;
+export { baseLocale, getLocale, isLocale, locales, type Locale };
 
-const messages: Record<string, string> = { ...zhCN };
+export type MessageKey = keyof typeof messages & `${string}.${string}`;
 
-/**
- * A domain's strings join the catalogue when the code that shows them loads: a screen imports its domain's
- * file under zh-CN/, so the sign-in page does not download the strings of sign-off. The server loads them all
- * (src/lib/server/errors.ts).
- */
-export function addMessages(section: Readonly<Record<string, string>>): void {
-	Object.assign(messages, section);
+/** A parameter of a stored text: a value, or another stored text (a seat, a channel) rendered in the same language. */
+export type TextParam = string | number | Text;
+
+/** Text as it is stored: a catalogue key and its parameters, never words in one language. */
+export type Text = { key: MessageKey; params?: Record<string, TextParam> };
+
+type MessageFn = (inputs?: Record<string, unknown>, options?: { locale?: Locale }) => string;
+const byKey = messages as unknown as Record<string, MessageFn | undefined>;
+
+/** A message whose key is known only at run time, filled with `params`, in `locale` or the current one. */
+export function t(key: MessageKey, params?: Record<string, string | number>, locale?: Locale): string {
+	const message = byKey[key];
+	return message ? message(params ?? {}, locale ? { locale } : undefined) : key;
 }
 
-/** Looks a message up and fills `{name}` placeholders. */
-export function t(key: MessageKey, params?: Record<string, string | number>): string {
-	const text: string = messages[key] ?? key;
-	return params ? text.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m)) : text;
+/** Whether the catalogue has this key (a key read from the database may be older than the catalogue). */
+export function isMessageKey(key: string): key is MessageKey {
+	return key.includes('.') && typeof byKey[key] === 'function';
+}
+
+/** Renders a stored text in the reader's language. */
+export function render(text: Text, locale?: Locale): string {
+	const params: Record<string, string | number> = {};
+	for (const [name, value] of Object.entries(text.params ?? {})) params[name] = typeof value === 'object' ? render(value, locale) : value;
+	return t(text.key, params, locale);
+}
+
+/** Makes a stored text; the key is checked against the catalogue by the type system. */
+export function text(key: MessageKey, params?: Record<string, TextParam>): Text {
+	return params ? { key, params } : { key };
 }

@@ -1,5 +1,6 @@
 // The browser's side of Web Push: subscribing this device, and re-subscribing it after the server's
 // key changed. Asking for permission happens only after a tap that explains why.
+import { m } from '$lib/paraglide/messages.js';
 import { trpc } from '$lib/trpc.ts';
 
 export type PushSupport = 'supported' | 'needs_install' | 'unsupported';
@@ -33,7 +34,7 @@ function sameKey(sub: PushSubscription, key: Uint8Array): boolean {
 export function deviceName(): { name: string; platform: string } {
 	const ua = navigator.userAgent;
 	const platform = /iPhone|iPad/.test(ua) ? 'iOS' : /Android/.test(ua) ? 'Android' : /Windows/.test(ua) ? 'Windows' : /Mac/.test(ua) ? 'macOS' : /Linux/.test(ua) ? 'Linux' : '';
-	const browser = /Edg\//.test(ua) ? 'Edge' : /Firefox\//.test(ua) ? 'Firefox' : /Chrome\//.test(ua) ? 'Chrome' : /Safari\//.test(ua) ? 'Safari' : '浏览器';
+	const browser = /Edg\//.test(ua) ? 'Edge' : /Firefox\//.test(ua) ? 'Firefox' : /Chrome\//.test(ua) ? 'Chrome' : /Safari\//.test(ua) ? 'Safari' : m['device.browser']();
 	return { name: `${platform ? platform + ' ' : ''}${browser}`, platform };
 }
 

@@ -1,15 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { t, type MessageKey } from '../i18n/index.ts';
+import { m } from '../paraglide/messages.js';
 // The server speaks every domain: all strings are loaded here, which every server module reaches.
-import '../i18n/zh-CN/calendar.ts';
-import '../i18n/zh-CN/conferences.ts';
-import '../i18n/zh-CN/documents.ts';
-import '../i18n/zh-CN/experts.ts';
-import '../i18n/zh-CN/files.ts';
-import '../i18n/zh-CN/opinions.ts';
-import '../i18n/zh-CN/passkeys.ts';
-import '../i18n/zh-CN/releases.ts';
-import '../i18n/zh-CN/signoff.ts';
 
 /** A rejected input: which field, and why, in the interface language. */
 export class FieldError extends TRPCError {
@@ -25,15 +17,15 @@ export class RefusedField extends FieldError {}
 
 /** What a person sees of a server error: the apology, and the id that finds its line in the server log. */
 export function serverErrorMessage(requestId: string | undefined): string {
-	return requestId ? t('error.server_ref', { id: requestId }) : t('error.server');
+	return requestId ? m['error.server_ref']({ id: requestId }) : m['error.server']();
 }
 
 export function notFound(): TRPCError {
-	return new TRPCError({ code: 'NOT_FOUND', message: t('error.not_found') });
+	return new TRPCError({ code: 'NOT_FOUND', message: m['error.not_found']() });
 }
 
 export function forbidden(): TRPCError {
-	return new TRPCError({ code: 'FORBIDDEN', message: t('error.forbidden') });
+	return new TRPCError({ code: 'FORBIDDEN', message: m['error.forbidden']() });
 }
 
 /** The field's label; for a path into a list (`publications.gov_weibo.url`), the label of its last part. */

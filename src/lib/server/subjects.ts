@@ -4,7 +4,7 @@
 // `subject_title()` (db/migrations), so that lists of clocks read it in the same query; subjects.spec.ts checks it
 // answers for every kind here.
 import type { PendingQuery, Row } from 'postgres';
-import { t } from '../i18n/index.ts';
+import { m } from '../paraglide/messages.js';
 import { SUBJECT_TYPES, type Subject, type SubjectType } from '../subjects.ts';
 import type { Actor } from './actor.ts';
 import type { SessionUser } from './auth/session.ts';
@@ -85,7 +85,7 @@ export async function visibleSubjects(db: Tx, subjects: Subject[], reader: Reade
 }
 
 /** What stands in for anything of a subject out of the reader's reach. */
-export const notVisible = () => t('common.not_visible');
+export const notVisible = () => m['common.not_visible']();
 
 /** A written reason that quotes another subject (合并到“…”, 纳入“…”的时限), with the quotation not shown. */
 export const withoutQuotes = (text: string) => text.replace(/“[^”]*”/g, `“${notVisible()}”`);

@@ -2,7 +2,9 @@ import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import type { Role, UnitKind } from '../../roles.ts';
 import { sql, type Tx } from '../db.ts';
-import { scopeUnitOf } from '../units/scope.ts';
+import { localeOf } from '../locale.ts';
+import { scopeUnitOf } from '../units/index.ts';
+import type { Locale } from '../../paraglide/runtime.js';
 
 export const SESSION_COOKIE = 'huiying_session';
 
@@ -17,6 +19,8 @@ export interface SessionUser {
 	/** their reach starts at the top of the tree */
 	scopeIsRoot: boolean;
 	roles: Role[];
+	/** the language they chose (我的 → 语言) */
+	locale: Locale;
 }
 
 export interface Session {
@@ -82,11 +86,12 @@ export async function validateSessionToken(
 			unitKind: UnitKind;
 			scopeIsRoot: boolean;
 			roles: Role[];
+			locale: string;
 		}[]
 	>`
 		select s.id, s.person_id, s.expires_at, s.last_seen_at, now() as now,
 			(select value::int from settings where key = 'session.idle_hours') as idle_hours,
-			p.active, p.name, p.unit_id, u.name as unit_name, p.roles,
+			p.active, p.name, p.unit_id, u.name as unit_name, p.roles, p.locale,
 			${scopeUnitOf(sql, 'u')} as scope_unit_id,
 			u.kind as unit_kind,
 			(select parent_id is null from units where id = ${scopeUnitOf(sql, 'u')}) as scope_is_root
@@ -114,7 +119,8 @@ export async function validateSessionToken(
 			scopeUnitId: row.scopeUnitId,
 			unitKind: row.unitKind,
 			scopeIsRoot: row.scopeIsRoot,
-			roles: row.roles
+			roles: row.roles,
+			locale: localeOf(row.locale)
 		}
 	};
 }

@@ -4,7 +4,7 @@
 // The counters live in PostgreSQL (rate_limit.counters, migration 0007), so every instance shares them.
 import { TRPCError } from '@trpc/server';
 import { BurstyRateLimiter, RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
-import { t } from '../../i18n/index.ts';
+import { m } from '../../paraglide/messages.js';
 import { sql, type Tx } from '../db.ts';
 
 export interface WriteLimit {
@@ -93,7 +93,7 @@ export function createWriteLimiter(limits = writeLimits(), db: Tx = sql): WriteL
 }
 
 export function tooManyRequests(msBeforeNext: number): TRPCError {
-	return new TRPCError({ code: 'TOO_MANY_REQUESTS', message: t('error.too_many_requests', { seconds: Math.max(1, Math.ceil(msBeforeNext / 1_000)) }) });
+	return new TRPCError({ code: 'TOO_MANY_REQUESTS', message: m['error.too_many_requests']({ seconds: Math.max(1, Math.ceil(msBeforeNext / 1_000)) }) });
 }
 
 let shared: WriteLimiter | null = null;

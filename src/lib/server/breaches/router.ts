@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import type { SubjectType } from '../../subjects.ts';
 import { toIso } from '../../time.ts';
-import { audit } from '../audit/log.ts';
+import { audit } from '../audit/index.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
 import { notVisible, visibleSubjects } from '../subjects.ts';
-import { text } from '../trpc/fields.ts';
-import { officeProcedure, router } from '../trpc/init.ts';
-import { inReach } from '../units/scope.ts';
+import { text, officeProcedure, router } from '../trpc/index.ts';
+import { inReach } from '../units/index.ts';
 
 interface BreachRow {
 	id: string;

@@ -1,16 +1,16 @@
 // The calendar's transitions: a year entered from the State Council's notice, and the deadlines that were
 // counted Monday to Friday for want of it, set right in the same transaction.
-import { t } from '../../i18n/index.ts';
-import { audit, type Actor } from '../audit/log.ts';
-import { rescheduleClocks } from '../clocks/changes.ts';
-import { addWorkingDays, cstMidnight, yearsReached } from '../clocks/deadline.ts';
+import { listOf } from '../../i18n/list.ts';
+import { m } from '../../paraglide/messages.js';
+import { audit, type Actor } from '../audit/index.ts';
+import { rescheduleClocks, addWorkingDays, cstMidnight, yearsReached } from '../clocks/index.ts';
 import { sql, type Tx } from '../db.ts';
 import { FieldError } from '../errors.ts';
 import { daysOf, getYear, loadCalendar, replaceYear, type CalendarDay } from './queries.ts';
 
 /** 「日历未更新：2027年的节假日安排尚未录入，按周一至周五计算」, naming every year counted that way. */
 export function calendarWarning(years: number[]): string | undefined {
-	return years.length ? t('calendar.warning', { years: years.map((year) => t('calendar.year', { year })).join('、') }) : undefined;
+	return years.length ? m['calendar.warning']({ years: listOf(years.map((year) => m['calendar.year']({ year }))) }) : undefined;
 }
 
 /** The n-th working day after `date` (a China date), and the warning when a year had to be counted Monday to Friday. */

@@ -1,7 +1,7 @@
 // The working-day calendar in SQL. Columns are aliased where a name has an underscore: the seed runs on the
 // migrator's connection, which does not camel-case.
 import type { Tx } from '../db.ts';
-import type { Calendar } from '../clocks/deadline.ts';
+import type { Calendar } from '../clocks/index.ts';
 
 export type CalendarOrigin = 'package' | 'notice';
 export type DayKind = 'holiday' | 'workday';

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { toIso } from '../../time.ts';
 import { sql } from '../db.ts';
-import { day, text } from '../trpc/fields.ts';
-import { authedProcedure, router, topOfficeProcedure } from '../trpc/init.ts';
+import { day, text, authedProcedure, router, topOfficeProcedure } from '../trpc/index.ts';
 import { calendarWarning, enterYear, workingDaysAfter } from './flows.ts';
 import { daysOf, getYear, listYears } from './queries.ts';
 

@@ -1,10 +1,10 @@
 // Clocks changed under way: moved with the time they count from, handed to another unit, recounted when the
 // calendar learns a year. Each change is on the subject's timeline and has the clock looked at again.
 import { formatDeadline } from '../../time.ts';
-import { loadCalendar } from '../calendar/queries.ts';
+import { loadCalendar } from '../calendar/index.ts';
 import type { Tx } from '../db.ts';
-import { enqueueTick } from '../jobs/boss.ts';
-import { addEvent } from '../timeline/queries.ts';
+import { enqueueTick } from '../jobs/index.ts';
+import { addEvent } from '../timeline/index.ts';
 import { addWorkingDays, countWorkingDays, cstDate, NO_CALENDAR, type Calendar } from './deadline.ts';
 import {
 	lockOpenClocks,

@@ -10,6 +10,7 @@ import { timelineOf } from '../timeline/queries.ts';
 import { acknowledgeClock, auditClocks, runClock, satisfyClocks } from './flows.ts';
 import { clocksOf } from './queries.ts';
 import { logTo } from '../log.ts';
+import { inChinese } from '../notify/test-notices.ts';
 
 let city: Awaited<ReturnType<typeof makeProvince>>;
 beforeAll(async () => {
@@ -58,10 +59,13 @@ interface Told {
 
 /** What landed in inboxes for this clock at exactly `now`. */
 async function toldAt(clockId: string, now: Date): Promise<Told[]> {
-	return sql<Told[]>`
-		select p.name, n.urgency, n.title, n.body, n.url
-		from notifications n join people p on p.id = n.person_id
-		where n.clock_id = ${clockId} and n.created_at = ${now}`;
+	// stored as texts: read as a Chinese-speaking recipient reads them
+	return inChinese(
+		await sql<(Omit<Told, 'title' | 'body'> & { title: unknown; body: unknown })[]>`
+			select p.name, n.urgency, n.title, n.body, n.url
+			from notifications n join people p on p.id = n.person_id
+			where n.clock_id = ${clockId} and n.created_at = ${now}`
+	);
 }
 
 /** Runs the clock at `now` and says who was told, as `name urgency`, in a stable order. */

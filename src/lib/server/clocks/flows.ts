@@ -2,15 +2,15 @@
 // clocks/ is the one writer of clocks (owner.spec.ts keeps it so). Each writes its timeline and schedules its next
 // look in the caller's transaction.
 import { isOpen, subjectHref } from '../../clocks.ts';
-import { formatCountdown } from '../../countdown.ts';
-import { t, type MessageKey } from '../../i18n/index.ts';
-import { loadCalendar } from '../calendar/queries.ts';
+import { text, type MessageKey, type Text } from '../../i18n/index.ts';
+import { countdownText } from './countdown.ts';
+import { loadCalendar } from '../calendar/index.ts';
 import { sql, type Tx } from '../db.ts';
-import { enqueueDelivery, enqueueTick } from '../jobs/boss.ts';
-import { announce } from '../live/bus.ts';
+import { enqueueDelivery, enqueueTick } from '../jobs/index.ts';
+import { announce } from '../live/index.ts';
 import { subjectTitle } from '../subjects.ts';
-import { addEvent } from '../timeline/queries.ts';
-import { sendNotice, settleNotices } from '../notify/notices.ts';
+import { addEvent } from '../timeline/index.ts';
+import { sendNotice, settleNotices } from '../notify/index.ts';
 import { deadline, NO_CALENDAR, yearsReached } from './deadline.ts';
 import { decide, type Notice } from './engine.ts';
 import {
@@ -85,21 +85,21 @@ export async function startClocks(
 }
 
 /**
- * Cancels the subject's open clocks (all, or those of `ruleKeys`), with the reason on record: a catalogue text
- * (clock.cancel.*) or what the person typed. A reason that quotes another subject names it as `about`, so
- * whoever cannot see that one reads 不在您的查看范围内 instead.
+ * Cancels the subject's open clocks (all, or those of `ruleKeys`), with the reason on record as a text (jsonb):
+ * a catalogue one (clock.cancel.*), or what the person typed kept verbatim. A reason that quotes another
+ * subject names it as `about`, so whoever cannot see that one reads 不在您的查看范围内 instead.
  */
 export async function cancelClocks(
 	tx: Tx,
 	subject: Subject,
-	reason: string,
+	reason: Text,
 	actorId: string | null,
 	at: Date,
 	ruleKeys?: RuleKey[],
 	about?: Subject
 ): Promise<ClockRow[]> {
 	const cancelled = await tx<ClockRow[]>`
-		update clocks set status = 'cancelled', cancelled_at = ${at}, cancel_reason = ${reason},
+		update clocks set status = 'cancelled', cancelled_at = ${at}, cancel_reason = ${tx.json(reason as never)},
 			cancel_about_subject = ${about?.type ?? null}, cancel_about_id = ${about?.id ?? null}
 		where subject = ${subject.type} and subject_id = ${subject.id} and status in ('running', 'breached')
 			and (${ruleKeys ?? null}::text[] is null or rule_key = any(${ruleKeys ?? null}::text[]))
@@ -134,7 +134,7 @@ export async function satisfyClocks(
 			await addEvent(tx, subject, 'clock.satisfied', actorId, { clockId: c.id, rule: c.ruleName, status: c.status, evidence }, at);
 		for (const as of ['met', 'met_late'] as const) {
 			const ids = met.filter((c) => (c.status === 'satisfied_late') === (as === 'met_late')).map((c) => c.id);
-			if (ids.length) await settleNotices(tx, { clockIds: ids }, as, t(`clock.done.${kind}` as MessageKey), at);
+			if (ids.length) await settleNotices(tx, { clockIds: ids }, as, text(`clock.done.${kind}` as MessageKey), at);
 		}
 		return met;
 	};
@@ -187,12 +187,17 @@ function subjectUrl(subject: Subject): string {
 	return subjectHref(subject.type, subject.id) ?? '/';
 }
 
-function noticeText(clock: ClockRow, notice: Notice, title: string, now: Date) {
-	const lines = [formatCountdown(clock.dueAt.getTime(), now.getTime()), t(`clock.todo.${clock.satisfiedBy}` as MessageKey)];
-	if (notice.stepAt.getTime() >= clock.dueAt.getTime()) lines.push(t('clock.notice_breached'));
+const LINES = ['first', 'second', 'third', 'fourth'] as const;
+const LINES_KEY = { 2: 'notify.clock.lines2', 3: 'notify.clock.lines3', 4: 'notify.clock.lines4' } as const;
+
+/** A clock step's notice as stored texts: its lines are texts too, so it reads whole in each recipient's language. */
+function noticeText(clock: ClockRow, notice: Notice, title: string, now: Date): { title: Text; body: Text } {
+	const lines: Text[] = [countdownText(clock.dueAt.getTime(), now.getTime()), text(`clock.todo.${clock.satisfiedBy}` as MessageKey)];
+	if (notice.stepAt.getTime() >= clock.dueAt.getTime()) lines.push(text('notify.clock.breached'));
 	const step = clock.ladder[notice.stepIndex];
-	if (notice.tier > 0 && step?.ackWithinMinutes) lines.push(t('clock.notice_escalated', { minutes: step.ackWithinMinutes }));
-	return { title: t('clock.notice_title', { rule: clock.ruleName, subject: title }), body: lines.map((l) => l.replace(/。$/, '')).join('。') + '。' };
+	if (notice.tier > 0 && step?.ackWithinMinutes) lines.push(text('notify.clock.escalated', { minutes: step.ackWithinMinutes }));
+	const body = text(LINES_KEY[lines.length as 2 | 3 | 4], Object.fromEntries(lines.map((line, i) => [LINES[i], line])));
+	return { title: text('clock.notice_title', { rule: clock.ruleName, subject: title }), body };
 }
 
 export interface RunResult {
@@ -233,7 +238,7 @@ export async function runClock(clockId: string, now: Date = new Date()): Promise
 			if (done.has(`${notice.stepIndex}:${notice.tier}`)) continue;
 			const recipients = await recipientsFor(tx, clock.unitId, notice.audience);
 			if (!(await recordNotice(tx, { clockId, ...notice, recipients }, now))) continue;
-			const text = noticeText(clock, notice, title, now);
+			const words = noticeText(clock, notice, title, now);
 			const told: string[] = [];
 			for (const person of recipients) {
 				const [delivery] = await tx<{ id: string }[]>`
@@ -244,7 +249,7 @@ export async function runClock(clockId: string, now: Date = new Date()): Promise
 				if (!delivery) continue;
 				const [note] = await tx<{ id: string }[]>`
 					insert into notifications (person_id, clock_id, step_index, urgency, title, body, url, created_at)
-					values (${person.id}, ${clockId}, ${notice.stepIndex}, ${notice.urgency}, ${text.title}, ${text.body}, ${subjectUrl(subject)}, ${now})
+					values (${person.id}, ${clockId}, ${notice.stepIndex}, ${notice.urgency}, ${tx.json(words.title as never)}, ${tx.json(words.body as never)}, ${subjectUrl(subject)}, ${now})
 					returning id`;
 				await tx`update deliveries set notification_id = ${note!.id} where id = ${delivery.id}`;
 				await announce(tx, { kind: 'inbox', personId: person.id });
@@ -282,8 +287,8 @@ async function reportNobody(tx: Tx, clock: ClockRow, notice: Notice, subject: Su
 		{
 			kind: 'alert',
 			urgency: 'high',
-			title: t('clock.nobody_title', { unit }),
-			body: t('clock.nobody_body', { rule: clock.ruleName, subject: title, audience: t(`audience.${notice.audience}`), unit }),
+			title: text('clock.nobody_title', { unit }),
+			body: text('clock.nobody_body', { rule: clock.ruleName, subject: title, audience: text(`audience.${notice.audience}`), unit }),
 			url: `/admin/people?unit=${clock.unitId}`,
 			subject
 		},

@@ -1,21 +1,32 @@
+import { render, type MessageKey, type Text } from '../../i18n/index.ts';
 import { toIso } from '../../time.ts';
 import type { Tx } from '../db.ts';
-import { visibleSubjects, withoutQuotes, type CanSee, type Reader } from '../subjects.ts';
+import { storedText } from '../notify/index.ts';
+import { notVisible, visibleSubjects, withoutQuotes, type CanSee, type Reader } from '../subjects.ts';
 import type { ClockRow, Subject } from './queries.ts';
 
 /** The other subject a cancel reason quotes, if it says which. */
 export const cancelAbout = (c: Pick<ClockRow, 'cancelAboutSubject' | 'cancelAboutId'>): Subject | null =>
 	c.cancelAboutSubject && c.cancelAboutId ? { type: c.cancelAboutSubject, id: c.cancelAboutId } : null;
 
-// Reasons written before a cancellation kept which subject it quotes: their quotation is never shown.
-const QUOTES_ANOTHER = /^(合并到“.*”|纳入“.*”的时限)$/s;
+// The reasons that quote another subject's title (their `title` parameter). Written before a cancellation kept
+// which subject it quotes, the quotation is never shown.
+const QUOTES_ANOTHER = new Set<MessageKey>(['clock.cancel.merged', 'clock.cancel.under_incident']);
 
-/** The cancel reason as this reader may read it: another subject's title only when they may see that subject. */
+/** The reason with the other subject's title replaced by 不在您的查看范围内 (words kept verbatim: their quotation). */
+export function withoutQuotedTitle(reason: Text): Text {
+	if (QUOTES_ANOTHER.has(reason.key)) return { key: reason.key, params: { ...reason.params, title: notVisible() } };
+	const words = reason.key === 'common.verbatim' ? reason.params?.text : undefined;
+	return typeof words === 'string' ? { key: reason.key, params: { text: withoutQuotes(words) } } : reason;
+}
+
+/** The cancel reason as this reader may read it, in their language: another subject's title only when they may see it. */
 function reasonSeen(c: ClockRow, canSee: CanSee): string | null {
 	if (c.cancelReason === null) return null;
+	const reason = storedText(c.cancelReason);
 	const about = cancelAbout(c);
-	if (about ? canSee(about) : !QUOTES_ANOTHER.test(c.cancelReason)) return c.cancelReason;
-	return withoutQuotes(c.cancelReason);
+	if (about ? canSee(about) : !QUOTES_ANOTHER.has(reason.key)) return render(reason);
+	return render(withoutQuotedTitle(reason));
 }
 
 /** A clock as the interface and the API see it; `canSee` answers for the subjects its cancel reason may quote. */

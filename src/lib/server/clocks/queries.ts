@@ -1,3 +1,4 @@
+import type { Text } from '../../i18n/index.ts';
 import type { Audience, ClockStatus, Urgency } from '../../clocks.ts';
 import type { Subject, SubjectType } from '../../subjects.ts';
 import type { Tx } from '../db.ts';
@@ -47,7 +48,8 @@ export interface ClockRow {
 	evidence: Record<string, unknown> | null;
 	breachedAt: Date | null;
 	cancelledAt: Date | null;
-	cancelReason: string | null;
+	/** why it was cancelled, as stored: a catalogue text (clock.cancel.*) or a person's words kept verbatim */
+	cancelReason: Text | null;
 	/** the other subject the cancel reason quotes (an incident merged into, the incident whose clocks govern) */
 	cancelAboutSubject: SubjectType | null;
 	cancelAboutId: string | null;
@@ -274,7 +276,8 @@ export interface DeliveryView {
 	receivedAt: Date | null;
 	openedAt: Date | null;
 	acknowledgedAt: Date | null;
-	failure: string | null;
+	/** why it failed, as stored (rendered for whoever reads it) */
+	failure: Text | null;
 }
 
 /** The subject each of these clocks is about (ids of no clock are left out). */

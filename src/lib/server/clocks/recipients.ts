@@ -1,6 +1,6 @@
 import type { Audience } from '../../clocks.ts';
 import type { Tx } from '../db.ts';
-import { scopeUnitOf } from '../units/scope.ts';
+import { scopeUnitOf } from '../units/index.ts';
 import type { Recipient } from './queries.ts';
 
 /**

@@ -1,11 +1,13 @@
+import { render } from '../../i18n/index.ts';
+import { storedText } from '../notify/index.ts';
 import { z } from 'zod';
 import { toIso } from '../../time.ts';
 import type { Actor } from '../actor.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
 import { notVisible, visibleSubjects } from '../subjects.ts';
-import { authedProcedure, router } from '../trpc/init.ts';
-import { inReach } from '../units/scope.ts';
+import { authedProcedure, router } from '../trpc/index.ts';
+import { inReach } from '../units/index.ts';
 import { acknowledgeClock } from './flows.ts';
 import { cancelAbout, clockOut } from './out.ts';
 import { deliveriesOf, subjectsOfClocks, unacknowledgedSteps, type ClockRow } from './queries.ts';
@@ -65,6 +67,8 @@ export const clockRouter = router({
 		const rows = await deliveriesOf(sql, await clocksOfVisibleSubjects(ctx.actor, input.clockIds));
 		return rows.map((d) => ({
 			...d,
+			// in the reader's language: the reason is stored as its key
+			failure: d.failure ? render(storedText(d.failure)) : null,
 			createdAt: toIso(d.createdAt),
 			sentAt: iso(d.sentAt),
 			receivedAt: iso(d.receivedAt),

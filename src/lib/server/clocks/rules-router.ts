@@ -2,11 +2,10 @@ import { z } from 'zod';
 import { AUDIENCES, URGENCIES } from '../../clocks.ts';
 import { SUBJECT_TYPES } from '../../subjects.ts';
 import { toIso } from '../../time.ts';
-import { audit } from '../audit/log.ts';
+import { audit } from '../audit/index.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
-import { text } from '../trpc/fields.ts';
-import { authedProcedure, officeProcedure, router, topOfficeProcedure } from '../trpc/init.ts';
+import { text, authedProcedure, officeProcedure, router, topOfficeProcedure } from '../trpc/index.ts';
 import { getRule, listRules, updateRule, type RuleRow } from './queries.ts';
 
 const step = z.object({

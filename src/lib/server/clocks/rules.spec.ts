@@ -64,8 +64,9 @@ describe('major levels', () => {
 		expect(refused).toMatchObject({ field: 'reason' });
 		await changeLevel(incident.id, 4, '核实后为一般事件', duty);
 		expect((await clocksOf(sql, subject)).map((c) => [c.status, c.cancelReason])).toEqual([
-			['cancelled', '核实后为一般事件'],
-			['cancelled', '核实后为一般事件']
+			// what the person typed, kept as they typed it
+			['cancelled', { key: 'common.verbatim', params: { text: '核实后为一般事件' } }],
+			['cancelled', { key: 'common.verbatim', params: { text: '核实后为一般事件' } }]
 		]);
 	});
 });

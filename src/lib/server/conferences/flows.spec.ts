@@ -10,6 +10,7 @@ import { authorFor, logMajorIncident, makeProvince } from '../test-helpers.ts';
 import { timelineOf } from '../timeline/queries.ts';
 import { cancelConference, changePublicPhone, editConference, markHeld, planConference, postponeConference, type ConferenceInput } from './flows.ts';
 import { getConference, listSpokespersons } from './queries.ts';
+import { inChinese } from '../notify/test-notices.ts';
 
 let city: Awaited<ReturnType<typeof makeProvince>>;
 beforeAll(async () => {
@@ -45,11 +46,13 @@ async function failure(p: Promise<unknown>): Promise<FieldError> {
 	return e as FieldError;
 }
 
-const alertsFor = (personId: string, conferenceId: string) =>
-	sql<{ kind: string; urgency: string; title: string; body: string; url: string }[]>`
-		select kind, urgency, title, body, url from notifications
-		where person_id = ${personId} and subject = 'conference' and subject_id = ${conferenceId}
-		order by created_at`;
+const alertsFor = async (personId: string, conferenceId: string) =>
+	inChinese(
+		await sql<{ kind: string; urgency: string; title: unknown; body: unknown; url: string }[]>`
+			select kind, urgency, title, body, url from notifications
+			where person_id = ${personId} and subject = 'conference' and subject_id = ${conferenceId}
+			order by created_at`
+	);
 
 describe('holding the conference', () => {
 	it("meets the level II incident's 24-hour clock at the actual start time, on the incident's record", async () => {

@@ -2,23 +2,21 @@
 // public phones. Each writes the conference, its audit row and both timelines (the conference's and its
 // incident's) in one transaction; holding one meets the incident's press-conference clock in the same one.
 import { HELD_FUTURE_SLACK_MS, isUpcoming } from '../../conferences.ts';
-import { t } from '../../i18n/index.ts';
+import { text } from '../../i18n/index.ts';
 import { subjectHref } from '../../subjects.ts';
 import { formatDateTime, toIso } from '../../time.ts';
-import { audit, type Actor } from '../audit/log.ts';
-import { satisfyClocks } from '../clocks/flows.ts';
-import { markResponded } from '../opinions/flows.ts';
-import type { Subject } from '../clocks/queries.ts';
-import { recipientsFor } from '../clocks/recipients.ts';
-import { majorLevels } from '../clocks/rules.ts';
+import { audit, type Actor } from '../audit/index.ts';
+import { satisfyClocks, recipientsFor, majorLevels } from '../clocks/index.ts';
+import { markResponded } from '../opinions/index.ts';
+import type { Subject } from '../clocks/index.ts';
 import { sql, type Tx } from '../db.ts';
 import { FieldError, notFound } from '../errors.ts';
-import type { Author } from '../incidents/flows.ts';
-import { getIncident, type IncidentRow } from '../incidents/queries.ts';
-import { sendNotice } from '../notify/notices.ts';
-import { getPerson } from '../people/queries.ts';
-import { addEvent } from '../timeline/queries.ts';
-import { getUnit } from '../units/queries.ts';
+import type { Author } from '../incidents/index.ts';
+import { getIncident, type IncidentRow } from '../incidents/index.ts';
+import { sendNotice } from '../notify/index.ts';
+import { getPerson } from '../people/index.ts';
+import { addEvent } from '../timeline/index.ts';
+import { getUnit } from '../units/index.ts';
 import { lateWarning, type LateWarning } from './out.ts';
 import {
 	eligiblePeople,
@@ -110,8 +108,8 @@ async function warnLate(tx: Tx, c: ConferenceRow, warning: LateWarning, now: Dat
 		{
 			kind: 'alert',
 			urgency: 'high',
-			title: t('conference.late_notice_title', { title: c.title }),
-			body: t('conference.late_notice_body', {
+			title: text('conference.late_notice_title', { title: c.title }),
+			body: text('conference.late_notice_body', {
 				title: c.title,
 				planned: formatDateTime(c.plannedAt),
 				rule: warning.ruleName,

@@ -1,7 +1,7 @@
 // What the conference form offers to choose from, loaded the same way for a new conference and an edit.
 import { toIso } from '../../time.ts';
 import { sql } from '../db.ts';
-import type { createCaller } from '../trpc/root.ts';
+import type { createCaller } from '../trpc/index.ts';
 import { openDeadlines } from './queries.ts';
 
 type Caller = ReturnType<typeof createCaller>;

@@ -1,5 +1,5 @@
 import { isUpcoming } from '../../conferences.ts';
-import { t } from '../../i18n/index.ts';
+import { m } from '../../paraglide/messages.js';
 import { formatDateTime, toIso } from '../../time.ts';
 import type { ConferenceRow } from './queries.ts';
 
@@ -22,7 +22,7 @@ export function lateWarning(c: ConferenceRow): LateWarning | null {
 		ruleName: c.deadlineRule ?? '',
 		hours,
 		dueAt: toIso(c.deadlineAt),
-		message: t('conference.late_warning', { hours, time: formatDateTime(c.deadlineAt) })
+		message: m['conference.late_warning']({ hours, time: formatDateTime(c.deadlineAt) })
 	};
 }
 

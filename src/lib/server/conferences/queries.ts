@@ -1,7 +1,7 @@
 import type { ConferenceKind, ConferenceStatus } from '../../conferences.ts';
 import type { Tx } from '../db.ts';
-import { releaseVisible } from '../releases/queries.ts';
-import { inReach } from '../units/scope.ts';
+import { releaseVisible } from '../releases/index.ts';
+import { inReach } from '../units/index.ts';
 
 export interface ConferenceRow {
 	id: string;

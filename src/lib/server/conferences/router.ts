@@ -2,15 +2,12 @@ import { z } from 'zod';
 import { CONFERENCE_KINDS, CONFERENCE_ROLES, canManageConferences } from '../../conferences.ts';
 import { toIso } from '../../time.ts';
 import type { Actor } from '../actor.ts';
-import { clocksSeen } from '../clocks/out.ts';
-import { clocksOf } from '../clocks/queries.ts';
+import { clocksOf, clocksSeen } from '../clocks/index.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
-import { getIncident } from '../incidents/queries.ts';
-import { timelineFor } from '../timeline/queries.ts';
-import { authedProcedure, officeProcedure, roleProcedure, router } from '../trpc/init.ts';
-import { labelledAs } from '../trpc/zod-messages.ts';
-import { moment, text } from '../trpc/fields.ts';
+import { getIncident } from '../incidents/index.ts';
+import { timelineFor } from '../timeline/index.ts';
+import { authedProcedure, labelledAs, moment, officeProcedure, roleProcedure, router, text } from '../trpc/index.ts';
 import {
 	cancelConference,
 	changePublicPhone,

@@ -1,7 +1,7 @@
 // A document's text and plan, and each interpretation material, hashed; the bundle hash is what one
 // sign-off covers: the document version and every material version, so changing any part voids it.
 import { createHash } from 'node:crypto';
-import { cleanText } from '../releases/content.ts';
+import { cleanText } from '../releases/index.ts';
 import type { DocumentContent, MaterialKind } from './queries.ts';
 
 const sha256 = (value: unknown) => createHash('sha256').update(JSON.stringify(value), 'utf8').digest('hex');

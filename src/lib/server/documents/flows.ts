@@ -4,19 +4,19 @@
 // materials meets the interpretation rule at once; alone, it starts the 3-working-day clock. Abolition or
 // expiry starts the 10-working-day marking clock. Each step locks the document row and writes audit and
 // timeline in the same transaction.
-import { t } from '../../i18n/index.ts';
+import { text, type Text } from '../../i18n/index.ts';
 import { DRAFTER_ROLE_LIST } from '../../releases.ts';
 import type { Actor as RequestActor } from '../actor.ts';
-import { audit } from '../audit/log.ts';
-import { satisfyClocks, startClocks } from '../clocks/flows.ts';
-import type { Subject } from '../clocks/queries.ts';
+import { audit } from '../audit/index.ts';
+import { satisfyClocks, startClocks } from '../clocks/index.ts';
+import type { Subject } from '../clocks/index.ts';
 import { sql, type Tx } from '../db.ts';
 import { ConflictError, FieldError, forbidden, notFound } from '../errors.ts';
-import * as signoff from '../signoff/flows.ts';
-import { shortCode, type Signer } from '../signoff/flows.ts';
-import { readableFile } from '../files/queries.ts';
-import { addEvent } from '../timeline/queries.ts';
-import { getUnit } from '../units/queries.ts';
+import * as signoff from '../signoff/index.ts';
+import { shortCode, type Signer } from '../signoff/index.ts';
+import { readableFile } from '../files/index.ts';
+import { addEvent } from '../timeline/index.ts';
+import { getUnit, inReach } from '../units/index.ts';
 import { cleanDocument, documentHash, materialHash, type MaterialContent } from './content.ts';
 import { CLOCK_SKEW_MS } from '../../time.ts';
 import {
@@ -32,7 +32,6 @@ import {
 	type DocumentRow,
 	type MaterialRow
 } from './queries.ts';
-import { inReach } from '../units/scope.ts';
 import { bundle, documentSignable } from './signoff.ts';
 
 /** Who takes a step: the request's actor (`ctx.actor`, server/actor.ts), of which a flow reads only this much. */
@@ -84,7 +83,7 @@ function checkContent(c: DocumentContent): DocumentContent {
 }
 
 /** Back to drafting after a change to any part: the sign-off covered the old bundle. */
-async function reopen(tx: Tx, d: DocumentRow, reason: string, now: Date): Promise<number> {
+async function reopen(tx: Tx, d: DocumentRow, reason: Text, now: Date): Promise<number> {
 	if (d.status === 'published' || d.status === 'amended' || d.status === 'abolished' || d.status === 'expired')
 		throw new FieldError('id', 'document.closed');
 	const { requests, approvals } = await signoff.voidSignoff(tx, { kind: 'document', id: d.id }, reason, now);
@@ -142,7 +141,7 @@ export async function editDocument(id: string, baseVersion: number, c: DocumentC
 		if (d.currentVersion !== baseVersion) throw new ConflictError('document.edited_meanwhile', { version: d.currentVersion, title: d.title, body: d.body });
 		const hash = documentHash(content, await fileShas(tx, content.fileIds, 'fileIds', author));
 		if (hash === d.hash) return { document: d, changed: false };
-		const voided = await reopen(tx, d, t('document.void_edited', { code: shortCode(hash) }), now);
+		const voided = await reopen(tx, d, text('document.void_edited', { code: shortCode(hash) }), now);
 		const number = d.currentVersion + 1;
 		await insertVersion(tx, id, number, { ...content, hash, createdBy: author.personId });
 		await tx`update documents set current_version = ${number}, updated_at = ${now} where id = ${id}`;
@@ -178,32 +177,32 @@ export async function attachMaterial(id: string, c: MaterialContent, author: Doc
 	return sql.begin(async (tx) => {
 		const d = await lockOwn(tx, id, author);
 		const content = await checkMaterial(tx, c, author);
-		const voided = await reopen(tx, d, t('document.void_material', { title: content.title }), now);
+		const voided = await reopen(tx, d, text('document.void_material', { title: content.title }), now);
 		const hash = materialHash(content, await fileShas(tx, content.fileIds, 'fileIds', author));
-		const [m] = await tx<{ id: string }[]>`
+		const [material] = await tx<{ id: string }[]>`
 			insert into materials (document_id, kind, expert_id, interpreter_id, created_by, created_at, updated_at)
 			values (${id}, ${content.kind}, ${content.expertId}, ${content.interpreterId}, ${author.personId}, ${now}, ${now}) returning id`;
-		await insertMaterialVersion(tx, m!.id, 1, { ...content, hash, createdBy: author.personId });
-		await audit(tx, author.actor, { action: 'document.material_attached', entity: 'document', entityId: id, after: { materialId: m!.id, kind: content.kind, hash } });
-		await record(tx, id, 'document.material_attached', author.personId, { kind: t(`document.material_kind.${content.kind}`), title: content.title, code: shortCode(hash), voided }, now);
-		return (await getMaterial(tx, id, m!.id))!;
+		await insertMaterialVersion(tx, material!.id, 1, { ...content, hash, createdBy: author.personId });
+		await audit(tx, author.actor, { action: 'document.material_attached', entity: 'document', entityId: id, after: { materialId: material!.id, kind: content.kind, hash } });
+		await record(tx, id, 'document.material_attached', author.personId, { kind: text(`document.material_kind.${content.kind}`), title: content.title, code: shortCode(hash), voided }, now);
+		return (await getMaterial(tx, id, material!.id))!;
 	});
 }
 
 export async function updateMaterial(id: string, materialId: string, baseVersion: number, c: Omit<MaterialContent, 'kind'>, author: DocumentAuthor, now: Date = new Date()) {
 	return sql.begin(async (tx) => {
 		const d = await lockOwn(tx, id, author);
-		const m = await getMaterial(tx, id, materialId);
-		if (!m || m.removedAt) throw notFound();
-		if (m.currentVersion !== baseVersion) throw new ConflictError('document.edited_meanwhile', { version: m.currentVersion, title: m.title, body: m.body });
-		const content = await checkMaterial(tx, { ...c, kind: m.kind }, author);
+		const material = await getMaterial(tx, id, materialId);
+		if (!material || material.removedAt) throw notFound();
+		if (material.currentVersion !== baseVersion) throw new ConflictError('document.edited_meanwhile', { version: material.currentVersion, title: material.title, body: material.body });
+		const content = await checkMaterial(tx, { ...c, kind: material.kind }, author);
 		const hash = materialHash(content, await fileShas(tx, content.fileIds, 'fileIds', author));
-		if (hash === m.hash) return m;
-		const voided = await reopen(tx, d, t('document.void_material', { title: content.title }), now);
-		const number = m.currentVersion + 1;
+		if (hash === material.hash) return material;
+		const voided = await reopen(tx, d, text('document.void_material', { title: content.title }), now);
+		const number = material.currentVersion + 1;
 		await insertMaterialVersion(tx, materialId, number, { ...content, hash, createdBy: author.personId });
 		await tx`update materials set current_version = ${number}, expert_id = ${content.expertId}, interpreter_id = ${content.interpreterId}, updated_at = ${now} where id = ${materialId}`;
-		await audit(tx, author.actor, { action: 'document.material_edited', entity: 'document', entityId: id, before: { materialId, hash: m.hash }, after: { materialId, hash } });
+		await audit(tx, author.actor, { action: 'document.material_edited', entity: 'document', entityId: id, before: { materialId, hash: material.hash }, after: { materialId, hash } });
 		await record(tx, id, 'document.material_edited', author.personId, { title: content.title, code: shortCode(hash), voided }, now);
 		return (await getMaterial(tx, id, materialId))!;
 	});
@@ -212,12 +211,12 @@ export async function updateMaterial(id: string, materialId: string, baseVersion
 export async function removeMaterial(id: string, materialId: string, author: DocumentAuthor, now: Date = new Date()) {
 	return sql.begin(async (tx) => {
 		const d = await lockOwn(tx, id, author);
-		const m = await getMaterial(tx, id, materialId);
-		if (!m || m.removedAt) throw notFound();
-		const voided = await reopen(tx, d, t('document.void_material', { title: m.title }), now);
+		const material = await getMaterial(tx, id, materialId);
+		if (!material || material.removedAt) throw notFound();
+		const voided = await reopen(tx, d, text('document.void_material', { title: material.title }), now);
 		await tx`update materials set removed_at = ${now}, updated_at = ${now} where id = ${materialId}`;
-		await audit(tx, author.actor, { action: 'document.material_removed', entity: 'document', entityId: id, before: { materialId, hash: m.hash } });
-		await record(tx, id, 'document.material_removed', author.personId, { title: m.title, voided }, now);
+		await audit(tx, author.actor, { action: 'document.material_removed', entity: 'document', entityId: id, before: { materialId, hash: material.hash } });
+		await record(tx, id, 'document.material_removed', author.personId, { title: material.title, voided }, now);
 		return reload(tx, id);
 	});
 }

@@ -1,5 +1,5 @@
 import { toIso } from '../../time.ts';
-import { shortCode } from '../signoff/flows.ts';
+import { shortCode } from '../signoff/index.ts';
 import type { DocumentRow, MaterialRow } from './queries.ts';
 
 const iso = (d: Date | null) => (d ? toIso(d) : null);

@@ -1,5 +1,5 @@
 import type { Tx } from '../db.ts';
-import { inReach } from '../units/scope.ts';
+import { inReach } from '../units/index.ts';
 
 export const DOCUMENT_STATUSES = ['drafting', 'submitted', 'signed', 'published', 'amended', 'abolished', 'expired'] as const;
 export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];

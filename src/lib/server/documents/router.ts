@@ -1,18 +1,16 @@
 import { z } from 'zod';
+import { DRAFTER_ROLE_LIST } from '../../releases.ts';
 import { toIso } from '../../time.ts';
 import type { Actor } from '../actor.ts';
-import type { SessionUser } from '../auth/session.ts';
-import { clocksSeen } from '../clocks/out.ts';
-import { clocksOf } from '../clocks/queries.ts';
+import type { SessionUser } from '../auth/index.ts';
+import { clocksOf, clocksSeen } from '../clocks/index.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
+import { chainOf, requestSeen, shortCode, signoffSeen } from '../signoff/index.ts';
 import { readerOf } from '../subjects.ts';
-import { shortCode } from '../signoff/flows.ts';
-import { requestSeen, signoffSeen } from '../signoff/read.ts';
-import { timelineFor } from '../timeline/queries.ts';
-import { moment, text } from '../trpc/fields.ts';
-import { authedProcedure, router } from '../trpc/init.ts';
-import { scopeRoot } from '../units/scope.ts';
+import { timelineFor } from '../timeline/index.ts';
+import { authedProcedure, moment, router, text } from '../trpc/index.ts';
+import { scopeRoot } from '../units/index.ts';
 import {
 	attachMaterial,
 	createDocument,
@@ -28,10 +26,8 @@ import {
 	type DocumentAuthor
 } from './flows.ts';
 import { documentOut, materialOut } from './out.ts';
-import { bundle } from './signoff.ts';
 import { DISCLOSURES, DOCUMENT_STATUSES, documentVersions, getDocument, listDocuments, MATERIAL_KINDS, materialsOf, ownsDocument, type DocumentRow } from './queries.ts';
-import { DRAFTER_ROLE_LIST } from '../../releases.ts';
-import { chainOf } from '../signoff/queries.ts';
+import { bundle } from './signoff.ts';
 
 // Publication, abolition and marking are recorded after the fact: none of them lies in the future.
 const when = moment('now', 'document.future');

@@ -2,9 +2,8 @@
 // and the status each decision gives it. The lifecycle itself is signoff/steps.ts.
 import { DRAFTER_ROLE_LIST } from '../../releases.ts';
 import type { Tx } from '../db.ts';
-import type { Signable } from '../signoff/flows.ts';
-import type { SignoffKind } from '../signoff/kind.ts';
-import { addEvent } from '../timeline/queries.ts';
+import type { Signable, SignoffKind } from '../signoff/index.ts';
+import { addEvent } from '../timeline/index.ts';
 import { bundleOf } from './content.ts';
 import { getDocument, lockDocument, lockDocumentUnscoped, materialsOf, ownsDocument, type DocumentRow, type MaterialRow } from './queries.ts';
 

@@ -1,6 +1,7 @@
 // The people and units the document specs share, signed in, with the steps they take often. Test code: imported
 // only by *.spec.ts files (its bindings are filled by setUpDocumentWorld in their beforeAll).
 import { expect } from 'vitest';
+import type { Text } from '../../i18n/index.ts';
 import { toIso } from '../../time.ts';
 import { sql } from '../db.ts';
 import type { PersonRow } from '../people/queries.ts';
@@ -84,7 +85,7 @@ export async function approveWithPassword(leader: SignedIn, documentId: string) 
 }
 
 export const approvalsOf = (documentId: string) =>
-	sql<{ requestId: string; personId: string; factor: string; versionHash: string; covers: Record<string, string> | null; voidedAt: Date | null; voidReason: string | null }[]>`
+	sql<{ requestId: string; personId: string; factor: string; versionHash: string; covers: Record<string, string> | null; voidedAt: Date | null; voidReason: Text | null }[]>`
 		select request_id, person_id, factor, version_hash, covers, voided_at, void_reason from approvals where document_id = ${documentId} order by at`;
 
 export const requestsOf = (documentId: string) =>

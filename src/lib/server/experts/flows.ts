@@ -1,4 +1,4 @@
-import { audit, type Actor } from '../audit/log.ts';
+import { audit, type Actor } from '../audit/index.ts';
 import { sql, type Tx } from '../db.ts';
 import { FieldError, notFound } from '../errors.ts';
 import { findTwin, getExpert, insertExpert, lockExpert, setExpertActive, updateExpert, type ExpertFields, type ExpertRow } from './queries.ts';

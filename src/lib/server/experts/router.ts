@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { toIso } from '../../time.ts';
 import { sql } from '../db.ts';
-import { authedProcedure, officeProcedure, router } from '../trpc/init.ts';
-import { text } from '../trpc/fields.ts';
+import { authedProcedure, officeProcedure, router, text } from '../trpc/index.ts';
 import { addExpert, editExpert, setExpertActivity } from './flows.ts';
 import { listExperts, type ExpertRow } from './queries.ts';
 

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { t, type MessageKey } from '../../i18n/index.ts';
-import { audit, auditRefusal, SYSTEM_ACTOR, type Actor } from '../audit/log.ts';
-import type { SessionUser } from '../auth/session.ts';
+import type { MessageKey } from '../../i18n/index.ts';
+import { m } from '../../paraglide/messages.js';
+import { audit, auditRefusal, SYSTEM_ACTOR, type Actor } from '../audit/index.ts';
+import type { SessionUser } from '../auth/index.ts';
 import { sql } from '../db.ts';
 import { FieldError } from '../errors.ts';
-import { scopeRoot } from '../units/scope.ts';
+import { scopeRoot } from '../units/index.ts';
 import { dailyUploadLimits, deleteUnreferencedFiles, insertFile, maxFileBytes, readableFile, uploadsSince, type FileRow } from './queries.ts';
 import { checkFile, cleanFileName, type FileRefusalReason } from './sniff.ts';
 import { blobStore, newStorageKey, type BlobStore } from './store.ts';
@@ -96,7 +97,7 @@ const DAY_MS = 24 * 3_600_000;
 export class UploadLimited extends Error {
 	readonly retryAfterSeconds: number;
 	constructor(limits: { files: number; bytes: number }, retryAfterSeconds: number) {
-		super(t('files.daily_limit', { files: limits.files, mb: megabytes(limits.bytes), hours: Math.max(1, Math.ceil(retryAfterSeconds / 3_600)) }));
+		super(m['files.daily_limit']({ files: limits.files, mb: megabytes(limits.bytes), hours: Math.max(1, Math.ceil(retryAfterSeconds / 3_600)) }));
 		this.retryAfterSeconds = retryAfterSeconds;
 	}
 }

@@ -1,6 +1,6 @@
 import type { Tx } from '../db.ts';
-import { documentVisible, versionVisible } from '../documents/queries.ts';
-import { inReach, reachesEveryUnit } from '../units/scope.ts';
+import { documentVisible, versionVisible } from '../documents/index.ts';
+import { inReach, reachesEveryUnit } from '../units/index.ts';
 
 export interface FileRow {
 	id: string;

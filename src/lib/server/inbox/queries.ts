@@ -1,7 +1,9 @@
 // The inbox as a to-do list: open notices (their reason not yet passed) first, then the recently settled.
 import type { Urgency } from '../../clocks.ts';
+import type { Text } from '../../i18n/index.ts';
 import type { SettledAs } from '../../inbox.ts';
 import type { Tx } from '../db.ts';
+import { storedText } from '../notify/index.ts';
 
 export interface NoticeRow {
 	id: string;
@@ -9,8 +11,8 @@ export interface NoticeRow {
 	clockId: string | null;
 	stepIndex: number | null;
 	urgency: Urgency;
-	title: string;
-	body: string;
+	title: Text;
+	body: Text;
 	url: string;
 	createdAt: Date;
 	readAt: Date | null;
@@ -19,26 +21,35 @@ export interface NoticeRow {
 	dueAt: Date | null;
 	settledAt: Date | null;
 	settledAs: SettledAs | null;
-	settledNote: string | null;
+	settledNote: Text | null;
+}
+
+type Stored<T> = Omit<T, 'title' | 'body' | 'settledNote'> & { title: unknown; body: unknown; settledNote?: unknown };
+
+/** The stored texts (jsonb) as texts, legacy words kept as they were. */
+function read<T extends { title: Text; body: Text }>(row: Stored<T>): T {
+	const texts = { title: storedText(row.title), body: storedText(row.body) };
+	if (!('settledNote' in row)) return { ...row, ...texts } as unknown as T;
+	return { ...row, ...texts, settledNote: row.settledNote === null ? null : storedText(row.settledNote) } as unknown as T;
 }
 
 /** How many of a person's settled notices stay in view below the open ones. */
 export const SETTLED_SHOWN = 30;
 
 export async function listNotices(db: Tx, personId: string, limit: number): Promise<NoticeRow[]> {
-	const open = await db<NoticeRow[]>`
+	const open = await db<Stored<NoticeRow>[]>`
 		select n.id, n.kind, n.clock_id, n.step_index, n.urgency, n.title, n.body, n.url, n.created_at, n.read_at,
 			n.acknowledged_at, c.due_at, n.settled_at, n.settled_as, n.settled_note
 		from notifications n left join clocks c on c.id = n.clock_id
 		where n.person_id = ${personId} and n.settled_at is null
 		order by n.created_at desc limit ${limit}`;
-	const settled = await db<NoticeRow[]>`
+	const settled = await db<Stored<NoticeRow>[]>`
 		select n.id, n.kind, n.clock_id, n.step_index, n.urgency, n.title, n.body, n.url, n.created_at, n.read_at,
 			n.acknowledged_at, null::timestamptz as due_at, n.settled_at, n.settled_as, n.settled_note
 		from notifications n
 		where n.person_id = ${personId} and n.settled_at is not null
 		order by n.settled_at desc limit ${Math.min(limit, SETTLED_SHOWN)}`;
-	return [...open, ...settled];
+	return [...open, ...settled].map((row) => read<NoticeRow>(row));
 }
 
 /** The badge: notices still asking something of the person and not yet seen. */
@@ -50,8 +61,8 @@ export async function countOpenUnread(db: Tx, personId: string): Promise<number>
 
 export interface GapRow {
 	id: string;
-	title: string;
-	body: string;
+	title: Text;
+	body: Text;
 	url: string;
 	createdAt: Date;
 }
@@ -61,8 +72,9 @@ export interface GapRow {
  * names): shown on its 工作台 until the clock ends.
  */
 export async function listStaffingGaps(db: Tx, personId: string): Promise<GapRow[]> {
-	return db<GapRow[]>`
+	const rows = await db<Stored<GapRow>[]>`
 		select id, title, body, url, created_at from notifications
 		where person_id = ${personId} and kind = 'alert' and clock_id is not null and settled_at is null
 		order by created_at desc limit 20`;
+	return rows.map((row) => read<GapRow>(row));
 }

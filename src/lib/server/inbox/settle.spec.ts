@@ -8,6 +8,8 @@ import type { OutgoingMessage, SendOutcome } from '../notify/channel.ts';
 import type { Senders } from '../notify/pipeline.ts';
 import { withdrawNotices } from '../notify/withdraw.ts';
 import { logMajorIncident, makePerson, makeProvince, makeUnit, signInAs } from '../test-helpers.ts';
+import { t, text } from '../../i18n/index.ts';
+import { inLocale } from '../locale.ts';
 
 let city: Awaited<ReturnType<typeof makeProvince>>;
 beforeAll(async () => {
@@ -75,7 +77,7 @@ describe('a notice whose clock is met', () => {
 	it('is settled once: a later cancellation keeps what settled it first', async () => {
 		const { incident, clockId } = await toldIncident();
 		await satisfyClocks({ type: 'incident', id: incident.id }, 'release.authoritative', new Date(), {});
-		await sql.begin((tx) => cancelClocks(tx, { type: 'incident', id: incident.id }, '事件已合并', null, new Date()));
+		await sql.begin((tx) => cancelClocks(tx, { type: 'incident', id: incident.id }, text('clock.cancel.merged', { title: '另一事件' }), null, new Date()));
 		const rows = await sql<{ settledAs: string }[]>`select settled_as from notifications where clock_id = ${clockId}`;
 		expect(new Set(rows.map((r) => r.settledAs))).toEqual(new Set(['met']));
 	});
@@ -84,10 +86,16 @@ describe('a notice whose clock is met', () => {
 describe('a notice whose clock is cancelled', () => {
 	it('says so with the reason', async () => {
 		const { incident, clockId } = await toldIncident();
-		await sql.begin((tx) => cancelClocks(tx, { type: 'incident', id: incident.id }, '定级调整为一般', null, new Date()));
-		const [row] = await sql<{ settledAs: string; settledNote: string }[]>`
+		await sql.begin((tx) => cancelClocks(tx, { type: 'incident', id: incident.id }, text('clock.cancel.no_response'), null, new Date()));
+		const [row] = await sql<{ settledAs: string; settledNote: unknown }[]>`
 			select settled_as, settled_note from notifications where clock_id = ${clockId} and person_id = ${city.people.press.id}`;
-		expect(row).toEqual({ settledAs: 'cancelled', settledNote: '定级调整为一般' });
+		// stored as the reason's key, read in each reader's language
+		expect(row).toEqual({ settledAs: 'cancelled', settledNote: { key: 'clock.cancel.no_response' } });
+		const press = await signInAs('press-a');
+		for (const [locale, line] of [['zh-CN', '研判为无需回应'], ['en', t('clock.cancel.no_response', {}, 'en')]] as const) {
+			const [note] = (await inLocale(locale, () => press.caller.inbox.list())).filter((n) => n.clockId === clockId);
+			expect(note!.settledNote).toBe(line);
+		}
 	});
 });
 
@@ -134,10 +142,31 @@ describe("a settled notice's messages outside the app", () => {
 		expect([...again.pushed, ...again.recalled]).toEqual([]);
 	});
 
+	it('replaces the push in its recipient’s language', async () => {
+		const { incident, noteId, clockId } = await toldIncident();
+		const person = await makePerson(city.deptA.id, ['press_officer']);
+		await sql`update people set locale = 'en' where id = ${person.id}`;
+		// the same step's notice, to an English-speaking colleague
+		await sql`update notifications set person_id = ${person.id} where id = ${noteId}`;
+		await sql`
+			insert into push_devices (person_id, endpoint, p256dh, auth, vapid_public_key, name)
+			values (${person.id}, ${`https://push.example.com/settle-en-${noteId}`}, 'p256dh', 'auth', 'vapid', 'Phone')`;
+		await sql`
+			insert into deliveries (clock_id, step_index, tier, recipient_id, channel, status, due_at, sent_at)
+			select clock_id, step_index, 0, ${person.id}, 'web_push', 'sent', now(), now() from notifications where id = ${noteId}`;
+
+		await satisfyClocks({ type: 'incident', id: incident.id }, 'release.authoritative', new Date(), {});
+		const { senders, pushed } = fakeSenders();
+		expect(await withdrawNotices({ notificationIds: [noteId] }, senders)).toEqual({ withdrawn: 1, kept: 0 });
+		const [rule] = await sql<{ ruleName: string }[]>`select rule_name from clocks where id = ${clockId}`;
+		expect(pushed[0]!.message.title).toBe(`Done: [${rule!.ruleName}] ${incident.title}`);
+		expect(pushed[0]!.message.body).toMatch(/^Done on time: Authoritative information published \(/);
+	});
+
 	it('leaves an open notice alone, and tries again later when a platform asks to wait', async () => {
 		const { incident, noteId } = await toldIncident();
 		await sentOn(noteId, 'wecom', 'wecom-msg-2', new Date());
-		const waiting = fakeSenders({ recall: { ok: false, retryable: true, reason: '企业微信：接口调用频率超限（45009）' } });
+		const waiting = fakeSenders({ recall: { ok: false, retryable: true, reason: text('notify.reason.coded', { platform: text('channel.wecom'), what: text('notify.what.rate_limited'), code: '45009' }) } });
 		// not settled yet: nothing to withdraw
 		expect(await withdrawNotices({ notificationIds: [noteId] }, waiting.senders)).toEqual({ withdrawn: 0, kept: 0 });
 		expect(waiting.recalled).toEqual([]);
@@ -169,7 +198,7 @@ describe('a step that reaches nobody', () => {
 		const deptAdmin = await signInAs('admin-a');
 		expect(await deptAdmin.caller.inbox.gaps()).toEqual([]);
 
-		await sql.begin((tx) => cancelClocks(tx, { type: 'incident', id: incident.id }, '事件已合并', null, new Date()));
+		await sql.begin((tx) => cancelClocks(tx, { type: 'incident', id: incident.id }, text('clock.cancel.merged', { title: '另一事件' }), null, new Date()));
 		expect(await office.caller.inbox.gaps()).toEqual([]);
 	});
 });

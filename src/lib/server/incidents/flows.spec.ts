@@ -11,6 +11,8 @@ import { authorFor, makeProvince } from '../test-helpers.ts';
 import { timelineOf } from '../timeline/queries.ts';
 import { closeIncident, editIncident, logIncident, mergeIncident } from './flows.ts';
 import type { IncidentRow } from './queries.ts';
+import { render } from '../../i18n/index.ts';
+import { inChinese } from '../notify/test-notices.ts';
 
 let city: Awaited<ReturnType<typeof makeProvince>>;
 beforeAll(async () => {
@@ -54,7 +56,9 @@ const fieldsOf = (i: IncidentRow) => ({
 	description: i.description
 });
 
-const clocks = (id: string) => clocksOf(sql, { type: 'incident', id });
+// the cancel reason is stored as a text: read here as a Chinese reader reads it
+const clocks = async (id: string) =>
+	(await clocksOf(sql, { type: 'incident', id })).map((c) => ({ ...c, cancelReason: c.cancelReason && render(c.cancelReason, 'zh-CN') }));
 const timeline = (id: string) => timelineOf(sql, { type: 'incident', id });
 
 async function auditActions(id: string) {
@@ -128,9 +132,11 @@ describe('correcting an incident', () => {
 			where n.clock_id = ${fiveHour!.id} and n.kind = 'clock' and n.created_at = ${cst('2026-10-08T13:00')}`;
 		expect(told.map((t) => t.name)).toEqual(['吴宣传']);
 		// The commission names no leader in charge: that step reached nobody, and the city's office is told so.
-		const gaps = await sql<{ name: string; title: string }[]>`
-			select p.name, n.title from notifications n join people p on p.id = n.person_id
-			where n.clock_id = ${fiveHour!.id} and n.kind = 'alert'`;
+		const gaps = inChinese(
+			await sql<{ name: string; title: unknown }[]>`
+				select p.name, n.title from notifications n join people p on p.id = n.person_id
+				where n.clock_id = ${fiveHour!.id} and n.kind = 'alert'`
+		);
 		expect(gaps).toEqual([{ name: '王市办', title: '应提醒的人员未设置：江城市卫生健康委员会' }]);
 
 		expect((await timeline(incident.id)).filter((e) => e.kind === 'incident.updated').map((e) => e.data)).toEqual([{ changed: ['leadUnitId'] }]);

@@ -1,17 +1,15 @@
 // Incident transitions: logging (idempotent per device submission), editing, level changes, merging
 // and closing. Each writes the incident, its audit row, its timeline and its clocks in one transaction.
 import { createHash } from 'node:crypto';
-import { t } from '../../i18n/index.ts';
+import { text } from '../../i18n/index.ts';
 import type { Actor as RequestActor } from '../actor.ts';
-import { audit } from '../audit/log.ts';
-import { moveClocks, reassignClocks } from '../clocks/changes.ts';
-import { cancelClocks, startClocks } from '../clocks/flows.ts';
-import type { Subject } from '../clocks/queries.ts';
-import { majorLevels } from '../clocks/rules.ts';
+import { audit } from '../audit/index.ts';
+import { moveClocks, reassignClocks, cancelClocks, startClocks, majorLevels } from '../clocks/index.ts';
+import type { Subject } from '../clocks/index.ts';
 import { sql, type Tx } from '../db.ts';
 import { ConflictError, FieldError, notFound } from '../errors.ts';
-import { addEvent } from '../timeline/queries.ts';
-import { getUnit } from '../units/queries.ts';
+import { addEvent } from '../timeline/index.ts';
+import { getUnit } from '../units/index.ts';
 import { incidentOut } from './out.ts';
 import { CLOCK_SKEW_MS } from '../../time.ts';
 import {
@@ -136,7 +134,7 @@ export async function changeLevel(id: string, level: number, reason: string, aut
 		if (downgrade && !reason.trim()) throw new FieldError('reason', 'incident.downgrade_reason');
 		await setIncidentLevel(tx, id, level);
 		await addEvent(tx, subjectOf(id), 'incident.level_changed', author.personId, { from: before.level, to: level, reason }, now);
-		if (downgrade) await cancelClocks(tx, subjectOf(id), reason, author.personId, now);
+		if (downgrade) await cancelClocks(tx, subjectOf(id), text('common.verbatim', { text: reason }), author.personId, now);
 		else await startClocks(tx, subjectOf(id), { unitId: before.leadUnitId, anchors: { occurred: before.occurredAt }, level }, now, author.personId);
 		const after = (await getIncident(tx, id, null))!;
 		await audit(tx, author.actor, { action: 'incident.level_changed', entity: 'incident', entityId: id, before, after: { ...after, reason } });
@@ -154,7 +152,7 @@ export async function mergeIncident(id: string, intoId: string, author: Author, 
 		const into = await lockIncident(tx, intoId, author.scope);
 		if (!into || into.status !== 'open') throw new FieldError('intoId', 'error.invalid_choice');
 		await setIncidentStatus(tx, id, { status: 'merged', mergedIntoId: intoId });
-		await cancelClocks(tx, subjectOf(id), t('clock.cancel.merged', { title: into.title }), author.personId, now, undefined, subjectOf(intoId));
+		await cancelClocks(tx, subjectOf(id), text('clock.cancel.merged', { title: into.title }), author.personId, now, undefined, subjectOf(intoId));
 		await addEvent(tx, subjectOf(id), 'incident.merged', author.personId, { intoId, intoTitle: into.title }, now);
 		await addEvent(tx, subjectOf(intoId), 'incident.absorbed', author.personId, { fromId: id, fromTitle: before.title }, now);
 		const after = (await getIncident(tx, id, null))!;
@@ -169,7 +167,7 @@ export async function closeIncident(id: string, note: string, author: Author, no
 	return sql.begin(async (tx) => {
 		const before = await lockOpen(tx, id, author.scope);
 		await setIncidentStatus(tx, id, { status: 'closed', closedAt: now, closeNote: note });
-		await cancelClocks(tx, subjectOf(id), t('clock.cancel.incident_closed', { note }), author.personId, now);
+		await cancelClocks(tx, subjectOf(id), text('clock.cancel.incident_closed', { note }), author.personId, now);
 		await addEvent(tx, subjectOf(id), 'incident.closed', author.personId, { note }, now);
 		const after = (await getIncident(tx, id, null))!;
 		await audit(tx, author.actor, { action: 'incident.closed', entity: 'incident', entityId: id, before, after });

@@ -1,7 +1,7 @@
 import type { IncidentCategory } from '../../clocks.ts';
 import type { ConferenceKind, ConferenceStatus } from '../../conferences.ts';
 import type { Tx } from '../db.ts';
-import { inReach } from '../units/scope.ts';
+import { inReach } from '../units/index.ts';
 
 export type IncidentStatus = 'open' | 'closed' | 'merged';
 

@@ -225,7 +225,9 @@ describe('changing the level', () => {
 		]);
 		const { timeline } = await duty.caller.incident.byId({ id: created.id });
 		expect(timeline.find((e) => e.kind === 'incident.level_changed' && e.data.to === 3)?.data).toEqual({ from: 2, to: 3, reason });
-		expect(timeline.filter((e) => e.kind === 'clock.cancelled').map((e) => e.data.reason)).toEqual([reason, reason]);
+		// the clocks' line keeps the reason as a stored text: the person's words, verbatim
+		const typed = { key: 'common.verbatim', params: { text: reason } };
+		expect(timeline.filter((e) => e.kind === 'clock.cancelled').map((e) => e.data.reason)).toEqual([typed, typed]);
 		const [row] = await sql<{ action: string }[]>`
 			select action from audit_log where entity = 'incident' and entity_id = ${created.id} and action = 'incident.level_changed'`;
 		expect(row).toBeDefined();

@@ -1,14 +1,12 @@
 import { z } from 'zod';
 import { INCIDENT_CATEGORIES } from '../../clocks.ts';
 import { toIso } from '../../time.ts';
-import { clocksOf } from '../clocks/queries.ts';
-import { clocksSeen } from '../clocks/out.ts';
+import { clocksOf, clocksSeen } from '../clocks/index.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
 import type { Reader } from '../subjects.ts';
-import { timelineFor } from '../timeline/queries.ts';
-import { moment, text } from '../trpc/fields.ts';
-import { authedProcedure, router } from '../trpc/init.ts';
+import { timelineFor } from '../timeline/index.ts';
+import { authedProcedure, moment, router, text } from '../trpc/index.ts';
 import { changeLevel, closeIncident, editIncident, logIncident, mergeIncident } from './flows.ts';
 import { incidentOut } from './out.ts';
 import { authoritativePublishedAt, conferencesOfIncident, getIncident, listIncidents, type IncidentRow } from './queries.ts';

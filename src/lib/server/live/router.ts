@@ -1,6 +1,6 @@
 import { sql } from '../db.ts';
-import { authedProcedure, router } from '../trpc/init.ts';
-import { reachesEveryUnit } from '../units/scope.ts';
+import { authedProcedure, router } from '../trpc/index.ts';
+import { reachesEveryUnit } from '../units/index.ts';
 import { changes, type Change } from './bus.ts';
 import { unitsAbove } from './queries.ts';
 

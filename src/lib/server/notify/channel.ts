@@ -1,6 +1,7 @@
 // What every delivery channel shares: a message to send and the outcome of one attempt. The inbox,
 // Web Push, WeCom, DingTalk (and SMS) all sit behind these shapes.
 import type { Urgency } from '../../clocks.ts';
+import type { Text } from '../../i18n/index.ts';
 
 export const CHANNELS = ['inbox', 'web_push', 'wecom', 'dingtalk', 'sms'] as const;
 export type ChannelName = (typeof CHANNELS)[number];
@@ -33,5 +34,6 @@ export type SendOutcome =
 			retryAfterMs?: number;
 			/** the address is dead for good (Web Push 404/410): forget it */
 			gone?: boolean;
-			reason: string;
+			/** for the office admin who reads it, in their language (stored as the text, rendered when read) */
+			reason: Text;
 	  };

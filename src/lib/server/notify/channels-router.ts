@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { audit } from '../audit/log.ts';
+import { audit } from '../audit/index.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
-import { getPerson } from '../people/queries.ts';
-import { text } from '../trpc/fields.ts';
-import { adminProcedure, authedProcedure, officeProcedure, router, topOfficeProcedure } from '../trpc/init.ts';
-import { inReach } from '../units/scope.ts';
+import { getPerson } from '../people/index.ts';
+import { text, adminProcedure, authedProcedure, officeProcedure, router, topOfficeProcedure } from '../trpc/index.ts';
+import { inReach } from '../units/index.ts';
 import { forgetSenders } from './senders.ts';
 
 export interface WeComConfig {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { acknowledgeClock } from '../clocks/flows.ts';
+import { acknowledgeClock } from '../clocks/index.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
-import { authedProcedure, publicProcedure, router } from '../trpc/init.ts';
+import { authedProcedure, publicProcedure, router } from '../trpc/index.ts';
 import { recordOnTimeline } from './pipeline.ts';
 import { spendToken, tokenMatches } from './tokens.ts';
 

@@ -3,7 +3,7 @@
 // 发送工作通知 https://open.dingtalk.com/document/orgapp/asynchronous-sending-of-enterprise-session-messages
 // 撤回工作通知消息 https://open.dingtalk.com/document/orgapp/notification-of-work-withdrawal
 // 错误码 https://developers.dingtalk.com/document/app/server-api-error-codes-1 · 调用频率限制 https://help.dingtalk.io/open/development/call-frequency-limit
-import { t } from '../../i18n/index.ts';
+import { t, text, type MessageKey, type Text } from '../../i18n/index.ts';
 import type { OutgoingMessage, SendOutcome } from './channel.ts';
 import { callPlatform, tokenCache, type Failure } from './platform.ts';
 import { absoluteUrl, fitText, plain } from './text.ts';
@@ -48,36 +48,40 @@ export const TITLE_MAX_CHARS = 64;
 // oapi wraps authentication failures as errcode 88 with the real cause in sub_code (a string), e.g. "40014".
 const TOKEN_ERRORS = new Set(['40001', '40014', '41001', '42001']);
 
-const THROTTLED: Record<number, { what: string; retryAfterMs: number }> = {
+const THROTTLED: Record<number, { what: MessageKey; retryAfterMs: number }> = {
 	// the app's own per-interface limit (每个应用调用每个接口 40 次/秒): the next second is free again
-	90018: { what: '应用调用该接口过于频繁', retryAfterMs: 1_000 },
-	90019: { what: '应用调用该接口过于频繁', retryAfterMs: 1_000 },
+	90018: { what: 'notify.what.app_rate_limited', retryAfterMs: 1_000 },
+	90019: { what: 'notify.what.app_rate_limited', retryAfterMs: 1_000 },
 	// every organisation's calls together hit the interface's ceiling; DingTalk advises backing off 1 s, 2 s, 4 s…
-	90002: { what: '钉钉平台该接口全局限流', retryAfterMs: 2_000 },
+	90002: { what: 'notify.what.global_limited', retryAfterMs: 2_000 },
 	// "暂时禁用" without a stated length: a minute before the next look
-	90001: { what: '服务器调用被暂时禁用', retryAfterMs: 60_000 },
-	90003: { what: '企业调用被暂时禁用', retryAfterMs: 60_000 },
-	90004: { what: '应用凭证被暂时禁用', retryAfterMs: 60_000 },
-	90005: { what: '企业调用当前接口次数过多，被暂时禁用', retryAfterMs: 60_000 },
-	90006: { what: '应用调用当前接口次数过多，被暂时禁用', retryAfterMs: 60_000 },
-	45009: { what: '接口调用超过限制', retryAfterMs: 60_000 }
+	90001: { what: 'notify.what.server_banned', retryAfterMs: 60_000 },
+	90003: { what: 'notify.what.corp_banned', retryAfterMs: 60_000 },
+	90004: { what: 'notify.what.app_key_banned', retryAfterMs: 60_000 },
+	90005: { what: 'notify.what.corp_overused', retryAfterMs: 60_000 },
+	90006: { what: 'notify.what.app_overused', retryAfterMs: 60_000 },
+	45009: { what: 'notify.what.over_limit', retryAfterMs: 60_000 }
 };
-const MEMBER_UNREACHABLE: Record<number, string> = {
-	33012: '用户 ID 无效',
-	40003: '用户 ID 不合法',
-	60111: '用户 ID 不存在',
-	60121: '找不到该用户',
-	50002: '该用户不在应用的可使用范围内'
+const MEMBER_UNREACHABLE: Record<number, MessageKey> = {
+	33012: 'notify.what.user_invalid',
+	40003: 'notify.what.user_malformed',
+	60111: 'notify.what.user_missing',
+	60121: 'notify.what.user_not_found',
+	50002: 'notify.what.user_out_of_scope'
 };
-const MISCONFIGURED: Record<number, string> = {
-	40089: 'AppKey 或 AppSecret 不正确，请检查渠道设置',
-	40096: 'AppKey 或 AppSecret 不正确，请检查渠道设置',
-	40056: '应用 AgentId 不正确，请检查渠道设置',
-	52019: '应用 AgentId 不正确，请检查渠道设置',
-	60011: '应用没有发送工作通知的接口权限',
-	60020: '服务器 IP 不在应用的出口 IP 白名单中',
-	90020: '企业本月接口调用量已用完'
+/** What the office set wrong; `settings`: the reason sends them to the channel's settings. */
+const MISCONFIGURED: Record<number, { what: MessageKey; settings?: true }> = {
+	40089: { what: 'notify.what.bad_app_key', settings: true },
+	40096: { what: 'notify.what.bad_app_key', settings: true },
+	40056: { what: 'notify.what.bad_agent_id', settings: true },
+	52019: { what: 'notify.what.bad_agent_id', settings: true },
+	60011: { what: 'notify.what.no_notify_permission' },
+	60020: { what: 'notify.what.ip_not_listed' },
+	90020: { what: 'notify.what.quota_used' }
 };
+
+const DINGTALK: Text = text('channel.dingtalk');
+const coded = (what: MessageKey, code: string): Text => text('notify.reason.coded', { platform: DINGTALK, what: text(what), code });
 
 const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
 
@@ -102,8 +106,8 @@ export function cardMarkdown(message: OutgoingMessage, singleUrl: string): strin
 	const title = cardTitle(message.title);
 	const label = t(`urgency.${message.urgency}`);
 	const head = `#### ${markdownText(title)}\n\n${message.urgency === 'normal' ? label : `**${label}**`}\n\n`;
-	const foot = `\n\n通知编号：${message.deliveryId}`;
-	const shell = { msgtype: 'action_card', action_card: { title, markdown: head + foot, single_title: '查看', single_url: singleUrl } };
+	const foot = `\n\n${t('notify.card.number', { id: message.deliveryId })}`;
+	const shell = { msgtype: 'action_card', action_card: { title, markdown: head + foot, single_title: t('notify.card.open'), single_url: singleUrl } };
 	const room = MSG_MAX_BYTES - jsonBytes(shell);
 	return head + fitText(markdownText(message.body), room, jsonCost) + foot;
 }
@@ -115,26 +119,26 @@ export function createDingTalkClient(options: DingTalkOptions): DingTalkClient {
 	let settings: DingTalkSettings = { appKey: options.appKey, appSecret: options.appSecret, agentId: options.agentId, publicOrigin: options.publicOrigin };
 
 	async function call(path: string, init: RequestInit = {}): Promise<Reply> {
-		const answer = await callPlatform('钉钉', fetch, new URL(path, baseUrl), init, timeoutMs);
+		const answer = await callPlatform(DINGTALK, fetch, new URL(path, baseUrl), init, timeoutMs);
 		if (!answer.ok) return answer;
-		const { text } = answer;
+		const raw = answer.text;
 		let body: unknown;
 		try {
-			body = JSON.parse(text);
+			body = JSON.parse(raw);
 		} catch {
 			// The IP limit (20 s / 10,000 calls, then 5 minutes' ban) may answer with an HTML page instead of JSON.
-			return { ok: false, failure: { ok: false, retryable: true, reason: '钉钉：服务器返回了无法识别的内容（可能是出口 IP 被限流）' } };
+			return { ok: false, failure: { ok: false, retryable: true, reason: text('notify.dingtalk.unreadable_ip') } };
 		}
 		if (body && typeof body === 'object') {
 			const record = body as Record<string, unknown>;
 			if (record.punish === 'deny') {
 				// The IP limit's JSON form: {"status":1111,"wait":5,"punish":"deny"}, a ban of `wait` minutes.
 				const minutes = typeof record.wait === 'number' && record.wait > 0 ? record.wait : 5;
-				return { ok: false, failure: { ok: false, retryable: true, retryAfterMs: minutes * 60_000, reason: '钉钉：服务器出口 IP 调用过于频繁，被暂时限流' } };
+				return { ok: false, failure: { ok: false, retryable: true, retryAfterMs: minutes * 60_000, reason: text('notify.dingtalk.ip_limited') } };
 			}
-			if (typeof record.errcode === 'number') return { ok: true, body: record, text };
+			if (typeof record.errcode === 'number') return { ok: true, body: record, text: raw };
 		}
-		return { ok: false, failure: { ok: false, retryable: true, reason: '钉钉：服务器返回了无法识别的内容' } };
+		return { ok: false, failure: { ok: false, retryable: true, reason: text('notify.reason.unreadable', { platform: DINGTALK }) } };
 	}
 
 	/** The reason an admin reads for an errcode (and sub_code under 88), and whether trying again later can help. */
@@ -144,14 +148,15 @@ export function createDingTalkClient(options: DingTalkOptions): DingTalkClient {
 		const code = errcode === 88 && Number.isFinite(subCode) ? subCode : errcode;
 		const shown = errcode === 88 ? `88/${String(body.sub_code ?? '')}` : String(errcode);
 		const throttled = THROTTLED[code];
-		if (throttled) return { ok: false, retryable: true, retryAfterMs: throttled.retryAfterMs, reason: `钉钉：${throttled.what}（${shown}）` };
-		if (code === -1) return { ok: false, retryable: true, reason: `钉钉：系统繁忙，稍后重试（${shown}）` };
+		if (throttled) return { ok: false, retryable: true, retryAfterMs: throttled.retryAfterMs, reason: coded(throttled.what, shown) };
+		if (code === -1) return { ok: false, retryable: true, reason: text('notify.reason.retry_later', { platform: DINGTALK, what: text('notify.what.busy'), code: shown }) };
 		const member = MEMBER_UNREACHABLE[code];
-		if (member) return { ok: false, retryable: false, reason: `钉钉：${member}（${shown}）` };
+		if (member) return { ok: false, retryable: false, reason: coded(member, shown) };
 		const config = MISCONFIGURED[code];
-		if (config) return { ok: false, retryable: false, reason: `钉钉：${config}（${shown}）` };
+		if (config?.settings) return { ok: false, retryable: false, reason: text('notify.reason.check_settings', { platform: DINGTALK, what: text(config.what), code: shown }) };
+		if (config) return { ok: false, retryable: false, reason: coded(config.what, shown) };
 		// Anything else is a request DingTalk refuses as such; sending it again would be refused again.
-		return { ok: false, retryable: false, reason: `钉钉：发送被拒绝（错误码 ${shown}）` };
+		return { ok: false, retryable: false, reason: text('notify.reason.refused', { platform: DINGTALK, code: shown }) };
 	}
 
 	const isTokenError = (body: Record<string, unknown>) =>
@@ -164,7 +169,7 @@ export function createDingTalkClient(options: DingTalkOptions): DingTalkClient {
 			if (!reply.ok) return { failure: reply.failure };
 			const { errcode, access_token: value, expires_in: expiresIn } = reply.body;
 			if (errcode !== 0) return { failure: failureFor(reply.body) };
-			if (typeof value !== 'string' || !value) return { failure: { ok: false, retryable: true, reason: '钉钉：获取 access_token 时未返回凭证' } };
+			if (typeof value !== 'string' || !value) return { failure: { ok: false, retryable: true, reason: text('notify.reason.no_token', { platform: DINGTALK }) } };
 			return { token: value, expiresIn };
 		});
 	let tokens = tokensFor(settings);
@@ -187,7 +192,7 @@ export function createDingTalkClient(options: DingTalkOptions): DingTalkClient {
 			got = await tokens.get();
 			if ('failure' in got) return { ok: false, failure: got.failure };
 			reply = await post(path, got.token, body);
-			if (reply.ok && isTokenError(reply.body)) return { ok: false, failure: { ok: false, retryable: true, reason: '钉钉：access_token 刚获取即失效' } };
+			if (reply.ok && isTokenError(reply.body)) return { ok: false, failure: { ok: false, retryable: true, reason: text('notify.reason.token_revoked', { platform: DINGTALK }) } };
 		}
 		return reply;
 	}
@@ -201,7 +206,7 @@ export function createDingTalkClient(options: DingTalkOptions): DingTalkClient {
 				userid_list: toUserId,
 				msg: {
 					msgtype: 'action_card',
-					action_card: { title: cardTitle(message.title), markdown: cardMarkdown(message, singleUrl), single_title: '查看', single_url: singleUrl }
+					action_card: { title: cardTitle(message.title), markdown: cardMarkdown(message, singleUrl), single_title: t('notify.card.open'), single_url: singleUrl }
 				}
 			});
 
@@ -215,7 +220,7 @@ export function createDingTalkClient(options: DingTalkOptions): DingTalkClient {
 
 		async recall(taskId) {
 			// Written by hand: the task id is kept digit for digit, beyond a double's exact integers.
-			if (!/^\d{1,30}$/.test(taskId)) return { ok: false, retryable: false, reason: '钉钉：消息编号无效，无法撤回' };
+			if (!/^\d{1,30}$/.test(taskId)) return { ok: false, retryable: false, reason: text('notify.dingtalk.bad_task') };
 			const reply = await postWithToken('/topapi/message/corpconversation/recall', `{"agent_id":${settings.agentId},"msg_task_id":${taskId}}`);
 			if (!reply.ok) return reply.failure;
 			return reply.body.errcode === 0 ? { ok: true } : failureFor(reply.body);

@@ -1,7 +1,7 @@
 // The job side of deliveries: try the person's next channel; after a success wait for the receipt,
 // after a failure move on at once.
-import type { DeliverData, FallbackData } from '../jobs/boss.ts';
-import { enqueueDeliveryAt, enqueueFallback } from '../jobs/boss.ts';
+import type { DeliverData, FallbackData } from '../jobs/index.ts';
+import { enqueueDeliveryAt, enqueueFallback } from '../jobs/index.ts';
 import { sql } from '../db.ts';
 import { fallbackSeconds, sendOnNextChannel, type Senders } from './pipeline.ts';
 

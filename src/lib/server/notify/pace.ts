@@ -3,13 +3,14 @@
 // minutes, hours): one counter per channel, person and window, counted by one upsert that locks the person's
 // rows until its short transaction has given a slot back that a full window refused.
 import { sql, type Tx } from '../db.ts';
+import type { MessageKey } from '../../i18n/index.ts';
 import type { ChannelName } from './channel.ts';
 
 export interface PaceLimit {
 	windowMs: number;
 	max: number;
-	/** the window as the office admin reads it: 一分钟, 一小时 */
-	label: string;
+	/** the window as the office admin reads it (一分钟, 一小时): a catalogue key */
+	label: MessageKey;
 }
 
 /** A slot taken (`release` gives it back when the message never reached the platform), or how long until one frees. */

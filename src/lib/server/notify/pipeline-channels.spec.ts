@@ -1,5 +1,6 @@
 // The delivery pipeline, continued: the person's order of channels, a push service that never answers, a chat
 // platform's pace, and notices outside any clock. deliver() and fallback() are called as the jobs would.
+import { render, text } from '../../i18n/index.ts';
 import { describe, expect, it } from 'vitest';
 import { runClock } from '../clocks/flows.ts';
 import { sql } from '../db.ts';
@@ -9,7 +10,7 @@ import { deliver, fallback } from './dispatch.ts';
 import { sendNotice, settleNotices } from './notices.ts';
 import { tokenMatches } from './tokens.ts';
 import type { PushPayload } from './webpush.ts';
-import { deliveries, fake, freshUnit, linkChannel, phone, told, unitSerial, usePipelineWorld, wiring } from './test-pipeline.ts';
+import { deliveries, failureInChinese, fake, freshUnit, linkChannel, phone, told, unitSerial, usePipelineWorld, wiring } from './test-pipeline.ts';
 
 usePipelineWorld();
 
@@ -39,11 +40,15 @@ describe('the person’s order', () => {
 		const a = await phone(chen);
 		await linkChannel(chen, 'dingtalk', 'chen-dd');
 		await sql`update people set channel_order = array['dingtalk', 'web_push'] where id = ${chen.id}`;
-		const { senders } = await wiring({ dingtalk: { ok: false, retryable: false, reason: '钉钉：用户 ID 不存在（60111）' } });
+		const refused = text('notify.reason.coded', { platform: text('channel.dingtalk'), what: text('notify.what.user_missing'), code: '60111' });
+		const { senders } = await wiring({ dingtalk: { ok: false, retryable: false, reason: refused } });
 
 		await deliver(notice(chen), senders);
 		const rows = await deliveries(notice(chen));
-		expect(rows.dingtalk).toMatchObject({ status: 'failed', failure: '钉钉：用户 ID 不存在（60111）' });
+		// stored as its key and parameters, read in each reader's language
+		expect(rows.dingtalk).toMatchObject({ status: 'failed', failure: refused });
+		expect(render(rows.dingtalk!.failure!, 'zh-CN')).toBe('钉钉：用户 ID 不存在（60111）');
+		expect(render(rows.dingtalk!.failure!, 'en')).toBe('DingTalk: the user ID does not exist (60111)');
 		expect(rows.web_push).toMatchObject({ status: 'sent' });
 		expect(fake.receivedBy(a.endpoint)).toHaveLength(1);
 	});
@@ -75,7 +80,7 @@ describe('a push service that never answers', () => {
 		expect(fake.receivedBy(hanging.endpoint)).toHaveLength(3);
 		const rows = await deliveries(notice(stuck));
 		expect(rows.web_push).toMatchObject({ status: 'failed' });
-		expect(rows.web_push!.failure).toContain('超时');
+		expect(failureInChinese(rows.web_push!.failure)).toContain('超时');
 		expect(wecom.calls.map((c) => c.to)).toEqual(['stuck.xuanchuan']);
 	});
 });
@@ -84,7 +89,7 @@ describe('a chat platform’s pace per person', () => {
 	it('holds a card WeCom would drop, and sends it again when the pace allows', async () => {
 		const { notice, person: chen } = await told();
 		await linkChannel(chen, 'wecom', 'chen.paced');
-		const { senders, wecom, dingtalk } = await wiring({ wecom: { ok: false, retryable: true, retryAfterMs: 30_000, reason: '企业微信：该成员一分钟内消息已达上限' } });
+		const { senders, wecom, dingtalk } = await wiring({ wecom: { ok: false, retryable: true, retryAfterMs: 30_000, reason: text('notify.wecom.paced', { window: text('notify.window.minute'), max: 30 }) } });
 
 		const before = Date.now();
 		await deliver(notice(chen), senders);
@@ -123,8 +128,8 @@ describe('notices outside any clock (a sign-off request, an alert)', () => {
 			sendNotice(tx, [leader.id, leader.id], {
 				kind: 'signoff',
 				urgency: 'critical',
-				title: '待签发：暴雨情况通报',
-				body: '版本 7F3A',
+				title: text('signoff.notice_title', { title: '暴雨情况通报' }),
+				body: text('common.verbatim', { text: '版本 7F3A' }),
 				url: `/releases/${releaseId}/sign/x`,
 				subject: { type: 'release', id: releaseId }
 			})

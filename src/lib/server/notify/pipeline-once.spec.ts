@@ -139,7 +139,7 @@ describe('one send per channel', () => {
 		};
 
 		await expect(deliver(notice(chen), broken)).rejects.toThrow('connection terminated');
-		expect((await deliveries(notice(chen))).web_push).toMatchObject({ status: 'failed', failure: '发送中断（服务器内部错误）' });
+		expect((await deliveries(notice(chen))).web_push).toMatchObject({ status: 'failed', failure: { key: 'notify.send_interrupted' } });
 		await deliver(notice(chen), senders);
 		expect(wecom.calls.map((c) => c.to)).toEqual(['chen.xuanchuan']);
 

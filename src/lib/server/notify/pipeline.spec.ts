@@ -8,7 +8,7 @@ import { sql } from '../db.ts';
 import { anonymousCaller } from '../test-helpers.ts';
 import { deliver, fallback } from './dispatch.ts';
 import { tokenMatches } from './tokens.ts';
-import { deliveries, fake, fallbackJobs, inboxNote, linkChannel, payloadOf, phone, told, usePipelineWorld, wiring } from './test-pipeline.ts';
+import { deliveries, failureInChinese, fake, fallbackJobs, inboxNote, linkChannel, payloadOf, phone, told, usePipelineWorld, wiring } from './test-pipeline.ts';
 
 usePipelineWorld();
 
@@ -179,7 +179,7 @@ describe('falling back to the next channel', () => {
 		expect(fake.receivedBy(b.endpoint)).toHaveLength(tries);
 		const rows = await deliveries(notice(chen));
 		expect(rows.web_push).toMatchObject({ status: 'failed', attempts: 1, sentAt: null });
-		expect(rows.web_push!.failure).toContain(`（${answer.status}）`);
+		expect(failureInChinese(rows.web_push!.failure)).toContain(`（${answer.status}）`);
 		expect(rows.wecom).toMatchObject({ status: 'sent' });
 		expect(wecom.calls).toHaveLength(1);
 		// Both phones are kept (the service may recover) and show why the last push failed.

@@ -1,14 +1,18 @@
 // Beyond the inbox: each notice goes to the person's channels in their order (Web Push, then WeCom or
 // DingTalk where configured). A delivery not received within the fallback window, or failed, moves to
-// the next channel; an acknowledgement on any channel stops the rest for that step.
+// the next channel; an acknowledgement on any channel stops the rest for that step. Each notice goes out in
+// its recipient's language (people.locale): its title and body, and every word a channel adds.
 import type { Urgency } from '../../clocks.ts';
+import { render, text, type Locale, type Text } from '../../i18n/index.ts';
+import { inLocale, localeOf } from '../locale.ts';
 import { sql, type Tx } from '../db.ts';
 import type { ChannelName, OutgoingMessage, SendOutcome } from './channel.ts';
 import { devicesOf, forgetEndpoint, markDeviceResult, markDevicesReached, type DeviceRow } from './devices.ts';
 import { issueDeliveryToken } from './tokens.ts';
-import type { Subject } from '../clocks/queries.ts';
-import { addEvent } from '../timeline/queries.ts';
-import type { DeliverData } from '../jobs/boss.ts';
+import type { Subject } from '../clocks/index.ts';
+import { addEvent } from '../timeline/index.ts';
+import type { DeliverData } from '../jobs/index.ts';
+import { storedText } from './text.ts';
 
 export type ExternalChannel = Exclude<ChannelName, 'inbox'>;
 
@@ -29,14 +33,17 @@ export type ClockNotice = Extract<DeliverData, { clockId: string }>;
 interface Context {
 	tier: number;
 	dueAt: Date;
-	title: string;
-	body: string;
+	title: Text;
+	body: Text;
 	url: string;
+	/** the recipient's language: the notice is rendered in it */
+	locale: Locale;
 	urgency: Urgency;
 	/** who and what, for the timeline */
 	subject: Subject['type'];
 	subjectId: string;
-	rule: string;
+	/** the clock's rule, or the notice's own title (a Text) when it has no clock */
+	rule: string | Text;
 	person: string;
 	order: ExternalChannel[];
 	externalIds: Partial<Record<ExternalChannel, string>>;
@@ -61,7 +68,7 @@ async function contextOf(db: Tx, n: Notice): Promise<Context | null> {
 	if ('notificationId' in n) return noticeContextOf(db, n.notificationId, n.recipientId);
 	const [row] = await db<ContextRow[]>`
 		select d.tier, d.due_at, n.title, n.body, n.url, n.urgency,
-			c.subject, c.subject_id, c.rule_name as rule, p.name as person, p.channel_order as "order",
+			c.subject, c.subject_id, c.rule_name as rule, p.name as person, p.locale, p.channel_order as "order",
 			coalesce((select json_object_agg(pc.channel, pc.external_id) from person_channels pc where pc.person_id = p.id), '{}') as external_ids,
 			array(select cs.channel from channel_settings cs where cs.enabled) as enabled,
 			array(select t.channel from deliveries t where t.clock_id = d.clock_id and t.step_index = d.step_index and t.recipient_id = d.recipient_id) as tried,
@@ -86,18 +93,34 @@ async function contextOf(db: Tx, n: Notice): Promise<Context | null> {
 	return withDevices(db, row, n.recipientId);
 }
 
-type ContextRow = Omit<Context, 'enabled' | 'devices' | 'tried'> & { enabled: ExternalChannel[]; tried: string[] };
+type ContextRow = Omit<Context, 'enabled' | 'devices' | 'tried' | 'title' | 'body' | 'rule' | 'locale'> & {
+	enabled: ExternalChannel[];
+	tried: string[];
+	title: unknown;
+	body: unknown;
+	rule: unknown;
+	locale: string | null;
+};
 
 async function withDevices(db: Tx, row: ContextRow, recipientId: string): Promise<Context> {
 	const devices = await devicesOf(db, recipientId);
-	return { ...row, enabled: new Set(row.enabled), devices, tried: new Set(row.tried) };
+	return {
+		...row,
+		title: storedText(row.title),
+		body: storedText(row.body),
+		rule: typeof row.rule === 'string' ? row.rule : storedText(row.rule),
+		locale: localeOf(row.locale),
+		enabled: new Set(row.enabled),
+		devices,
+		tried: new Set(row.tried)
+	};
 }
 
 /** A notice outside any clock: answered (a sign-off decided, an alert seen) means no further channel. */
 async function noticeContextOf(db: Tx, notificationId: string, recipientId: string): Promise<Context | null> {
 	const [row] = await db<ContextRow[]>`
 		select 0 as tier, d.due_at, n.title, n.body, n.url, n.urgency,
-			n.subject, n.subject_id, n.title as rule, p.name as person, p.channel_order as "order",
+			n.subject, n.subject_id, n.title as rule, p.name as person, p.locale, p.channel_order as "order",
 			coalesce((select json_object_agg(pc.channel, pc.external_id) from person_channels pc where pc.person_id = p.id), '{}') as external_ids,
 			array(select cs.channel from channel_settings cs where cs.enabled) as enabled,
 			array(select t.channel from deliveries t where t.notification_id = n.id) as tried,
@@ -169,8 +192,8 @@ export async function sendOnNextChannel(n: Notice, senders: Senders): Promise<At
 	const notice = 'notificationId' in n;
 	const message: OutgoingMessage = {
 		deliveryId,
-		title: ctx.title,
-		body: ctx.body,
+		title: render(ctx.title, ctx.locale),
+		body: render(ctx.body, ctx.locale),
 		url: ctx.url,
 		urgency: ctx.urgency,
 		topic: notice ? n.notificationId : n.clockId,
@@ -180,26 +203,12 @@ export async function sendOnNextChannel(n: Notice, senders: Senders): Promise<At
 
 	let outcome: SendOutcome;
 	try {
-		if (channel === 'web_push') {
-			const token = await issueDeliveryToken(sql, deliveryId);
-			const results = await Promise.all(
-				ctx.devices.map(async (device) => {
-					const result = await senders.webPush!(device, { ...message, token });
-					if (!result.ok && result.gone) await forgetEndpoint(sql, device.endpoint);
-					else if (!result.ok) await markDeviceResult(sql, device.id, result.reason);
-					return result;
-				})
-			);
-			// The phones that took it, in one statement: most sends reach every phone.
-			await markDevicesReached(sql, ctx.devices.filter((_, i) => results[i]!.ok).map((d) => d.id));
-			outcome = results.find((r) => r.ok) ?? results[0]!;
-		} else {
-			outcome = await senders[channel === 'wecom' ? 'wecom' : channel === 'dingtalk' ? 'dingtalk' : 'sms']!(ctx.externalIds[channel]!, message);
-		}
+		// Whatever a channel adds (the urgency word, 查看, the notice number) is in the recipient's language too.
+		outcome = await inLocale(ctx.locale, () => sendOn(channel, ctx, message, deliveryId, senders));
 	} catch (error) {
 		// Finished as failed, so the job's retry moves on instead of waiting for a send that is not happening.
 		await sql`update deliveries set attempts = attempts + 1, updated_at = now(), status = 'failed', failed_at = now(),
-			failure = '发送中断（服务器内部错误）' where id = ${deliveryId} and status = 'queued'`.catch(() => {});
+			failure = ${sql.json(text('notify.send_interrupted') as never)} where id = ${deliveryId} and status = 'queued'`.catch(() => {});
 		throw error;
 	}
 
@@ -215,39 +224,59 @@ export async function sendOnNextChannel(n: Notice, senders: Senders): Promise<At
 			status = case when status = 'queued' then ${outcome.ok ? 'sent' : 'failed'} else status end,
 			sent_at = ${outcome.ok ? new Date() : null},
 			failed_at = ${outcome.ok ? null : new Date()},
-			failure = ${outcome.ok ? null : outcome.reason},
+			failure = ${outcome.ok ? null : sql.json(outcome.reason as never)},
 			provider_message_id = ${outcome.ok ? (outcome.providerMessageId ?? null) : null}
 		where id = ${deliveryId}`;
 	await addDeliveryEvent({ ...ctx, channel }, outcome.ok ? 'delivery.sent' : 'delivery.failed', outcome.ok ? null : outcome.reason);
 	return { channel, deliveryId, outcome, fallbackSeconds: ctx.fallbackSeconds };
 }
 
+/** One attempt on one channel: every phone for Web Push (each phone's result kept on it), else the platform. */
+async function sendOn(channel: ExternalChannel, ctx: Context, message: OutgoingMessage, deliveryId: string, senders: Senders): Promise<SendOutcome> {
+	if (channel !== 'web_push') {
+		return senders[channel === 'wecom' ? 'wecom' : channel === 'dingtalk' ? 'dingtalk' : 'sms']!(ctx.externalIds[channel]!, message);
+	}
+	const token = await issueDeliveryToken(sql, deliveryId);
+	const results = await Promise.all(
+		ctx.devices.map(async (device) => {
+			const result = await senders.webPush!(device, { ...message, token });
+			if (!result.ok && result.gone) await forgetEndpoint(sql, device.endpoint);
+			else if (!result.ok) await markDeviceResult(sql, device.id, result.reason);
+			return result;
+		})
+	);
+	// The phones that took it, in one statement: most sends reach every phone.
+	await markDevicesReached(sql, ctx.devices.filter((_, i) => results[i]!.ok).map((d) => d.id));
+	return results.find((r) => r.ok) ?? results[0]!;
+}
+
 type DeliveryEvent = 'delivery.sent' | 'delivery.failed' | 'delivery.received' | 'delivery.opened';
 interface Told {
 	subject: Subject['type'];
 	subjectId: string;
-	rule: string;
+	rule: string | Text;
 	person: string;
 	channel: string;
 }
 
-async function addDeliveryEvent(d: Told, kind: DeliveryEvent, reason: string | null) {
+/** The line on the timeline stores the reason as its text: each reader reads it in their language. */
+async function addDeliveryEvent(d: Told, kind: DeliveryEvent, reason: Text | null) {
 	// an alert about nothing in particular has no timeline to go on
 	if (!d.subject) return;
 	await addEvent(sql, { type: d.subject, id: d.subjectId }, kind, null, { rule: d.rule, person: d.person, channel: d.channel, ...(reason ? { reason } : {}) });
 }
 
 /** Which channel reached whom, and when: the evidence on the subject's timeline. */
-export async function recordOnTimeline(deliveryId: string, kind: DeliveryEvent, reason: string | null = null): Promise<void> {
-	const [d] = await sql<(Omit<Told, 'subject'> & { subject: Subject['type'] | null })[]>`
+export async function recordOnTimeline(deliveryId: string, kind: DeliveryEvent, reason: Text | null = null): Promise<void> {
+	const [d] = await sql<(Omit<Told, 'subject' | 'rule'> & { subject: Subject['type'] | null; ruleName: string | null; title: unknown })[]>`
 		select coalesce(c.subject, n.subject) as subject, coalesce(c.subject_id, n.subject_id) as subject_id,
-			coalesce(c.rule_name, n.title) as rule, p.name as person, d.channel
+			c.rule_name, n.title, p.name as person, d.channel
 		from deliveries d
 		left join clocks c on c.id = d.clock_id
 		left join notifications n on n.id = d.notification_id
 		join people p on p.id = d.recipient_id
 		where d.id = ${deliveryId}`;
-	if (d?.subject) await addDeliveryEvent({ ...d, subject: d.subject }, kind, reason);
+	if (d?.subject) await addDeliveryEvent({ ...d, subject: d.subject, rule: d.ruleName ?? storedText(d.title) }, kind, reason);
 }
 
 export async function fallbackSeconds(): Promise<number> {

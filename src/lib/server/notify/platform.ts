@@ -1,29 +1,31 @@
 // What the WeCom and DingTalk clients share: one HTTP call with a timeout, turned into text or into the
 // failure an office admin reads; and an access token cached until shortly before it expires.
+import { text, type Text } from '../../i18n/index.ts';
 import type { SendOutcome } from './channel.ts';
 import { seconds } from './text.ts';
 
 export type Failure = Extract<SendOutcome, { ok: false }>;
 
-/** The platform's answer as text, or why there is none (`name` opens each reason: 企业微信, 钉钉). */
+/** The platform's answer as text, or why there is none (`platform` opens each reason: 企业微信, 钉钉). */
 export async function callPlatform(
-	name: string,
+	platform: Text,
 	fetch: typeof globalThis.fetch,
 	url: URL,
 	init: RequestInit,
 	timeoutMs: number
 ): Promise<{ ok: true; text: string } | { ok: false; failure: Failure }> {
 	let res: Response;
-	let text: string;
+	let body: string;
 	try {
 		res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-		text = await res.text();
+		body = await res.text();
 	} catch (error) {
 		if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-			return { ok: false, failure: { ok: false, retryable: true, reason: `${name}：服务器 ${seconds(timeoutMs)}内无响应（超时）` } };
+			return { ok: false, failure: { ok: false, retryable: true, reason: text('notify.reason.timeout', { platform, seconds: seconds(timeoutMs) }) } };
 		}
-		const code = (error as { cause?: { code?: string } }).cause?.code ?? '网络错误';
-		return { ok: false, failure: { ok: false, retryable: true, reason: `${name}：无法连接服务器（${code}）` } };
+		const code = (error as { cause?: { code?: string } }).cause?.code;
+		const reason = code ? text('notify.reason.unreachable', { platform, code }) : text('notify.reason.unreachable_unknown', { platform });
+		return { ok: false, failure: { ok: false, retryable: true, reason } };
 	}
 	if (!res.ok) {
 		const retryable = res.status === 429 || res.status >= 500;
@@ -33,12 +35,12 @@ export async function callPlatform(
 			failure: {
 				ok: false,
 				retryable,
-				reason: retryable ? `${name}：服务器暂时故障（HTTP ${res.status}）` : `${name}：接口地址有误（HTTP ${res.status}）`,
+				reason: text(retryable ? 'notify.reason.server_down' : 'notify.reason.bad_address', { platform, status: res.status }),
 				...(retryable && after > 0 ? { retryAfterMs: after * 1_000 } : {})
 			}
 		};
 	}
-	return { ok: true, text };
+	return { ok: true, text: body };
 }
 
 // Within this long of expires_in the token is renewed first, so a slow send never carries a just-expired one.

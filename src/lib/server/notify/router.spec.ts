@@ -1,7 +1,7 @@
 import { createECDH, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { t } from '../../i18n/index.ts';
+import { m } from '../../paraglide/messages.js';
 import { runClock } from '../clocks/flows.ts';
 import { sql } from '../db.ts';
 import { anonymousCaller, logMajorIncident, makeProvince, refusal, signInAs, type SignedIn } from '../test-helpers.ts';
@@ -94,9 +94,9 @@ describe('my devices', () => {
 		const unreachable = { ...subscription(6), endpoint: 'https://127.0.0.1:9/push/unreachable' };
 		const d = await press.caller.device.register(unreachable);
 		const result = await press.caller.device.test({ id: d.id });
-		expect(result).toEqual({ sent: false, reason: t('notify.push_unreachable') });
+		expect(result).toEqual({ sent: false, reason: m['notify.push_unreachable']() });
 		const listed = (await press.caller.device.list()).find((x) => x.id === d.id)!;
-		expect(listed.lastFailure).toBe(t('notify.push_unreachable'));
+		expect(listed.lastFailure).toBe(m['notify.push_unreachable']());
 		expect(listed.lastFailure).not.toMatch(/ECONN|[A-Z_]{6,}/);
 		expect((await refusal(spokesperson.caller.device.test({ id: d.id }))).code).toBe('NOT_FOUND');
 	});
@@ -109,7 +109,7 @@ describe('my devices', () => {
 
 describe('push endpoints the server will connect to', () => {
 	const register = (endpoint: string) => press.caller.device.register({ ...subscription(0), endpoint });
-	const notAllowed = t('notify.endpoint_not_allowed', { field: '推送地址' });
+	const notAllowed = m['notify.endpoint_not_allowed']({ field: '推送地址' });
 
 	it.each([
 		'https://127.0.0.1:9/push/x',
@@ -162,7 +162,7 @@ describe('push endpoints the server will connect to', () => {
 		dns.answers.set('eu.push.example.org', ['52.84.10.1', '2a05:d014::1']);
 		expect((await register('https://eu.push.example.org/p/2')).endpoint).toBe('https://eu.push.example.org/p/2');
 		const e = await refusal(register('https://gone.push.example.org/p/3'));
-		expect(e.message).toBe(t('notify.endpoint_unresolvable'));
+		expect(e.message).toBe(m['notify.endpoint_unresolvable']());
 		// Without the operator's setting the same host is no push service.
 		delete process.env.PUSH_HOSTS;
 		expect((await refusal(register('https://eu.push.example.org/p/4'))).message).toBe(notAllowed);
@@ -174,7 +174,7 @@ describe('push endpoints the server will connect to', () => {
 		const d = await register('https://rebind.example.net/p/5');
 		dns.answers.set('rebind.example.net', ['127.0.0.1']);
 		dns.asked.length = 0;
-		expect(await press.caller.device.test({ id: d.id })).toEqual({ sent: false, reason: t('notify.push_endpoint_refused') });
+		expect(await press.caller.device.test({ id: d.id })).toEqual({ sent: false, reason: m['notify.push_endpoint_refused']() });
 		expect(dns.asked).toContain('rebind.example.net');
 	});
 
@@ -182,7 +182,7 @@ describe('push endpoints the server will connect to', () => {
 		const [row] = await sql<{ id: string }[]>`
 			insert into push_devices (person_id, endpoint, p256dh, auth, vapid_public_key, name)
 			values (${press.user.id}, 'https://127.0.0.1:9/push/old', 'p', 'a', 'k', '旧手机') returning id`;
-		expect(await press.caller.device.test({ id: row!.id })).toEqual({ sent: false, reason: t('notify.push_endpoint_refused') });
+		expect(await press.caller.device.test({ id: row!.id })).toEqual({ sent: false, reason: m['notify.push_endpoint_refused']() });
 	});
 });
 

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { toIso } from '../../time.ts';
-import { audit } from '../audit/log.ts';
+import { audit } from '../audit/index.ts';
 import { sql } from '../db.ts';
 import { FieldError, notFound } from '../errors.ts';
-import { text } from '../trpc/fields.ts';
-import { authedProcedure, router } from '../trpc/init.ts';
-import { t } from '../../i18n/index.ts';
+import { text, authedProcedure, router } from '../trpc/index.ts';
+import { m } from '../../paraglide/messages.js';
+import { render } from '../../i18n/index.ts';
 import { devicesOf, forgetEndpoint, getDevice, markDeviceResult, removeDevice, renameDevice, upsertDevice, type DeviceRow } from './devices.ts';
 import { endpointProblem } from './endpoints.ts';
 import { appSenders } from './senders.ts';
@@ -21,7 +21,8 @@ export function deviceOut(d: DeviceRow, currentKey: string) {
 		createdAt: toIso(d.createdAt),
 		lastSuccessAt: d.lastSuccessAt ? toIso(d.lastSuccessAt) : null,
 		lastFailureAt: d.lastFailureAt ? toIso(d.lastFailureAt) : null,
-		lastFailure: d.lastFailure,
+		// in the reader's language: the reason is stored as its key
+		lastFailure: d.lastFailure ? render(d.lastFailure) : null,
 		// Subscribed with an older key: the device subscribes again on its next visit.
 		stale: d.vapidPublicKey !== currentKey,
 		endpoint: d.endpoint
@@ -76,14 +77,14 @@ export const deviceRouter = router({
 		const send = (await appSenders()).webPush!;
 		const outcome = await send(device, {
 			deliveryId: `test-${Date.now()}`,
-			title: t('notify.test_title'),
-			body: t('notify.test_body'),
+			title: m['notify.test_title'](),
+			body: m['notify.test_body'](),
 			url: '/me/notifications',
 			urgency: 'normal'
 		});
 		if (!outcome.ok && outcome.gone) await forgetEndpoint(sql, device.endpoint);
 		else await markDeviceResult(sql, device.id, outcome.ok ? null : outcome.reason);
-		return outcome.ok ? { sent: true as const } : { sent: false as const, reason: outcome.reason };
+		return outcome.ok ? { sent: true as const } : { sent: false as const, reason: render(outcome.reason) };
 	}),
 	remove: authedProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) =>
 		sql.begin(async (tx) => {

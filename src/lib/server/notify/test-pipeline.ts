@@ -1,6 +1,9 @@
 // The world the delivery pipeline specs share: the fake push service (which decrypts as a browser would), a province
 // with WeCom and DingTalk switched on, senders wired as the jobs wire them, and a unit of its own per test with a clock
 // notice in its people's inboxes. Test code: imported only by pipeline*.spec.ts files, which call usePipelineWorld().
+import { render, type Text } from '../../i18n/index.ts';
+import { localeOf } from '../locale.ts';
+import { storedText } from './text.ts';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { startFakePushService, type FakePushService, type Step } from '../../../../tests/support/fake-push-service.ts';
 import { runClock } from '../clocks/flows.ts';
@@ -116,7 +119,8 @@ interface DeliveryState {
 	status: string;
 	attempts: number;
 	sentAt: Date | null;
-	failure: string | null;
+	/** stored as its key and parameters */
+	failure: Text | null;
 }
 
 /** The notice's deliveries beyond the inbox, keyed by channel. */
@@ -129,11 +133,17 @@ export async function deliveries(n: Notice): Promise<Record<string, DeliveryStat
 
 /** The inbox notification the notice became: what every other channel repeats. */
 export async function inboxNote(n: Notice) {
-	const [note] = await sql<{ title: string; body: string; url: string; urgency: string }[]>`
-		select n.title, n.body, n.url, n.urgency from deliveries d join notifications n on n.id = d.notification_id
+	const [note] = await sql<{ title: unknown; body: unknown; url: string; urgency: string; locale: string }[]>`
+		select n.title, n.body, n.url, n.urgency, p.locale from deliveries d join notifications n on n.id = d.notification_id
+		join people p on p.id = d.recipient_id
 		where d.clock_id = ${n.clockId} and d.step_index = ${n.stepIndex} and d.recipient_id = ${n.recipientId} and d.channel = 'inbox'`;
-	return note!;
+	// stored as texts: read in the recipient's language, as every channel sends it
+	const locale = localeOf(note!.locale);
+	return { ...note!, title: render(storedText(note!.title), locale), body: render(storedText(note!.body), locale) };
 }
+
+/** A stored failure reason as a Chinese-reading office admin reads it. */
+export const failureInChinese = (failure: Text | null | undefined) => (failure ? render(storedText(failure), 'zh-CN') : null);
 
 /** The receipt checks queued for a delivery. */
 export async function fallbackJobs(deliveryId: string) {

@@ -1,5 +1,6 @@
 // Text helpers the channels share: fitting what people typed into a platform's limit without
-// cutting a character (or an escape) in half, and keeping links inside the app.
+// cutting a character (or an escape) in half, keeping links inside the app, and reading stored text.
+import { isMessageKey, text, type Text } from '../../i18n/index.ts';
 
 const graphemes = new Intl.Segmenter('zh', { granularity: 'grapheme' });
 
@@ -33,5 +34,28 @@ export function absoluteUrl(publicOrigin: string, path: string): string {
 	return url.origin === origin ? url.href : `${origin}/`;
 }
 
-/** `1.5 秒`, for failure reasons shown to office admins. */
-export const seconds = (ms: number) => `${Number((ms / 1_000).toFixed(1))} 秒`;
+/** `1.5 秒` in the reader's language, for failure reasons shown to office admins. */
+export const seconds = (ms: number): Text => text('notify.seconds', { n: Number((ms / 1_000).toFixed(1)) });
+
+/** Words a person typed (or written before texts were stored as keys): kept as they are, in every language. */
+export const verbatim = (words: string): Text => text('common.verbatim', { text: words });
+
+/**
+ * A jsonb text column as read: a catalogue key with its parameters, or, for a key the catalogue no longer
+ * has or a bare string, the words as they were.
+ */
+export function storedText(value: unknown): Text {
+	if (typeof value === 'string') return verbatim(value);
+	if (value && typeof value === 'object' && typeof (value as { key?: unknown }).key === 'string') {
+		const { key, params } = value as { key: string; params?: Record<string, unknown> };
+		if (isMessageKey(key)) {
+			const kept: Text['params'] = {};
+			for (const [name, v] of Object.entries(params ?? {}))
+				kept[name] = typeof v === 'string' || typeof v === 'number' ? v : storedText(v);
+			return params ? { key, params: kept } : { key };
+		}
+		const words = params && typeof params.text === 'string' ? params.text : key;
+		return verbatim(words);
+	}
+	return verbatim(value === null || value === undefined ? '' : JSON.stringify(value));
+}

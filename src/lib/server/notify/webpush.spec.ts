@@ -1,8 +1,13 @@
+import { render, text, type Text } from '../../i18n/index.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakePushService, type FakePushService } from '../../../../tests/support/fake-push-service.ts';
-import { t } from '../../i18n/index.ts';
+import { m } from '../../paraglide/messages.js';
 import type { OutgoingMessage, SendOutcome } from './channel.ts';
 import { createWebPushSender, generateVapidKeys, MAX_PAYLOAD_BYTES, parseRetryAfter, withRetries, type PushPayload } from './webpush.ts';
+
+/** An outcome with its reason read as an office admin in Chinese reads it (the reason is stored as a text). */
+const zh = <T,>(o: T): T =>
+	o && typeof o === 'object' && 'reason' in o && typeof o.reason === 'object' ? { ...o, reason: render(o.reason as Text, 'zh-CN') } : o;
 
 const vapid = { subject: 'mailto:huiying-admin@example.gov.cn', ...generateVapidKeys() };
 
@@ -134,7 +139,7 @@ describe('push service answers', () => {
 		const sub = fake.createSubscription();
 		fake.script(sub.endpoint, { otherwise: { status } });
 		const outcome = await sender().send(sub, message());
-		expect(outcome).toEqual({ ok: false, gone: true, retryable: false, status, reason: `Web Push：订阅已失效（${status}）` });
+		expect(zh(outcome)).toEqual({ ok: false, gone: true, retryable: false, status, reason: `Web Push：订阅已失效（${status}）` });
 		const { attempts } = await withRetries(() => sender().send(sub, message()), recordingSleep());
 		expect(attempts).toBe(1);
 	});
@@ -160,7 +165,7 @@ describe('push service answers', () => {
 		const { outcome, attempts } = await withRetries(() => s.send(sub, message()), { sleep, random: () => 1 });
 		expect(attempts).toBe(4);
 		expect(waits).toEqual([500, 1_000, 2_000]);
-		expect(outcome).toMatchObject({ ok: false, retryable: true, status: 500, reason: 'Web Push：推送服务暂时故障（500）' });
+		expect(zh(outcome)).toMatchObject({ ok: false, retryable: true, status: 500, reason: 'Web Push：推送服务暂时故障（500）' });
 		expect(fake.receivedBy(sub.endpoint)).toHaveLength(4);
 	});
 
@@ -197,7 +202,7 @@ describe('push service answers', () => {
 		]);
 		const hungAfter = Date.now() - started;
 		expect(hung).toMatchObject({ ok: false, retryable: true });
-		expect(hung.ok === false && hung.reason).toContain('超时');
+		expect(hung.ok === false && render(hung.reason, 'zh-CN')).toContain('超时');
 		expect(hungAfter).toBeGreaterThanOrEqual(290);
 		expect(hungAfter).toBeLessThan(5_000);
 		expect(delivered).toMatchObject({ ok: true });
@@ -219,7 +224,7 @@ describe('where it connects', () => {
 		delete process.env.HUIYING_TEST_PUSH_ORIGIN;
 		try {
 			const outcome = await sender().send(sub, message());
-			expect(outcome).toEqual({ ok: false, retryable: false, reason: t('notify.push_endpoint_refused') });
+			expect(zh(outcome)).toEqual({ ok: false, retryable: false, reason: m['notify.push_endpoint_refused']({}, { locale: 'zh-CN' }) });
 			// Another port of the same host is not the test service either.
 			process.env.HUIYING_TEST_PUSH_ORIGIN = fake.origin.replace(/:\d+$/, ':1');
 			expect(await sender().send(sub, message())).toMatchObject({ ok: false, retryable: false });
@@ -233,12 +238,12 @@ describe('where it connects', () => {
 		const sub = fake.createSubscription();
 		// No certificate trust without the agent: a TLS error (DEPTH_ZERO_SELF_SIGNED_CERT) the person must not read.
 		const outcome = await createWebPushSender({ vapid }).send(sub, message());
-		expect(outcome).toEqual({ ok: false, retryable: true, reason: t('notify.push_unreachable') });
+		expect(zh(outcome)).toEqual({ ok: false, retryable: true, reason: m['notify.push_unreachable']({}, { locale: 'zh-CN' }) });
 	});
 });
 
 describe('withRetries', () => {
-	const fail = (over: Partial<Extract<SendOutcome, { ok: false }>> = {}): SendOutcome => ({ ok: false, retryable: true, reason: '失败', ...over });
+	const fail = (over: Partial<Extract<SendOutcome, { ok: false }>> = {}): SendOutcome => ({ ok: false, retryable: true, reason: text('common.verbatim', { text: '失败' }), ...over });
 
 	it('never waits less than Retry-After, and stops early when the service asks for longer than maxMs', async () => {
 		const { waits, sleep } = recordingSleep();

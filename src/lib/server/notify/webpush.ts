@@ -6,8 +6,9 @@ import { isIP } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import webpush, { type VapidKeys } from 'web-push';
 import type { Urgency } from '../../clocks.ts';
-import { t } from '../../i18n/index.ts';
+import { text } from '../../i18n/index.ts';
 import type { OutgoingMessage, SendOutcome } from './channel.ts';
+import { seconds } from './text.ts';
 import { allowedEndpointUrl, EndpointRefused, isPublicAddress, isTestPushOrigin, publicOnlyLookup } from './endpoints.ts';
 
 export interface PushSubscriptionJson {
@@ -153,7 +154,7 @@ export function createWebPushSender(options: { vapid: VapidDetails; timeoutMs?: 
 		const url = allowedEndpointUrl(subscription.endpoint);
 		const literal = url?.hostname.replace(/^\[(.*)\]$/, '$1');
 		if (!url || (literal && isIP(literal) && !isTestPushOrigin(url) && !isPublicAddress(literal))) {
-			return { ok: false, retryable: false, reason: t('notify.push_endpoint_refused') };
+			return { ok: false, retryable: false, reason: text('notify.push_endpoint_refused') };
 		}
 		let origin: string;
 		let body: Buffer;
@@ -161,13 +162,13 @@ export function createWebPushSender(options: { vapid: VapidDetails; timeoutMs?: 
 			origin = url.origin;
 			body = webpush.encrypt(subscription.keys.p256dh, subscription.keys.auth, payload, 'aes128gcm').cipherText;
 		} catch {
-			return { ok: false, retryable: false, reason: 'Web Push：订阅地址或密钥无效，无法加密' };
+			return { ok: false, retryable: false, reason: text('notify.webpush.cannot_encrypt') };
 		}
 		let signature: string;
 		try {
 			signature = authorization(origin);
 		} catch {
-			return { ok: false, retryable: false, reason: 'Web Push：应用签名密钥（VAPID）配置有误' };
+			return { ok: false, retryable: false, reason: text('notify.webpush.bad_vapid') };
 		}
 		const headers: Record<string, string | number> = {
 			Authorization: signature,
@@ -184,15 +185,15 @@ export function createWebPushSender(options: { vapid: VapidDetails; timeoutMs?: 
 			res = await post(url, headers, body, timeoutMs, agent);
 		} catch (error) {
 			if (error instanceof PushTimeout) {
-				return { ok: false, retryable: true, reason: `Web Push：推送服务 ${timeoutMs / 1_000} 秒内无响应（超时）` };
+				return { ok: false, retryable: true, reason: text('notify.webpush.timeout', { seconds: seconds(timeoutMs) }) };
 			}
 			if (error instanceof EndpointRefused) {
 				// A name that resolves inside a network stays refused; one that does not resolve may come back.
-				if (error.problem === 'unresolvable') return { ok: false, retryable: true, reason: t('notify.push_unreachable') };
-				return { ok: false, retryable: false, reason: t('notify.push_endpoint_refused') };
+				if (error.problem === 'unresolvable') return { ok: false, retryable: true, reason: text('notify.push_unreachable') };
+				return { ok: false, retryable: false, reason: text('notify.push_endpoint_refused') };
 			}
 			// The network's own words (ECONNREFUSED, a certificate error) would describe our network to whoever reads them.
-			return { ok: false, retryable: true, reason: t('notify.push_unreachable') };
+			return { ok: false, retryable: true, reason: text('notify.push_unreachable') };
 		}
 
 		const { status } = res;
@@ -201,18 +202,18 @@ export function createWebPushSender(options: { vapid: VapidDetails; timeoutMs?: 
 			return { ok: true, status, ...(typeof location === 'string' ? { providerMessageId: location } : {}) };
 		}
 		if (status === 404 || status === 410) {
-			return { ok: false, gone: true, retryable: false, status, reason: `Web Push：订阅已失效（${status}）` };
+			return { ok: false, gone: true, retryable: false, status, reason: text('notify.webpush.gone', { status }) };
 		}
 		if (status === 429 || status >= 500) {
 			const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
-			const what = status === 429 ? '请求过于频繁' : '推送服务暂时故障';
-			return { ok: false, retryable: true, status, reason: `Web Push：${what}（${status}）`, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+			const reason = text(status === 429 ? 'notify.webpush.too_many' : 'notify.webpush.service_down', { status });
+			return { ok: false, retryable: true, status, reason, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
 		}
 		// A rejected VAPID token must not be reused on the next attempt.
 		if (status === 401 || status === 403) vapidByOrigin.delete(origin);
-		if (status === 413) return { ok: false, retryable: false, status, reason: `Web Push：消息过大（${status}）` };
-		const why = status === 401 || status === 403 ? '推送服务拒绝了应用签名' : '推送服务拒绝了请求';
-		return { ok: false, retryable: false, status, reason: `Web Push：${why}（${status}）` };
+		if (status === 413) return { ok: false, retryable: false, status, reason: text('notify.webpush.too_large', { status }) };
+		const why = status === 401 || status === 403 ? 'notify.webpush.signature_refused' : 'notify.webpush.refused';
+		return { ok: false, retryable: false, status, reason: text(why, { status }) };
 	}
 
 	return {

@@ -7,6 +7,11 @@ import { sql } from '../db.ts';
 import type { OutgoingMessage } from './channel.ts';
 import { absoluteUrl } from './text.ts';
 import { createWeComClient, type WeComOptions } from './wecom.ts';
+import { render, type Text } from '../../i18n/index.ts';
+
+/** An outcome with its reason read as an office admin in Chinese reads it (the reason is stored as a text). */
+const zh = <T,>(o: T): T =>
+	o && typeof o === 'object' && 'reason' in o && typeof o.reason === 'object' ? { ...o, reason: render(o.reason as Text, 'zh-CN') } : o;
 
 const im = useFakeWeCom();
 const { state } = im;
@@ -89,7 +94,7 @@ describe('access token', () => {
 	it('refused for a wrong Secret tells the admin what to fix and is not retried', async () => {
 		const outcome = await client({ secret: 'typo' }).send('zhangsan', message());
 
-		expect(outcome).toEqual({ ok: false, retryable: false, reason: '企业微信：应用 Secret 不正确，请检查渠道设置（40001）' });
+		expect(zh(outcome)).toEqual({ ok: false, retryable: false, reason: '企业微信：应用 Secret 不正确，请检查渠道设置（40001）' });
 		expect(state.sent).toEqual([]);
 	});
 });
@@ -115,13 +120,13 @@ describe('message/send', () => {
 	it('a frequency limit (45009) comes back retryable after WeCom\'s 60-second block', async () => {
 		const outcome = await client().send('busy', message());
 
-		expect(outcome).toEqual({ ok: false, retryable: true, retryAfterMs: 60_000, reason: '企业微信：接口调用频率超限（45009）' });
+		expect(zh(outcome)).toEqual({ ok: false, retryable: true, retryAfterMs: 60_000, reason: '企业微信：接口调用频率超限（45009）' });
 	});
 
 	it('an unknown member (81013) is not retried and the admin reads why in Chinese', async () => {
 		const outcome = await client().send('ghost', message());
 
-		expect(outcome).toEqual({ ok: false, retryable: false, reason: '企业微信：成员不存在或不在应用可见范围内（81013）' });
+		expect(zh(outcome)).toEqual({ ok: false, retryable: false, reason: '企业微信：成员不存在或不在应用可见范围内（81013）' });
 	});
 
 	it('a server that never answers times out without holding up other members\' messages', async () => {
@@ -138,7 +143,7 @@ describe('message/send', () => {
 
 		expect(other?.outcome.ok).toBe(true);
 		expect(finished).toEqual(['lisi', 'hang']);
-		expect(hung?.outcome).toEqual({ ok: false, retryable: true, reason: '企业微信：服务器 0.2 秒内无响应（超时）' });
+		expect(zh(hung?.outcome)).toEqual({ ok: false, retryable: true, reason: '企业微信：服务器 0.2 秒内无响应（超时）' });
 		expect(hung?.ms).toBeGreaterThanOrEqual(190);
 		expect(hung?.ms).toBeLessThan(2_000);
 	});
@@ -146,7 +151,7 @@ describe('message/send', () => {
 	it('an unreachable server is retryable', async () => {
 		const outcome = await client({ baseUrl: await closedPort() }).send('zhangsan', message());
 
-		expect(outcome).toMatchObject({ ok: false, retryable: true, reason: expect.stringMatching(/^企业微信：无法连接服务器（ECONNREFUSED）$/) });
+		expect(zh(outcome)).toMatchObject({ ok: false, retryable: true, reason: expect.stringMatching(/^企业微信：无法连接服务器（ECONNREFUSED）$/) });
 	});
 });
 
@@ -185,7 +190,7 @@ describe('per-member pacing (WeCom drops the 31st message a minute without a wor
 		const held = await wecom.send('zhangsan', message({ title: '第 31 条' }));
 		const other = await wecom.send('lisi', message());
 
-		expect(held).toEqual({
+		expect(zh(held)).toEqual({
 			ok: false,
 			retryable: true,
 			retryAfterMs: 30_000,
@@ -239,7 +244,7 @@ describe('per-member pacing (WeCom drops the 31st message a minute without a wor
 		const held = await wecom.send('zhangsan', message());
 
 		expect(state.sent).toHaveLength(1_000);
-		expect(held).toMatchObject({ ok: false, retryable: true, retryAfterMs: 20 * 60_000, reason: expect.stringContaining('一小时内已向该成员发送 1000 条') });
+		expect(zh(held)).toMatchObject({ ok: false, retryable: true, retryAfterMs: 20 * 60_000, reason: expect.stringContaining('一小时内已向该成员发送 1000 条') });
 	});
 });
 

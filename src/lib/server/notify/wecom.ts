@@ -3,7 +3,7 @@
 // 发送应用消息 https://developer.work.weixin.qq.com/document/path/90236 (textcard, duplicate check, per-member limits)
 // 撤回应用消息 https://developer.work.weixin.qq.com/document/path/94867
 // 全局错误码 https://developer.work.weixin.qq.com/document/path/90313
-import { t } from '../../i18n/index.ts';
+import { t, text, type MessageKey, type Text } from '../../i18n/index.ts';
 import type { OutgoingMessage, SendOutcome } from './channel.ts';
 import { databasePace, type Pace, type PaceLimit } from './pace.ts';
 import { callPlatform, tokenCache, type Failure } from './platform.ts';
@@ -47,8 +47,8 @@ export interface WeComClient {
 
 /** 每应用对同一个成员不可超过30次/分钟，1000次/小时，超过部分会被丢弃不下发 (发送应用消息). */
 export const MEMBER_LIMITS: readonly PaceLimit[] = [
-	{ windowMs: 60_000, max: 30, label: '一分钟' },
-	{ windowMs: 3_600_000, max: 1_000, label: '一小时' }
+	{ windowMs: 60_000, max: 30, label: 'notify.window.minute' },
+	{ windowMs: 3_600_000, max: 1_000, label: 'notify.window.hour' }
 ];
 
 /** textcard: 标题不超过128个字节、描述不超过512个字节，超过会自动截断 (by bytes, which can split a character). */
@@ -59,25 +59,32 @@ export const DESCRIPTION_MAX_BYTES = 512;
 const TOKEN_ERRORS = new Set([40001, 40014, 42001]);
 
 // 按分钟拦截则被屏蔽60秒 (访问频率限制); a concurrency refusal clears as soon as in-flight calls finish.
-const THROTTLED: Record<number, { what: string; retryAfterMs: number }> = {
-	45009: { what: '接口调用频率超限', retryAfterMs: 60_000 },
-	45033: { what: '接口并发调用超限', retryAfterMs: 2_000 }
+const THROTTLED: Record<number, { what: MessageKey; retryAfterMs: number }> = {
+	// 接口调用频率超限
+	45009: { what: 'notify.what.rate_limited', retryAfterMs: 60_000 },
+	// 接口并发调用超限
+	45033: { what: 'notify.what.concurrency_limited', retryAfterMs: 2_000 }
 };
-const TRANSIENT: Record<number, string> = { [-1]: '系统繁忙', 6000: '数据版本冲突' };
-const MEMBER_UNREACHABLE: Record<number, string> = {
-	81013: '成员不存在或不在应用可见范围内',
-	60111: '成员账号不存在',
-	40003: '成员账号无效',
-	46004: '指定的成员不存在'
+// 系统繁忙, 数据版本冲突
+const TRANSIENT: Record<number, MessageKey> = { [-1]: 'notify.what.busy', 6000: 'notify.what.version_conflict' };
+const MEMBER_UNREACHABLE: Record<number, MessageKey> = {
+	81013: 'notify.what.member_invisible',
+	60111: 'notify.what.member_missing',
+	40003: 'notify.what.member_invalid',
+	46004: 'notify.what.member_not_found'
 };
-const MISCONFIGURED: Record<number, string> = {
-	40001: '应用 Secret 不正确',
-	40013: '企业 ID 不正确',
-	40056: '应用 AgentId 不正确',
-	301002: 'Secret 与 AgentId 不属于同一个应用',
-	60020: '服务器 IP 不在该应用的企业可信 IP 中',
-	48002: '应用没有发送消息的接口权限'
+const MISCONFIGURED: Record<number, MessageKey> = {
+	40001: 'notify.what.bad_secret',
+	40013: 'notify.what.bad_corp_id',
+	40056: 'notify.what.bad_agent_id',
+	301002: 'notify.what.secret_agent_mismatch',
+	60020: 'notify.what.ip_untrusted',
+	48002: 'notify.what.no_send_permission'
 };
+
+const WECOM: Text = text('channel.wecom');
+/** "企业微信：<what>（<code>）", and its kin, as stored texts. */
+const coded = (what: MessageKey, code: string | number): Text => text('notify.reason.coded', { platform: WECOM, what: text(what), code: String(code) });
 
 /** The longest whole-character prefix whose (encoded) form fits `maxBytes` UTF-8 bytes; an ellipsis marks a cut. */
 export const truncateUtf8 = (text: string, maxBytes: number, encode?: (piece: string) => string): string =>
@@ -119,32 +126,32 @@ export function createWeComClient(options: WeComOptions): WeComClient {
 	let settings: WeComSettings = { corpId: options.corpId, agentId: options.agentId, secret: options.secret, publicOrigin: options.publicOrigin };
 
 	async function call(path: string, init: RequestInit = {}): Promise<Reply> {
-		const answer = await callPlatform('企业微信', fetch, new URL(path, baseUrl), init, timeoutMs);
+		const answer = await callPlatform(WECOM, fetch, new URL(path, baseUrl), init, timeoutMs);
 		if (!answer.ok) return answer;
-		const { text } = answer;
 		try {
-			const body: unknown = JSON.parse(text);
+			const body: unknown = JSON.parse(answer.text);
 			if (body && typeof body === 'object' && typeof (body as { errcode?: unknown }).errcode === 'number') {
 				return { ok: true, body: body as Record<string, unknown> };
 			}
 		} catch {
 			// fall through: an HTML error page from a proxy says nothing we can act on
 		}
-		return { ok: false, failure: { ok: false, retryable: true, reason: '企业微信：服务器返回了无法识别的内容' } };
+		return { ok: false, failure: { ok: false, retryable: true, reason: text('notify.reason.unreadable', { platform: WECOM }) } };
 	}
 
 	/** The reason an admin reads for an errcode, and whether trying again later can help. */
 	function failureFor(errcode: number): Failure {
 		const throttled = THROTTLED[errcode];
-		if (throttled) return { ok: false, retryable: true, retryAfterMs: throttled.retryAfterMs, reason: `企业微信：${throttled.what}（${errcode}）` };
+		const code = String(errcode);
+		if (throttled) return { ok: false, retryable: true, retryAfterMs: throttled.retryAfterMs, reason: coded(throttled.what, code) };
 		const transient = TRANSIENT[errcode];
-		if (transient) return { ok: false, retryable: true, reason: `企业微信：${transient}，稍后重试（${errcode}）` };
+		if (transient) return { ok: false, retryable: true, reason: text('notify.reason.retry_later', { platform: WECOM, what: text(transient), code }) };
 		const member = MEMBER_UNREACHABLE[errcode];
-		if (member) return { ok: false, retryable: false, reason: `企业微信：${member}（${errcode}）` };
+		if (member) return { ok: false, retryable: false, reason: coded(member, code) };
 		const config = MISCONFIGURED[errcode];
-		if (config) return { ok: false, retryable: false, reason: `企业微信：${config}，请检查渠道设置（${errcode}）` };
+		if (config) return { ok: false, retryable: false, reason: text('notify.reason.check_settings', { platform: WECOM, what: text(config), code }) };
 		// Anything else is a request WeCom refuses as such; sending it again would be refused again.
-		return { ok: false, retryable: false, reason: `企业微信：发送被拒绝（错误码 ${errcode}）` };
+		return { ok: false, retryable: false, reason: text('notify.reason.refused', { platform: WECOM, code }) };
 	}
 
 	/** The token of one corp ID and Secret: a fetch still under way when they change fills a cache nobody reads. */
@@ -155,7 +162,7 @@ export function createWeComClient(options: WeComOptions): WeComClient {
 			if (!reply.ok) return { failure: reply.failure };
 			const { errcode, access_token: value, expires_in: expiresIn } = reply.body;
 			if (errcode !== 0) return { failure: failureFor(Number(errcode)) };
-			if (typeof value !== 'string' || !value) return { failure: { ok: false, retryable: true, reason: '企业微信：获取 access_token 时未返回凭证' } };
+			if (typeof value !== 'string' || !value) return { failure: { ok: false, retryable: true, reason: text('notify.reason.no_token', { platform: WECOM }) } };
 			return { token: value, expiresIn };
 		});
 	let tokens = tokensFor(settings);
@@ -179,7 +186,7 @@ export function createWeComClient(options: WeComOptions): WeComClient {
 			if ('failure' in got) return { ok: false, failure: got.failure };
 			reply = await post(path, got.token, body);
 			if (reply.ok && TOKEN_ERRORS.has(Number(reply.body.errcode))) {
-				return { ok: false, failure: { ok: false, retryable: true, reason: `企业微信：access_token 刚获取即失效（${String(reply.body.errcode)}）` } };
+				return { ok: false, failure: { ok: false, retryable: true, reason: text('notify.reason.token_revoked_coded', { platform: WECOM, code: String(reply.body.errcode) }) } };
 			}
 		}
 		return reply;
@@ -193,7 +200,7 @@ export function createWeComClient(options: WeComOptions): WeComClient {
 					ok: false,
 					retryable: true,
 					retryAfterMs: slot.heldMs,
-					reason: `企业微信：${slot.limit.label}内已向该成员发送 ${slot.limit.max} 条，暂缓发送（超出的会被企业微信丢弃）`
+					reason: text('notify.wecom.paced', { window: text(slot.limit.label), max: slot.limit.max })
 				};
 			}
 			const { agentId, publicOrigin } = settings;
@@ -205,7 +212,7 @@ export function createWeComClient(options: WeComOptions): WeComClient {
 					title: textcardTitle(message.title),
 					description: textcardDescription(message),
 					url: absoluteUrl(publicOrigin, message.url),
-					btntxt: '查看'
+					btntxt: t('notify.card.open')
 				},
 				// A retry of a send that did arrive (timed out on our side) is the same JSON: WeCom shows it once.
 				enable_duplicate_check: 1,
@@ -221,10 +228,10 @@ export function createWeComClient(options: WeComOptions): WeComClient {
 			if (errcode !== 0) return failureFor(errcode);
 			// With one recipient WeCom answers 81013 when it is invalid, but a partial answer is read the same way.
 			if (listed(reply.body.invaliduser, toUserId)) {
-				return { ok: false, retryable: false, reason: `企业微信：${MEMBER_UNREACHABLE[81013]}（invaliduser）` };
+				return { ok: false, retryable: false, reason: coded(MEMBER_UNREACHABLE[81013]!, 'invaliduser') };
 			}
 			if (listed(reply.body.unlicenseduser, toUserId)) {
-				return { ok: false, retryable: false, reason: '企业微信：成员没有可用的接口许可，请在管理后台为其分配（unlicenseduser）' };
+				return { ok: false, retryable: false, reason: text('notify.wecom.unlicensed') };
 			}
 			const msgid = reply.body.msgid;
 			return typeof msgid === 'string' && msgid ? { ok: true, providerMessageId: msgid } : { ok: true };

@@ -2,23 +2,30 @@
 // one saying it is done (a push must show something; the same tag replaces the old card); WeCom and DingTalk
 // recall their message, which they allow for a day. Each delivery is withdrawn once (deliveries.withdrawn_at);
 // a platform that asks to wait makes the job try again, and what it could not take back stays as it was.
-import { t } from '../../i18n/index.ts';
+// The quiet replacement is in the recipient's language, like the notice it replaces.
+import { render, text, type Locale, type Text } from '../../i18n/index.ts';
+import { m } from '../../paraglide/messages.js';
 import { settledLine, type Settlement } from '../../inbox.ts';
 import { sql } from '../db.ts';
-import type { WithdrawData } from '../jobs/boss.ts';
+import { inLocale, localeOf } from '../locale.ts';
+import { storedText } from './text.ts';
+import type { WithdrawData } from '../jobs/index.ts';
 import { devicesOfPeople, type DeviceRow } from './devices.ts';
 import type { Senders } from './pipeline.ts';
 
 /** WeCom: 只能撤回24小时内通过该应用发送的消息; DingTalk's recall has the same day. */
 const RECALL_WINDOW_MS = 24 * 3_600_000;
 
-interface Row extends Settlement {
+interface Row extends Omit<Settlement, 'settledNote'> {
 	id: string;
 	channel: 'web_push' | 'wecom' | 'dingtalk' | 'sms';
 	providerMessageId: string | null;
 	sentAt: Date;
 	recipientId: string;
-	title: string;
+	locale: string | null;
+	/** stored texts (jsonb) */
+	title: unknown;
+	settledNote: unknown;
 	url: string;
 }
 
@@ -30,9 +37,10 @@ export interface WithdrawResult {
 
 export async function withdrawNotices(data: WithdrawData, senders: Senders, now: Date = new Date()): Promise<WithdrawResult> {
 	const rows = await sql<Row[]>`
-		select d.id::text, d.channel, d.provider_message_id, d.sent_at, d.recipient_id,
+		select d.id::text, d.channel, d.provider_message_id, d.sent_at, d.recipient_id, p.locale,
 			n.title, n.url, n.settled_as, n.settled_note, n.settled_at
 		from notifications n
+		join people p on p.id = n.person_id
 		-- a notice's own deliveries (keyed by it), or its clock step's (keyed by clock, step and person): each by its index
 		join lateral (
 			select * from deliveries where notification_id = n.id and clock_id is null
@@ -47,7 +55,7 @@ export async function withdrawNotices(data: WithdrawData, senders: Senders, now:
 
 	let withdrawn = 0;
 	let kept = 0;
-	let retry: string | null = null;
+	let retry: Text | null = null;
 	for (const row of rows) {
 		const outcome = await withdrawOne(row, senders, devices.get(row.recipientId) ?? [], now);
 		if (outcome === 'done') {
@@ -59,18 +67,24 @@ export async function withdrawNotices(data: WithdrawData, senders: Senders, now:
 		}
 	}
 	// pg-boss runs the job again later; what was withdrawn is not touched twice
-	if (retry) throw new Error(`部分消息暂未撤回，稍后重试：${retry}`);
+	if (retry) throw new Error(render(text('notify.withdraw_retry', { reason: retry })));
 	return { withdrawn, kept };
 }
 
 /** 'done', 'kept' (cannot or need not be taken back), or the reason worth trying again for. */
-async function withdrawOne(row: Row, senders: Senders, devices: DeviceRow[], now: Date): Promise<'done' | 'kept' | string> {
+async function withdrawOne(row: Row, senders: Senders, devices: DeviceRow[], now: Date): Promise<'done' | 'kept' | Text> {
 	if (row.channel === 'web_push') {
 		if (!senders.webPush || !devices.length) return 'kept';
+		const locale: Locale = localeOf(row.locale);
+		const note = row.settledNote === null ? null : storedText(row.settledNote);
+		const { title, body } = inLocale(locale, () => ({
+			title: m['inbox.settled_title']({ title: render(storedText(row.title)) }),
+			body: settledLine({ settledAs: row.settledAs, settledAt: row.settledAt, settledNote: note && render(note) })
+		}));
 		const message = {
 			deliveryId: row.id,
-			title: t('inbox.settled_title', { title: row.title }),
-			body: settledLine(row),
+			title,
+			body,
 			url: row.url,
 			urgency: 'normal' as const,
 			acknowledgeable: false,

@@ -5,6 +5,7 @@ import { sql } from '../db.ts';
 import { makeCity, makePerson, refusal, signInAs, TEST_ACTOR } from '../test-helpers.ts';
 import { chasingSeason, remind, shortfalls } from './flows.ts';
 import { obligationsOf, type ObligationRow } from './queries.ts';
+import { inChinese } from '../notify/test-notices.ts';
 
 let city: Awaited<ReturnType<typeof makeCity>>;
 beforeAll(async () => {
@@ -91,8 +92,10 @@ describe('the office’s reminder', () => {
 		const now = cst('2026-10-20T10:00');
 		const { told } = await remind(city.deptB.id, 'conferences', { personId: city.officeAdmin.id, scope: city.government.id, actor: TEST_ACTOR }, now);
 		expect(told).toEqual(expect.arrayContaining([city.staffB.name, principal.name]));
-		const notes = await sql<{ personId: string; title: string; body: string; kind: string }[]>`
-			select person_id, title, body, kind from notifications where url = ${`/units/${city.deptB.id}`} order by person_id`;
+		const notes = inChinese(
+			await sql<{ personId: string; title: unknown; body: unknown; kind: string }[]>`
+				select person_id, title, body, kind from notifications where url = ${`/units/${city.deptB.id}`} order by person_id`
+		);
 		expect(notes.map((n) => n.personId).sort()).toEqual([city.staffB.id, principal.id].sort());
 		expect(notes[0]).toMatchObject({ kind: 'alert', title: '2026年度发布任务提醒', body: '本年度尚未召开新闻发布会' });
 		const [kept] = await sql`select obligation, year, sent_by from obligation_reminders where unit_id = ${city.deptB.id}`;

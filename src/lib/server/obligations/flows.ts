@@ -1,12 +1,12 @@
 // What a unit still owes this year, and a reminder from the office.
-import { t } from '../../i18n/index.ts';
+import { t, text, type MessageKey, type Text } from '../../i18n/index.ts';
 import type { Actor } from '../actor.ts';
-import { audit } from '../audit/log.ts';
-import { recipientsFor } from '../clocks/recipients.ts';
+import { audit } from '../audit/index.ts';
+import { recipientsFor } from '../clocks/index.ts';
 import { sql } from '../db.ts';
 import { FieldError, notFound } from '../errors.ts';
-import { sendNotice } from '../notify/notices.ts';
-import { getUnit } from '../units/queries.ts';
+import { sendNotice } from '../notify/index.ts';
+import { getUnit } from '../units/index.ts';
 import { obligationsOf, type ObligationRow } from './queries.ts';
 
 export type Obligation = 'conferences' | 'principal_interpretation';
@@ -15,6 +15,8 @@ export interface Shortfall {
 	obligation: Obligation;
 	/** what is missing, in words */
 	missing: string;
+	/** the same, as a catalogue key: a notice stores it, and each recipient reads it in their language */
+	missingKey: MessageKey;
 }
 
 const CST_MS = 8 * 3_600_000;
@@ -25,14 +27,22 @@ export const cstMonth = (at: Date) => new Date(at.getTime() + CST_MS).getUTCMont
  * A key department owes a conference in each half-year (the second half's only once it has begun); any other
  * unit one a year; every unit one interpretation by its principal.
  */
+const missing = (key: MessageKey) => ({ missing: t(key), missingKey: key });
+
+/** What is owed, as one stored text: a line, or two joined in the reader's language. */
+function owedText(owed: Shortfall[]): Text {
+	const [first, second] = owed.map((s) => text(s.missingKey));
+	return second ? text('notify.obligation.owed2', { first: first!, second }) : first!;
+}
+
 export function shortfalls(row: ObligationRow, now: Date, year: number): Shortfall[] {
 	const out: Shortfall[] = [];
 	const secondHalfBegun = year < cstYear(now) || cstMonth(now) >= 7;
 	if (row.isKeyDepartment) {
-		if (row.conferencesFirstHalf === 0) out.push({ obligation: 'conferences', missing: t('obligation.missing_first_half') });
-		if (secondHalfBegun && row.conferencesSecondHalf === 0) out.push({ obligation: 'conferences', missing: t('obligation.missing_second_half') });
-	} else if (row.conferencesFirstHalf + row.conferencesSecondHalf === 0) out.push({ obligation: 'conferences', missing: t('obligation.missing_year') });
-	if (row.principalInterpretations === 0) out.push({ obligation: 'principal_interpretation', missing: t('obligation.missing_principal') });
+		if (row.conferencesFirstHalf === 0) out.push({ obligation: 'conferences', ...missing('obligation.missing_first_half') });
+		if (secondHalfBegun && row.conferencesSecondHalf === 0) out.push({ obligation: 'conferences', ...missing('obligation.missing_second_half') });
+	} else if (row.conferencesFirstHalf + row.conferencesSecondHalf === 0) out.push({ obligation: 'conferences', ...missing('obligation.missing_year') });
+	if (row.principalInterpretations === 0) out.push({ obligation: 'principal_interpretation', ...missing('obligation.missing_principal') });
 	return out;
 }
 
@@ -59,8 +69,8 @@ export async function remind(unitId: string, obligation: Obligation, by: Pick<Ac
 			{
 				kind: 'alert',
 				urgency: 'high',
-				title: t('obligation.reminder_title', { year }),
-				body: owed.map((s) => s.missing).join('；'),
+				title: text('obligation.reminder_title', { year }),
+				body: owedText(owed),
 				url: `/units/${unitId}`,
 				subject: null
 			},

@@ -1,7 +1,7 @@
 // The yearly obligations of each unit (DOMAIN.md): press conferences held against its quota (≥ 1 a year;
 // ≥ 1 each half-year for key departments) and its principal's own interpretations (≥ 1 a year).
 import type { Tx } from '../db.ts';
-import { inReach } from '../units/scope.ts';
+import { inReach } from '../units/index.ts';
 
 export interface ObligationRow {
 	unitId: string;

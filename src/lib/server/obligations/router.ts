@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { toIso } from '../../time.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
-import { authedProcedure, officeProcedure, router } from '../trpc/init.ts';
+import { authedProcedure, officeProcedure, router } from '../trpc/index.ts';
 import { chasingSeason, cstYear, remind, shortfalls } from './flows.ts';
 import { obligationsOf, type ObligationRow } from './queries.ts';
 

@@ -8,6 +8,7 @@ import { sql } from '../db.ts';
 import { timelineOf } from '../timeline/queries.ts';
 import { assessItem, recordResponse } from './flows.ts';
 import { as, assessment, at, capture, city, clockOf, clocks, HOUR, item, MINUTE, officeAdmin, press, setUpOpinionWorld } from './test-world.ts';
+import { inChinese } from '../notify/test-notices.ts';
 
 beforeAll(setUpOpinionWorld);
 
@@ -101,9 +102,11 @@ describe('the assessment rule', () => {
 		const now = new Date();
 		const { item: captured } = await capture(press, { summary: '网传江城化工园区排放毒气，多名学生晕倒' }, now);
 		const clock = (await clockOf(captured.id, 'opinion.assessment'))!;
-		const notices = () =>
-			sql<{ personId: string; urgency: string; title: string; body: string }[]>`
-				select person_id, urgency, title, body from notifications where clock_id = ${clock.id} order by created_at, person_id`;
+		const notices = async () =>
+			inChinese(
+				await sql<{ personId: string; urgency: string; title: unknown; body: unknown }[]>`
+					select person_id, urgency, title, body from notifications where clock_id = ${clock.id} order by created_at, person_id`
+			);
 
 		expect(await runClock(clock.id, at(now, 1 * HOUR))).toMatchObject({ notified: 0, breached: false });
 		expect(await notices()).toEqual([]);

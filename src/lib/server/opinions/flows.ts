@@ -4,23 +4,20 @@
 // Capture starts the 2-hour assessment rule; assessing as needing a response starts the 48-hour clock from
 // the earliest sighting, unless the item falls under an I/II incident's clocks.
 import { createHash } from 'node:crypto';
-import { t } from '../../i18n/index.ts';
+import { t, text } from '../../i18n/index.ts';
+import { m } from '../../paraglide/messages.js';
 import type { OpinionHeat, OpinionSource, OpinionType } from '../../opinions.ts';
 import type { Actor as RequestActor } from '../actor.ts';
-import { audit } from '../audit/log.ts';
-import { moveClocks, reassignClocks } from '../clocks/changes.ts';
-import { cancelClocks, satisfyClocks, startClocks } from '../clocks/flows.ts';
-import type { Subject } from '../clocks/queries.ts';
-import { majorLevels, RULE } from '../clocks/rules.ts';
+import { audit } from '../audit/index.ts';
+import { cancelClocks, majorLevels, moveClocks, reassignClocks, RULE, satisfyClocks, startClocks, type Subject } from '../clocks/index.ts';
 import { sql, type Tx } from '../db.ts';
 import { ConflictError, FieldError, notFound } from '../errors.ts';
-import { readableFile } from '../files/queries.ts';
-import { addEvent } from '../timeline/queries.ts';
-import { getUnit } from '../units/queries.ts';
+import { readableFile } from '../files/index.ts';
+import { addEvent } from '../timeline/index.ts';
+import { getUnit, inReach } from '../units/index.ts';
 import { findByClientKey, getItem, lockItem, recentItems, type OpinionRow } from './queries.ts';
 import { responsibleUnit } from './routing.ts';
 import { CLOCK_SKEW_MS } from '../../time.ts';
-import { inReach } from '../units/scope.ts';
 
 /** Who takes a step: the request's actor (`ctx.actor`, server/actor.ts), of which a flow reads only this much. */
 export type Author = Pick<RequestActor, 'personId' | 'unitId' | 'scope' | 'actor'>;
@@ -128,7 +125,7 @@ export async function captureItem(input: CaptureInput, author: Author, now: Date
 	if (clean.firstSeenAt.getTime() > now.getTime() + FUTURE_SLACK_MS) throw new FieldError('firstSeenAt', 'opinion.future');
 	const created = await sql.begin(async (tx) => {
 		const unit = await getUnit(tx, clean.unitId, author.scope);
-		if (!unit || !unit.active) throw new FieldError('unitId', 'error.invalid_choice', { field: t('field.opinionUnit') });
+		if (!unit || !unit.active) throw new FieldError('unitId', 'error.invalid_choice', { field: m['field.opinionUnit']() });
 		await checkScreenshots(tx, clean.screenshotIds, author);
 		const [row] = await tx<{ id: string }[]>`
 			insert into opinion_items (unit_id, type, summary, first_seen_at, created_by, client_key, body_hash, device_recorded_at, received_at, created_at, updated_at)
@@ -189,7 +186,7 @@ export async function mergeItem(id: string, intoId: string, author: Author, now:
 			await startClocks(tx, subjectOf(intoId), { unitId: into.unitId, anchors: { assessed: earliest }, kind: into.type }, now, author.personId);
 			await tx`update opinion_items set needs_response = true where id = ${intoId} and needs_response is distinct from true`;
 		}
-		await cancelClocks(tx, subjectOf(id), t('clock.cancel.merged', { title: into.summary.slice(0, 40) }), author.personId, now, undefined, subjectOf(intoId));
+		await cancelClocks(tx, subjectOf(id), text('clock.cancel.merged', { title: into.summary.slice(0, 40) }), author.personId, now, undefined, subjectOf(intoId));
 		await addEvent(tx, subjectOf(id), 'opinion.merged', author.personId, { intoId, into: into.summary.slice(0, 60) }, now);
 		await addEvent(tx, subjectOf(intoId), 'opinion.absorbed', author.personId, { fromId: id, sightings: moved.length, from: from.summary.slice(0, 60) }, now);
 		const after = (await getItem(tx, intoId, null))!;
@@ -249,7 +246,7 @@ export async function assessItem(id: string, input: AssessInput, author: Author,
 			await cancelClocks(
 				tx,
 				subjectOf(id),
-				underIncident ? t('clock.cancel.under_incident', { title: incident!.title }) : t('clock.cancel.no_response'),
+				underIncident ? text('clock.cancel.under_incident', { title: incident!.title }) : text('clock.cancel.no_response'),
 				author.personId,
 				now,
 				[RULE.opinionResponse],
@@ -278,7 +275,7 @@ export async function linkIncident(id: string, incidentId: string, author: Autho
 		const incident = await checkIncident(tx, incidentId, author.scope);
 		await tx`update opinion_items set incident_id = ${incidentId}, updated_at = ${now} where id = ${id}`;
 		if ((await majorLevels(tx)).includes(incident.level))
-			await cancelClocks(tx, subjectOf(id), t('clock.cancel.under_incident', { title: incident.title }), author.personId, now, [RULE.opinionResponse], { type: 'incident', id: incidentId });
+			await cancelClocks(tx, subjectOf(id), text('clock.cancel.under_incident', { title: incident.title }), author.personId, now, [RULE.opinionResponse], { type: 'incident', id: incidentId });
 		await addEvent(tx, subjectOf(id), 'opinion.incident_linked', author.personId, { incidentId, title: incident.title }, now);
 		await addEvent(tx, { type: 'incident', id: incidentId }, 'opinion.linked', author.personId, { itemId: id, summary: before.summary.slice(0, 60) }, now);
 		const after = (await getItem(tx, id, null))!;
@@ -362,7 +359,7 @@ export async function evaluateItem(id: string, input: { attentionFell: boolean; 
 		await tx`
 			update opinion_items set attention_fell = ${input.attentionFell}, lessons = ${input.lessons.trim()}, status = 'closed', closed_at = ${now}, updated_at = ${now}
 			where id = ${id}`;
-		await cancelClocks(tx, subjectOf(id), t('clock.cancel.evaluated'), author.personId, now);
+		await cancelClocks(tx, subjectOf(id), text('clock.cancel.evaluated'), author.personId, now);
 		await addEvent(tx, subjectOf(id), 'opinion.closed', author.personId, { attentionFell: input.attentionFell }, now);
 		const after = (await getItem(tx, id, null))!;
 		await audit(tx, author.actor, { action: 'opinion.closed', entity: 'opinion_item', entityId: id, before, after });

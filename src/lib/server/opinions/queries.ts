@@ -1,6 +1,6 @@
 import type { OpinionHeat, OpinionSource, OpinionStatus, OpinionType } from '../../opinions.ts';
 import type { Tx } from '../db.ts';
-import { inReach } from '../units/scope.ts';
+import { inReach } from '../units/index.ts';
 
 export interface OpinionRow {
 	id: string;

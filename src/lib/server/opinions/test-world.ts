@@ -10,6 +10,7 @@ import { makeProvince, signInAs, type SignedIn } from '../test-helpers.ts';
 import { scopeRoot } from '../units/scope.ts';
 import { captureItem, type AssessInput, type Author, type CaptureInput } from './flows.ts';
 import { getItem } from './queries.ts';
+import { render } from '../../i18n/index.ts';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -59,8 +60,10 @@ export const assessment = (overrides: Partial<AssessInput> = {}): AssessInput =>
 	...overrides
 });
 
-export const clocks = (id: string) => clocksOf(sql, { type: 'opinion_item', id });
-export const clockOf = async (id: string, ruleKey: string): Promise<ClockRow | undefined> => (await clocks(id)).find((c) => c.ruleKey === ruleKey);
+// the cancel reason is stored as a text: read here as a Chinese reader reads it
+const readClock = (c: ClockRow) => ({ ...c, cancelReason: c.cancelReason && render(c.cancelReason, 'zh-CN') });
+export const clocks = async (id: string) => (await clocksOf(sql, { type: 'opinion_item', id })).map(readClock);
+export const clockOf = async (id: string, ruleKey: string): Promise<ReturnType<typeof readClock> | undefined> => (await clocks(id)).find((c) => c.ruleKey === ruleKey);
 export const item = async (id: string) => (await getItem(sql, id, null))!;
 
 /** `p` is refused with a FieldError naming `field` and saying `message`. */

@@ -5,9 +5,9 @@ import {
 	type RegistrationResponseJSON
 } from '@simplewebauthn/server';
 import { COSEALG } from '@simplewebauthn/server/helpers';
-import { t } from '../../i18n/index.ts';
+import { m } from '../../paraglide/messages.js';
 import { toIso } from '../../time.ts';
-import { audit, type Actor } from '../audit/log.ts';
+import { audit, type Actor } from '../audit/index.ts';
 import { sql } from '../db.ts';
 import { FieldError, notFound } from '../errors.ts';
 import { deletePasskey, getAccountNames, insertChallenge, insertPasskey, passkeysOf, takeChallenge, type PasskeyRow } from './queries.ts';
@@ -51,7 +51,7 @@ export async function registrationOptions(
 	const [account, existing] = await Promise.all([getAccountNames(sql, personId), passkeysOf(sql, personId)]);
 	if (!account) throw notFound();
 	const options = await generateRegistrationOptions({
-		rpName: t('app.name'),
+		rpName: m['app.name'](),
 		rpID,
 		userName: account.login,
 		userDisplayName: account.name,

@@ -1,7 +1,6 @@
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import { z } from 'zod';
-import { text } from '../trpc/fields.ts';
-import { authedProcedure, router } from '../trpc/init.ts';
+import { text, authedProcedure, router } from '../trpc/index.ts';
 import { listPasskeys, registerPasskey, registrationOptions, removePasskey } from './flows.ts';
 
 const base64url = z.string().regex(/^[A-Za-z0-9_-]*={0,2}$/).max(20_000);

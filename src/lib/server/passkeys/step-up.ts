@@ -8,11 +8,10 @@ import {
 	type PublicKeyCredentialRequestOptionsJSON
 } from '@simplewebauthn/server';
 import { z } from 'zod';
-import { verifyPassword } from '../auth/password.ts';
-import { ACCOUNT_MAX_FAILURES, clearFailures, isLocked, recordFailure } from '../auth/throttle.ts';
+import { verifyPassword, ACCOUNT_MAX_FAILURES, clearFailures, isLocked, recordFailure } from '../auth/index.ts';
 import { sql, type Tx } from '../db.ts';
 import { FieldError } from '../errors.ts';
-import { getPasswordHash } from '../people/queries.ts';
+import { getPasswordHash } from '../people/index.ts';
 import { CHALLENGE_TTL_SECONDS, relyingParty } from './flows.ts';
 import { challengeBinding, getPasskey, hasPasskey, insertChallenge, markPasskeyUsed, passkeysOf, takeChallenge } from './queries.ts';
 

@@ -1,11 +1,10 @@
 import type { Role } from '../../roles.ts';
-import { audit, type Actor } from '../audit/log.ts';
-import { hashPassword, passwordProblem, verifyPassword } from '../auth/password.ts';
-import { invalidatePersonSessions } from '../auth/session.ts';
-import { ACCOUNT_MAX_FAILURES, clearFailures, isLocked, recordFailure } from '../auth/throttle.ts';
+import type { Locale } from '../../paraglide/runtime.js';
+import { audit, type Actor } from '../audit/index.ts';
+import { hashPassword, passwordProblem, verifyPassword, invalidatePersonSessions, ACCOUNT_MAX_FAILURES, clearFailures, isLocked, recordFailure } from '../auth/index.ts';
 import { sql, type Tx } from '../db.ts';
 import { FieldError, forbidden, notFound } from '../errors.ts';
-import { getUnit } from '../units/queries.ts';
+import { getUnit } from '../units/index.ts';
 import {
 	getPasswordHash,
 	getPerson,
@@ -106,6 +105,16 @@ export async function resetPassword(id: string, password: string, granter: Grant
 }
 
 /** The person's own change: every other session ends, this one stays. */
+/** A person's language (我的 → 语言): their pages and every notice sent to them from now on. */
+export async function setOwnLocale(personId: string, locale: Locale, actor: Actor): Promise<void> {
+	await sql.begin(async (tx) => {
+		const [before] = await tx<{ locale: string }[]>`select locale from people where id = ${personId} for update`;
+		if (!before || before.locale === locale) return;
+		await tx`update people set locale = ${locale} where id = ${personId}`;
+		await audit(tx, actor, { action: 'person.locale_changed', entity: 'person', entityId: personId, before: { locale: before.locale }, after: { locale } });
+	});
+}
+
 export async function changeOwnPassword(
 	personId: string,
 	sessionId: string,

@@ -1,6 +1,6 @@
 import type { Role } from '../../roles.ts';
 import type { Tx } from '../db.ts';
-import { inReach } from '../units/scope.ts';
+import { inReach } from '../units/index.ts';
 
 export interface PersonRow {
 	id: string;

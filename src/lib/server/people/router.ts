@@ -3,9 +3,9 @@ import { ROLES } from '../../roles.ts';
 import { toIso } from '../../time.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
-import { adminProcedure, authedProcedure, router } from '../trpc/init.ts';
-import { text } from '../trpc/fields.ts';
-import { changeOwnPassword, createPerson, editPerson, resetPassword, setPersonActivity } from './flows.ts';
+import { adminProcedure, authedProcedure, router, text } from '../trpc/index.ts';
+import { locales } from '../../paraglide/runtime.js';
+import { changeOwnPassword, setOwnLocale, createPerson, editPerson, resetPassword, setPersonActivity } from './flows.ts';
 import { getPerson, listPeople, type PersonRow } from './queries.ts';
 
 const optionalText = (schema: z.ZodString) =>
@@ -54,6 +54,11 @@ export const personRouter = router({
 	resetPassword: adminProcedure.input(z.object({ id: z.uuid(), password })).mutation(async ({ ctx, input }) => {
 		await resetPassword(input.id, input.password, ctx.actor, ctx.actor);
 		return { ok: true as const };
+	}),
+	// Only one's own: the actor is the person whose language changes.
+	setOwnLocale: authedProcedure.input(z.object({ locale: z.enum(locales) })).mutation(async ({ ctx, input }) => {
+		await setOwnLocale(ctx.actor.personId, input.locale, ctx.actor);
+		return { locale: input.locale };
 	}),
 	changeOwnPassword: authedProcedure
 		.input(z.object({ currentPassword: password, newPassword: password }))

@@ -62,7 +62,7 @@ export function contentHash(c: ReleaseContent): string {
 	return createHash('sha256').update(canonical, 'utf8').digest('hex');
 }
 
-export { shortCode } from '../signoff/flows.ts';
+export { shortCode } from '../signoff/index.ts';
 
 // Markdown-lite: the "zero" preset knows nothing; only the rules named here are switched on. Raw HTML
 // stays off, so anything that looks like a tag is shown as text.

@@ -18,9 +18,13 @@ import {
 	submitRelease,
 	type ReleaseAuthor
 } from './flows.ts';
-import { requestState, signoffTitle, type ServedClock } from '../signoff/flows.ts';
+import { requestState, signoffTitle as signoffText, type ServedClock } from '../signoff/flows.ts';
+import { render } from '../../i18n/index.ts';
+// the title a notice stores is a text; read here in Chinese
+const signoffTitle = (...args: Parameters<typeof signoffText>) => render(signoffText(...args), 'zh-CN');
 import { approveStep, renewStep } from '../signoff/steps.ts';
 import { requestsOf as requestsOfRef } from '../signoff/queries.ts';
+import { inChinese } from '../notify/test-notices.ts';
 
 const requestsOf = (db: typeof sql, releaseId: string) => requestsOfRef(db, { kind: 'release', id: releaseId });
 
@@ -73,10 +77,12 @@ const approve = (releaseId: string, q: { id: string; versionHash: string }, now:
 
 const publication = (channel: ReleaseChannel, publishedAt: Date) => ({ channel, url: null, publishedAt });
 
-const signoffNotices = (releaseId: string) =>
-	sql<{ title: string; urgency: string; url: string; createdAt: Date }[]>`
-		select title, urgency, url, created_at from notifications
-		where kind = 'signoff' and subject_id = ${releaseId} and person_id = ${city.people.viceMayor.id} order by created_at`;
+const signoffNotices = async (releaseId: string) =>
+	inChinese(
+		await sql<{ title: unknown; urgency: string; url: string; createdAt: Date }[]>`
+			select title, urgency, url, created_at from notifications
+			where kind = 'signoff' and subject_id = ${releaseId} and person_id = ${city.people.viceMayor.id} order by created_at`
+	);
 
 async function fieldError(p: Promise<unknown>): Promise<FieldError> {
 	const e = await p.then(
@@ -160,7 +166,7 @@ describe('a release for a major incident', () => {
 		await submitRelease(r.id, pressB, cst('2026-10-12T09:00'));
 		const [q] = await requestsOf(sql, r.id);
 		expect(q!.expiresAt).toEqual(cst('2026-10-12T09:30'));
-		const [notice] = await sql<{ title: string; urgency: string }[]>`select title, urgency from notifications where kind = 'signoff' and subject_id = ${r.id}`;
+		const [notice] = inChinese(await sql<{ title: unknown; urgency: string }[]>`select title, urgency from notifications where kind = 'signoff' and subject_id = ${r.id}`);
 		expect(notice).toEqual({ title: `待签发：${r.title}`, urgency: 'high' });
 	});
 });

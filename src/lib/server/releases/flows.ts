@@ -3,17 +3,18 @@
 // signoff/steps.ts, with releases/signoff.ts telling it what a release is. Each transition locks the release
 // row, so two people acting at once take turns, and writes audit and timeline in the same transaction.
 import type { Role } from '../../roles.ts';
-import { t } from '../../i18n/index.ts';
+import { t, text } from '../../i18n/index.ts';
+import { m } from '../../paraglide/messages.js';
 import { DRAFTER_ROLE_LIST } from '../../releases.ts';
 import type { Actor as RequestActor } from '../actor.ts';
-import { audit } from '../audit/log.ts';
-import { satisfyClocks } from '../clocks/flows.ts';
+import { audit } from '../audit/index.ts';
+import { satisfyClocks } from '../clocks/index.ts';
 import { sql, type Tx } from '../db.ts';
 import { ConflictError, FieldError, forbidden, notFound } from '../errors.ts';
-import * as signoff from '../signoff/flows.ts';
-import { shortCode, type Signer } from '../signoff/flows.ts';
-import { getUnit } from '../units/queries.ts';
-import { markResponded } from '../opinions/flows.ts';
+import * as signoff from '../signoff/index.ts';
+import { shortCode, type Signer } from '../signoff/index.ts';
+import { getUnit, inReach } from '../units/index.ts';
+import { markResponded } from '../opinions/index.ts';
 import { cleanContent, contentHash, type ReleaseChannel, type ReleaseContent } from './content.ts';
 import { recordRelease, releaseSignable, servesWhat } from './signoff.ts';
 import { CLOCK_SKEW_MS } from '../../time.ts';
@@ -27,7 +28,6 @@ import {
 	type ReleaseKind,
 	type ReleaseRow
 } from './queries.ts';
-import { inReach } from '../units/scope.ts';
 
 /** Who takes a step: the request's actor (`ctx.actor`, server/actor.ts), of which a flow reads only this much. */
 export type ReleaseAuthor = Pick<RequestActor, 'personId' | 'name' | 'roles' | 'scope' | 'actor' | 'origin'>;
@@ -96,7 +96,7 @@ export async function createRelease(input: CreateInput, author: ReleaseAuthor, n
 			throw new FieldError('conferenceId', 'release.conference_required');
 		}
 		if (input.opinionItemId) {
-			if (input.kind !== 'response' && input.kind !== 'clarification') throw new FieldError('kind', 'release.opinion_kind', { field: t('field.releaseKind') });
+			if (input.kind !== 'response' && input.kind !== 'clarification') throw new FieldError('kind', 'release.opinion_kind', { field: m['field.releaseKind']() });
 			const [item] = await tx<{ unitId: string; incidentId: string | null }[]>`
 				select unit_id, incident_id from opinion_items
 				where id = ${input.opinionItemId} and status not in ('merged', 'closed')
@@ -152,7 +152,7 @@ export async function editRelease(id: string, baseVersion: number, c: ReleaseCon
 		if (hash === before.hash) return { release: before, changed: false, voided: 0 };
 		const number = before.currentVersion + 1;
 		await insertVersion(tx, id, number, { ...content, hash, createdBy: author.personId });
-		const { requests, approvals } = await signoff.voidSignoff(tx, { kind: 'release', id }, t('release.void_edited', { code: shortCode(hash) }), now);
+		const { requests, approvals } = await signoff.voidSignoff(tx, { kind: 'release', id }, text('release.void_edited', { code: shortCode(hash) }), now);
 		await tx`update releases set current_version = ${number}, status = 'draft', status_reason = null, updated_at = ${now} where id = ${id}`;
 		const after = await reload(tx, id);
 		await audit(tx, author.actor, { action: 'release.edited', entity: 'release', entityId: id, before: { version: before.currentVersion, hash: before.hash, status: before.status }, after: { version: number, hash } });
@@ -183,7 +183,7 @@ export async function withdrawRelease(id: string, reason: string, author: Releas
 	return sql.begin(async (tx) => {
 		const r = await lockOwn(tx, id, author);
 		if (!OPEN_STATES.includes(r.status) && r.status !== 'rejected') throw new FieldError('id', `release.closed_${r.status === 'published' ? 'published' : 'withdrawn'}`);
-		await signoff.voidSignoff(tx, { kind: 'release', id }, t('release.void_withdrawn'), now);
+		await signoff.voidSignoff(tx, { kind: 'release', id }, text('release.void_withdrawn'), now);
 		await tx`update releases set status = 'withdrawn', status_reason = ${reason.trim()}, updated_at = ${now} where id = ${id}`;
 		const after = await reload(tx, id);
 		await audit(tx, author.actor, { action: 'release.withdrawn', entity: 'release', entityId: id, before: { status: r.status }, after: { reason } });

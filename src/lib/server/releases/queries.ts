@@ -1,5 +1,5 @@
 import type { Tx } from '../db.ts';
-import { inReach } from '../units/scope.ts';
+import { inReach } from '../units/index.ts';
 import type { ReleaseChannel } from './content.ts';
 
 import { RELEASE_KIND_LIST, type ReleaseKindName } from '../../releases.ts';

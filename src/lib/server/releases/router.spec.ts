@@ -2,7 +2,7 @@
 // 5-hour clock, and a create replayed from the outbox. Their sign-off is in signoff/*.spec.ts.
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { t } from '../../i18n/index.ts';
+import { m } from '../../paraglide/messages.js';
 import { toIso } from '../../time.ts';
 import { runClock } from '../clocks/flows.ts';
 import { clocksOf } from '../clocks/queries.ts';
@@ -55,7 +55,7 @@ describe('drafting', () => {
 	it('refuses an incident outside the drafter’s reach', async () => {
 		const { incident } = await logMajorIncident(city.people.press, city.deptA.id, new Date(Date.now() - HOUR), new Date());
 		const { body } = await postAs(pressB, 'release.create', draft({ kind: 'authoritative', incidentId: incident.id }));
-		expect(body.error.data.fieldErrors).toEqual({ incidentId: t('error.invalid_choice', { field: t('field.incidentId') }) });
+		expect(body.error.data.fieldErrors).toEqual({ incidentId: m['error.invalid_choice']({ field: m['field.incidentId']() }) });
 		expect((await press.caller.release.list({ status: null, incidentId: incident.id, conferenceId: null, limit: 100 }))).toEqual([]);
 	});
 
@@ -143,7 +143,7 @@ describe('withdrawing', () => {
 
 		const withdrawn = await press.caller.release.withdraw({ id: r.id, reason: '已由市政府统一发布' });
 		expect(withdrawn).toMatchObject({ status: 'withdrawn', statusReason: '已由市政府统一发布' });
-		expect(await requestsOf(r.id)).toMatchObject([{ status: 'void', reason: '稿件已撤回' }]);
+		expect(await requestsOf(r.id)).toMatchObject([{ status: 'void', reason: { key: 'release.void_withdrawn' } }]);
 		expect((await noticesAbout(r.id, city.people.viceMayor.id))[0]!.acknowledgedAt).not.toBeNull();
 
 		const late = await refusal(viceMayor.caller.signoff.approve({ kind: 'release', id: r.id, requestId: q.id, versionHash: q.versionHash, proof: PASSWORD }));

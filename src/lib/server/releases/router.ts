@@ -1,15 +1,14 @@
 import { z } from 'zod';
 import { t } from '../../i18n/index.ts';
 import { toIso } from '../../time.ts';
+import type { Actor } from '../actor.ts';
+import type { SessionUser } from '../auth/index.ts';
 import { sql } from '../db.ts';
 import { FieldError, notFound } from '../errors.ts';
+import { chainOf, requestSeen, servedClockOut, signoffSeen } from '../signoff/index.ts';
 import { readerOf, visibleSubjects } from '../subjects.ts';
-import { timelineFor } from '../timeline/queries.ts';
-import { authedProcedure, router } from '../trpc/init.ts';
-import type { Actor } from '../actor.ts';
-import type { SessionUser } from '../auth/session.ts';
-import { labelledAs } from '../trpc/zod-messages.ts';
-import { moment, text } from '../trpc/fields.ts';
+import { timelineFor } from '../timeline/index.ts';
+import { authedProcedure, labelledAs, moment, router, text } from '../trpc/index.ts';
 import { diffText, RELEASE_CHANNELS, renderBody } from './content.ts';
 import {
 	createRelease,
@@ -22,10 +21,7 @@ import {
 } from './flows.ts';
 import { publicationOut, releaseOut, versionOut } from './out.ts';
 import { servedClockSeen } from './signoff.ts';
-import { servedClockOut } from '../signoff/out.ts';
-import { requestSeen, signoffSeen } from '../signoff/read.ts';
 import { getRelease, listReleases, publicationsOf, RELEASE_KINDS, versionsOf, type ReleaseRow } from './queries.ts';
-import { chainOf } from '../signoff/queries.ts';
 
 const content = {
 	title: text(200, { trim: false, strip: true }),

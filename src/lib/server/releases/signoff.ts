@@ -2,11 +2,10 @@
 // gives it. The lifecycle itself is signoff/steps.ts.
 import { t } from '../../i18n/index.ts';
 import { DRAFTER_ROLE_LIST } from '../../releases.ts';
-import type { SatisfiedBy } from '../clocks/queries.ts';
+import type { SatisfiedBy } from '../clocks/index.ts';
 import type { Tx } from '../db.ts';
-import type { ServedClock, Signable } from '../signoff/flows.ts';
-import type { SignoffKind } from '../signoff/kind.ts';
-import { addEvent } from '../timeline/queries.ts';
+import type { ServedClock, Signable, SignoffKind } from '../signoff/index.ts';
+import { addEvent } from '../timeline/index.ts';
 import { getRelease, lockRelease, lockReleaseUnscoped, ownsRelease, type ReleaseRow } from './queries.ts';
 
 /** What the release is for, in clock terms: the authoritative release meets the 5-hour clock; a conference's papers serve its 24-hour one. */

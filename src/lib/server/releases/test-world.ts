@@ -1,6 +1,7 @@
 // The people and units the release and sign-off specs share, signed in, with the steps they take often. Test code:
 // imported only by *.spec.ts files (its bindings are filled by setUpReleaseWorld in their beforeAll).
 import { expect } from 'vitest';
+import type { Text } from '../../i18n/index.ts';
 import { toIso } from '../../time.ts';
 import { sql } from '../db.ts';
 import { SoftAuthenticator } from '../passkeys/test-authenticator.ts';
@@ -8,6 +9,7 @@ import { makePerson, makeProvince, makeUnit, signInAs, TEST_PASSWORD, type Signe
 import { createCaller } from '../trpc/root.ts';
 import type { PersonRow } from '../people/queries.ts';
 import type { UnitRow } from '../units/queries.ts';
+import { inChinese } from '../notify/test-notices.ts';
 
 export const ORIGIN = 'https://huiying.example.gov.cn';
 export const HOUR = 3_600_000;
@@ -96,18 +98,20 @@ export async function approveWithPassword(leader: SignedIn, releaseId: string) {
 }
 
 export const approvalsOf = (releaseId: string) =>
-	sql<{ requestId: string; personId: string; factor: string; passkeyId: string | null; versionHash: string; voidedAt: Date | null; voidReason: string | null }[]>`
+	sql<{ requestId: string; personId: string; factor: string; passkeyId: string | null; versionHash: string; voidedAt: Date | null; voidReason: Text | null }[]>`
 		select request_id, person_id, factor, passkey_id, version_hash, voided_at, void_reason from approvals where release_id = ${releaseId} order by at`;
 
 export const requestsOf = (releaseId: string) =>
-	sql<{ id: string; seat: string; unitId: string; status: string; versionHash: string; reason: string | null; createdAt: Date; expiresAt: Date; decidedBy: string | null }[]>`
+	sql<{ id: string; seat: string; unitId: string; status: string; versionHash: string; reason: Text | null; createdAt: Date; expiresAt: Date; decidedBy: string | null }[]>`
 		select id, seat, unit_id, status, version_hash, reason, created_at, expires_at, decided_by from signoff_requests
 		where release_id = ${releaseId} order by created_at, seat desc`;
 
-export const noticesAbout = (releaseId: string, personId: string) =>
-	sql<{ kind: string; urgency: string; title: string; body: string; url: string; acknowledgedAt: Date | null }[]>`
-		select kind, urgency, title, body, url, acknowledged_at from notifications
-		where subject = 'release' and subject_id = ${releaseId} and person_id = ${personId} order by created_at, id`;
+export const noticesAbout = async (releaseId: string, personId: string) =>
+	inChinese(
+		await sql<{ kind: string; urgency: string; title: unknown; body: unknown; url: string; acknowledgedAt: Date | null }[]>`
+			select kind, urgency, title, body, url, acknowledged_at from notifications
+			where subject = 'release' and subject_id = ${releaseId} and person_id = ${personId} order by created_at, id`
+	);
 
 export const publishNow = (by: SignedIn, id: string, at = new Date(Date.now() + 60_000)) =>
 	by.caller.release.publish({ id, publications: [{ channel: 'gov_website', url: 'https://www.jiangcheng.gov.cn/tb/1.html', publishedAt: toIso(at) }] });

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { audit } from '../audit/log.ts';
+import { audit } from '../audit/index.ts';
 import { sql } from '../db.ts';
-import { authedProcedure, router, topOfficeProcedure } from '../trpc/init.ts';
-import { fallbackSeconds } from '../notify/pipeline.ts';
+import { authedProcedure, router, topOfficeProcedure } from '../trpc/index.ts';
+import { fallbackSeconds } from '../notify/index.ts';
 import { getSessionSettings, putSetting } from './queries.ts';
 
 // Sign-in lengths and channel fallback apply to everyone: only the top office (or a system administrator) changes them.

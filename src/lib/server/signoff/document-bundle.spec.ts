@@ -1,6 +1,7 @@
 // One approval covers a document's whole bundle (the document version and every material version), and any change to
 // a part voids it: through the API, as the press office and the leader's phone use it.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { render } from '../../i18n/index.ts';
 import { sql } from '../db.ts';
 import { ConflictError, FieldError } from '../errors.ts';
 import { refusal } from '../test-helpers.ts';
@@ -52,7 +53,8 @@ describe('one sign-off covers the bundle, and any change voids it', () => {
 		expect(edited.hash).not.toBe(m2!.hash);
 		const [approval] = await approvalsOf(d.id);
 		expect(approval!.voidedAt).not.toBeNull();
-		expect(approval!.voidReason).toBe(`解读材料“${m2!.title}”已修改，原签发失效`);
+		expect(approval!.voidReason).toEqual({ key: 'document.void_material', params: { title: m2!.title } });
+		expect(render(approval!.voidReason!)).toBe(`解读材料“${m2!.title}”已修改，原签发失效`);
 		const after = await press.caller.document.byId({ id: d.id });
 		expect(after).toMatchObject({ status: 'drafting', stage: null, publishedAt: null });
 		expect(after.bundleHash).not.toBe(d.bundleHash);

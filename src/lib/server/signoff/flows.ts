@@ -3,16 +3,15 @@
 // rejection, questions to the office, and requests that lapse. The caller (steps.ts, or a domain's submit and
 // edit) holds the lock on the thing's row and moves its status; these work on the sign-off records inside that
 // transaction, so of two leaders acting at once one wins and the other is told who decided.
-import { formatCountdown } from '../../countdown.ts';
-import { t } from '../../i18n/index.ts';
+import { render, text, type Text } from '../../i18n/index.ts';
 import { SUBJECTS, type Subject } from '../../subjects.ts';
-import type { Actor } from '../audit/log.ts';
-import { recipientsFor } from '../clocks/recipients.ts';
+import type { Actor } from '../audit/index.ts';
+import { countdownText, recipientsFor } from '../clocks/index.ts';
 import { sql, type Tx } from '../db.ts';
 import { ConflictError, FieldError, forbidden, notFound } from '../errors.ts';
-import { enqueueSignoffExpiry } from '../jobs/boss.ts';
-import { sendNotice, settleNotices } from '../notify/notices.ts';
-import { stepUpOptions, verifyStepUp, type SecondFactorProof } from '../passkeys/step-up.ts';
+import { enqueueSignoffExpiry } from '../jobs/index.ts';
+import { sendNotice, settleNotices, storedText } from '../notify/index.ts';
+import { stepUpOptions, verifyStepUp, type SecondFactorProof } from '../passkeys/index.ts';
 import { chainOf, getRequest, subjectColumn, type RequestRow, type SignKind, type SignRef } from './queries.ts';
 
 /** The short code people read aloud: "版本 7F3A". */
@@ -59,9 +58,9 @@ export const signUrl = (ref: SignRef, requestId: string) => `${pageUrl(ref)}/sig
 export const isRunning = (c: ServedClock | null) => !!c && (c.status === 'running' || c.status === 'breached');
 
 /** "待签发：<title>（距5小时时限剩余 1小时20分）" */
-export function signoffTitle(title: string, clock: ServedClock | null, now: Date): string {
-	if (!clock || !isRunning(clock)) return t('signoff.notice_title', { title });
-	return t('signoff.notice_title_clock', { title, label: clock.label, countdown: formatCountdown(clock.dueAt.getTime(), now.getTime()) });
+export function signoffTitle(title: string, clock: ServedClock | null, now: Date): Text {
+	if (!clock || !isRunning(clock)) return text('signoff.notice_title', { title });
+	return text('signoff.notice_title_clock', { title, label: clock.label, countdown: countdownText(clock.dueAt.getTime(), now.getTime()) });
 }
 
 /** The people who sign for a seat: the unit's leader in charge (or its leaders), and its principal. */
@@ -76,7 +75,7 @@ export const requestState = (q: Pick<RequestRow, 'status' | 'expiresAt'>, now: D
 	q.status === 'open' && q.expiresAt <= now ? 'expired' : q.status;
 
 export function requestOutcome(q: RequestRow) {
-	return { status: q.status, decidedBy: q.decidedByName, decidedAt: q.decidedAt?.toISOString() ?? null, reason: q.reason, expiresAt: q.expiresAt.toISOString() };
+	return { status: q.status, decidedBy: q.decidedByName, decidedAt: q.decidedAt?.toISOString() ?? null, reason: q.reason ? render(storedText(q.reason)) : null, expiresAt: q.expiresAt.toISOString() };
 }
 
 /** The text a step-up ceremony signs: the request and the exact hash. */
@@ -90,7 +89,7 @@ export async function stepUpFor(ref: SignRef, requestId: string, personId: strin
 }
 
 /** Tells the person who drafted it, on their channels. */
-export function tellDrafter(tx: Tx, s: Signable, title: string, body: string, now: Date) {
+export function tellDrafter(tx: Tx, s: Signable, title: Text, body: Text, now: Date) {
 	return sendNotice(tx, [s.createdBy], { kind: 'alert', urgency: 'high', title, body, url: pageUrl(s.ref), subject: subjectOf(s.ref) }, now);
 }
 
@@ -101,8 +100,8 @@ export async function submitForSignoff(tx: Tx, s: Signable, by: Signer, now: Dat
 		await sendNotice(tx, chain.confidentialityReviewerIds, {
 			kind: 'alert',
 			urgency: 'high',
-			title: t('signoff.review_notice_title', { title: s.title }),
-			body: t('signoff.review_notice_body', { unit: s.unitName, drafter: s.createdByName, code: shortCode(s.hash) }),
+			title: text('signoff.review_notice_title', { title: s.title }),
+			body: text('signoff.review_notice_body', { unit: s.unitName, drafter: s.createdByName, code: shortCode(s.hash) }),
 			url: pageUrl(s.ref),
 			subject: subjectOf(s.ref)
 		}, now);
@@ -142,7 +141,7 @@ export async function issueRequests(tx: Tx, s: Signable, requestedBy: string, no
 				kind: 'signoff',
 				urgency: isRunning(s.clock) ? 'critical' : 'high',
 				title,
-				body: t('signoff.notice_body', { unit: s.unitName, drafter: s.createdByName, code: shortCode(s.hash), seat: t(`signoff.seat.${seat}`) }),
+				body: text('signoff.notice_body', { unit: s.unitName, drafter: s.createdByName, code: shortCode(s.hash), seat: text(`signoff.seat.${seat}`) }),
 				url: signUrl(s.ref, request!.id),
 				subject: subjectOf(s.ref)
 			},
@@ -153,14 +152,17 @@ export async function issueRequests(tx: Tx, s: Signable, requestedBy: string, no
 	return { expiresAt, seats: wanted.length };
 }
 
+/** A reason as stored (jsonb): its key and parameters, rendered in each reader's language. */
+const stored = (tx: Tx, reason: Text) => tx.json(reason as never);
+
 /** Voids open requests and standing approvals: what they covered is no longer the text. */
-export async function voidSignoff(tx: Tx, ref: SignRef, reason: string, at: Date) {
+export async function voidSignoff(tx: Tx, ref: SignRef, reason: Text, at: Date) {
 	const column = subjectColumn(tx, ref.kind);
 	const requests = await tx`
-		update signoff_requests set status = 'void', reason = coalesce(reason, ${reason}), decided_at = ${at}
+		update signoff_requests set status = 'void', reason = coalesce(reason, ${stored(tx, reason)}), decided_at = ${at}
 		where ${column} = ${ref.id} and status = 'open' returning id`;
 	const approvals = await tx`
-		update approvals set voided_at = ${at}, void_reason = ${reason}
+		update approvals set voided_at = ${at}, void_reason = ${stored(tx, reason)}
 		where ${column} = ${ref.id} and voided_at is null returning id`;
 	await settleNotices(tx, { subject: subjectOf(ref), kind: 'signoff', url: null }, 'void', reason, at);
 	return { requests: requests.length, approvals: approvals.length };
@@ -192,7 +194,7 @@ export async function review(
 		values (${s.ref.id}, ${s.version}, ${s.hash}, 'confidentiality', ${by.personId}, ${input.decision}, ${reason || null}, ${now})`;
 	await settleNotices(tx, { subject: subjectOf(s.ref), kind: 'alert', url: pageUrl(s.ref) }, 'reviewed', by.name, now);
 	if (input.decision === 'passed') await issueRequests(tx, s, by.personId, now);
-	else await tellDrafter(tx, s, t('signoff.rejected_notice_title', { title: s.title }), t('signoff.rejected_in_review', { name: by.name, reason }), now);
+	else await tellDrafter(tx, s, text('signoff.rejected_notice_title', { title: s.title }), text('signoff.rejected_in_review', { name: by.name, reason }), now);
 	return { decision: input.decision, reason };
 }
 
@@ -253,10 +255,11 @@ export async function reject(tx: Tx, s: Signable, input: { requestId: string; re
 	const reason = input.reason.trim();
 	if (!reason) throw new FieldError('reason', 'signoff.reason_required');
 	const request = await checkRequest(tx, s.ref, input.requestId, by.personId, now);
-	await tx`update signoff_requests set status = 'rejected', decided_by = ${by.personId}, decided_at = ${now}, reason = ${reason} where id = ${request.id}`;
-	await settleNotices(tx, { subject: subjectOf(s.ref), kind: 'signoff', url: signUrl(s.ref, request.id) }, 'rejected', `${by.name}：${reason}`, now);
-	await voidSignoff(tx, s.ref, t('signoff.void_rejected', { name: by.name }), now);
-	await tellDrafter(tx, s, t('signoff.rejected_notice_title', { title: s.title }), t('signoff.rejected_at_signoff', { name: by.name, reason }), now);
+	// The leader's words, as they typed them: the parameter of a stored text, never translated.
+	await tx`update signoff_requests set status = 'rejected', decided_by = ${by.personId}, decided_at = ${now}, reason = ${stored(tx, text('reasons.typed', { text: reason }))} where id = ${request.id}`;
+	await settleNotices(tx, { subject: subjectOf(s.ref), kind: 'signoff', url: signUrl(s.ref, request.id) }, 'rejected', text('notify.settled.rejected_by', { name: by.name, reason }), now);
+	await voidSignoff(tx, s.ref, text('signoff.void_rejected', { name: by.name }), now);
+	await tellDrafter(tx, s, text('signoff.rejected_notice_title', { title: s.title }), text('signoff.rejected_at_signoff', { name: by.name, reason }), now);
 	return request;
 }
 
@@ -271,8 +274,8 @@ export async function flag(tx: Tx, s: Signable, input: { requestId: string; note
 	await sendNotice(tx, admins.map((a) => a.id), {
 		kind: 'alert',
 		urgency: 'critical',
-		title: t('signoff.flag_notice_title', { name: by.name, title: s.title }),
-		body: t('signoff.flag_notice_body', { unit: s.unitName, drafter: s.createdByName, code: shortCode(request.versionHash), note: note || t('signoff.flag_no_note') }),
+		title: text('signoff.flag_notice_title', { name: by.name, title: s.title }),
+		body: text('signoff.flag_notice_body', { unit: s.unitName, drafter: s.createdByName, code: shortCode(request.versionHash), note: note || text('signoff.flag_no_note') }),
 		url: pageUrl(s.ref),
 		subject: subjectOf(s.ref)
 	}, now);
@@ -283,7 +286,7 @@ export async function flag(tx: Tx, s: Signable, input: { requestId: string; note
 export async function renew(tx: Tx, s: Signable, requests: RequestRow[], by: Signer, now: Date): Promise<number> {
 	const lapsed = requests.filter((q) => q.versionHash === s.hash && requestState(q, now) === 'expired');
 	if (!lapsed.length) throw new FieldError('id', 'signoff.nothing_lapsed');
-	await tx`update signoff_requests set status = 'void', reason = ${t('signoff.void_lapsed')}, decided_at = ${now} where id = any(${lapsed.map((q) => q.id)}::uuid[])`;
+	await tx`update signoff_requests set status = 'void', reason = ${stored(tx, text('signoff.void_lapsed'))}, decided_at = ${now} where id = any(${lapsed.map((q) => q.id)}::uuid[])`;
 	await issueRequests(tx, s, by.personId, now, lapsed.map((q) => ({ seat: q.seat, unitId: q.unitId })));
 	return lapsed.length;
 }
@@ -294,10 +297,10 @@ export async function renew(tx: Tx, s: Signable, requests: RequestRow[], by: Sig
  */
 export async function lapse(tx: Tx, s: Signable, request: RequestRow, now: Date): Promise<boolean> {
 	if (requestState(request, now) !== 'expired') return false;
-	const [first] = await tx`update signoff_requests set reason = ${t('signoff.lapsed_reason')} where id = ${request.id} and reason is null returning 1`;
+	const [first] = await tx`update signoff_requests set reason = ${stored(tx, text('signoff.lapsed_reason'))} where id = ${request.id} and reason is null returning 1`;
 	if (!first) return false;
 	await settleNotices(tx, { subject: subjectOf(s.ref), kind: 'signoff', url: signUrl(s.ref, request.id) }, 'lapsed', null, now);
-	await tellDrafter(tx, s, t('signoff.lapsed_notice_title', { title: s.title }), t('signoff.lapsed_notice_body', { unit: request.unitName, seat: t(`signoff.seat.${request.seat}`) }), now);
+	await tellDrafter(tx, s, text('signoff.lapsed_notice_title', { title: s.title }), text('signoff.lapsed_notice_body', { unit: request.unitName, seat: text(`signoff.seat.${request.seat}`) }), now);
 	return true;
 }
 

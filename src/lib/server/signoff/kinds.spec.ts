@@ -6,6 +6,7 @@ import { sql } from '../db.ts';
 import { ConflictError, FieldError } from '../errors.ts';
 import { makeProvince, refusal, signInAs, TEST_PASSWORD, type SignedIn } from '../test-helpers.ts';
 import { lapseRequest } from './lapse.ts';
+import { inChinese } from '../notify/test-notices.ts';
 
 const PASSWORD = { kind: 'password' as const, password: TEST_PASSWORD };
 
@@ -88,9 +89,11 @@ const document: Kind = {
 	edit: (by, s, baseVersion, body) => by.caller.document.update({ ...documentText(s.title, body), id: s.id, baseVersion })
 };
 
-const noticesAbout = (k: Kind, id: string, personId: string) =>
-	sql<{ kind: string; urgency: string; title: string; body: string }[]>`
-		select kind, urgency, title, body from notifications where subject = ${k.kind} and subject_id = ${id} and person_id = ${personId} order by created_at, id`;
+const noticesAbout = async (k: Kind, id: string, personId: string) =>
+	inChinese(
+		await sql<{ kind: string; urgency: string; title: unknown; body: unknown }[]>`
+			select kind, urgency, title, body from notifications where subject = ${k.kind} and subject_id = ${id} and person_id = ${personId} order by created_at, id`
+	);
 
 describe.each([release, document])('the sign-off of a $kind', (k) => {
 	const ref = (s: Seen) => ({ kind: k.kind, id: s.id, requestId: s.requests[0]!.id });
@@ -133,7 +136,7 @@ describe.each([release, document])('the sign-off of a $kind', (k) => {
 		expect(after.requests[0]).toMatchObject({ state: 'open', flagNote: '我没有安排过这份' });
 		expect(after.timeline.find((x) => x.kind === 'signoff.flagged')?.data).toMatchObject({ note: '我没有安排过这份' });
 		const told = await sql<{ urgency: string }[]>`
-			select urgency from notifications where subject = ${k.kind} and subject_id = ${s.id} and title like '签发疑问%'`;
+			select urgency from notifications where subject = ${k.kind} and subject_id = ${s.id} and title->>'key' = 'signoff.flag_notice_title'`;
 		expect(told.length).toBeGreaterThan(0);
 		expect(told.every((n) => n.urgency === 'critical')).toBe(true);
 	});

@@ -1,6 +1,6 @@
 // Every kind of thing that is signed off, by the name its sign-off records carry. A new kind adds its adapter here.
-import { documentSignoff } from '../documents/signoff.ts';
-import { releaseSignoff } from '../releases/signoff.ts';
+import { documentSignoff } from '../documents/index.ts';
+import { releaseSignoff } from '../releases/index.ts';
 import type { SignoffKind } from './kind.ts';
 import type { SignKind } from './queries.ts';
 

@@ -1,25 +1,15 @@
 // 0011 gives sign-off its own name in the database: the reviews table and its constraints, and the timeline
 // entries that releases and documents wrote for their sign-off steps before, history included.
-import { randomBytes, randomUUID } from 'node:crypto';
-import postgres from 'postgres';
-import { afterAll, expect, inject, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { expect, it } from 'vitest';
 import { migrate } from '../migrate.ts';
 import { migrationFiles } from '../migrations.ts';
+import { scratchDatabase } from '../test-scratch-db.ts';
 
-const maintenanceUrl = inject('pgMaintenanceUrl');
-const name = `s_${randomBytes(6).toString('hex')}`;
-const admin = postgres(maintenanceUrl, { max: 1, onnotice: () => {} });
-let db: postgres.Sql | undefined;
-
-afterAll(async () => {
-	await db?.end({ timeout: 5 });
-	await admin.unsafe(`drop database if exists "${name}" with (force)`);
-	await admin.end();
-});
+const scratch = scratchDatabase('s');
 
 it('renames the reviews and rewrites the sign-off kinds of the timeline, leaving every other entry as it was', async () => {
-	await admin.unsafe(`create database "${name}"`);
-	db = postgres(maintenanceUrl.replace(/\/[^/]*$/, `/${name}`), { max: 1, onnotice: () => {} });
+	const db = await scratch();
 	await migrate(db, migrationFiles.filter((f) => f.name < '0011'));
 	const release = randomUUID();
 	const document = randomUUID();

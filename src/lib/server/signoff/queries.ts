@@ -1,5 +1,6 @@
 // Sign-off records for anything that is signed: a release, or a policy document with its interpretation
 // package. Each row belongs to exactly one of them (release_id or document_id).
+import type { Text } from '../../i18n/index.ts';
 import type { Tx } from '../db.ts';
 
 export type SignKind = 'release' | 'document';
@@ -28,7 +29,8 @@ export interface RequestRow {
 	decidedBy: string | null;
 	decidedByName: string | null;
 	decidedAt: Date | null;
-	reason: string | null;
+	/** why it closed: a system reason, or a leader's typed rejection as `reasons.typed` (migration 0017) */
+	reason: Text | null;
 	flaggedBy: string | null;
 	flaggedAt: Date | null;
 	flagNote: string | null;
@@ -112,7 +114,7 @@ export interface ApprovalRow {
 	device: string | null;
 	at: Date;
 	voidedAt: Date | null;
-	voidReason: string | null;
+	voidReason: Text | null;
 }
 
 export async function approvalsOf(db: Tx, ref: SignRef): Promise<ApprovalRow[]> {

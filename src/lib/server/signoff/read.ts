@@ -1,7 +1,7 @@
 // What a page shows of something's sign-off, and of one request, for the person reading it.
 import type { Tx } from '../db.ts';
 import { notFound } from '../errors.ts';
-import { hasPasskey } from '../passkeys/queries.ts';
+import { hasPasskey } from '../passkeys/index.ts';
 import { requestState, signersOf } from './flows.ts';
 import { approvalOut, requestOut, reviewOut } from './out.ts';
 import { approvalsOf, getRequest, requestsOf, reviewsOf, type SignRef } from './queries.ts';

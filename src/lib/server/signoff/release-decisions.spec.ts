@@ -2,6 +2,7 @@
 // voids a sign-off, requests that lapse, two leaders at once, who may sign and see, rejecting and flagging.
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { render } from '../../i18n/index.ts';
 import { sql } from '../db.ts';
 import { ConflictError, FieldError } from '../errors.ts';
 import { postAs, refusal, type SignedIn } from '../test-helpers.ts';
@@ -66,7 +67,10 @@ describe('sign-off is bound to the version hash', () => {
 		expect(edited.voided).toBeGreaterThanOrEqual(1);
 		const [approval] = await approvalsOf(r.id);
 		expect(approval!.voidedAt).not.toBeNull();
-		expect(approval!.voidReason).toBe(`稿件已修改（版本 ${edited.code}），原签发失效`);
+		// Stored as its key and parameters, and read in each reader's language.
+		expect(approval!.voidReason).toEqual({ key: 'release.void_edited', params: { code: edited.code } });
+		expect(render(approval!.voidReason!, 'zh-CN')).toBe(`稿件已修改（版本 ${edited.code}），原签发失效`);
+		expect(render(approval!.voidReason!, 'en')).toBe(`Release changed (version ${edited.code}); the earlier sign-off no longer applies`);
 
 		const e = await refusal(publishNow(press, r.id));
 		expect(e.code).toBe('BAD_REQUEST');
@@ -167,7 +171,8 @@ describe('a request lapses, and is used once', () => {
 		expect(renewed.status).toBe('awaiting_signoff');
 		const requests = await requestsOf(r.id);
 		expect(requests.map((q) => q.status)).toEqual(['void', 'open']);
-		expect(requests[0]!.reason).toBe('签发请求已过期，已重新发送');
+		expect(requests[0]!.reason).toEqual({ key: 'signoff.void_lapsed' });
+		expect(render(requests[0]!.reason!)).toBe('签发请求已过期，已重新发送');
 		const fresh = requests[1]!;
 		expect(fresh.expiresAt.getTime() - fresh.createdAt.getTime()).toBe(2 * HOUR);
 		expect((await noticesAbout(r.id, city.people.viceMayor.id)).map((n) => n.url)).toEqual([`/releases/${r.id}/sign/${old.id}`, `/releases/${r.id}/sign/${fresh.id}`]);
@@ -324,7 +329,10 @@ describe('rejecting and flagging', () => {
 		const reason = '伤亡数字须与卫健委核对后再发';
 		const rejected = await viceMayor.caller.signoff.reject({ kind: 'release', id: r.id, requestId: q.id, reason: `  ${reason} ` });
 		expect(rejected).toMatchObject({ status: 'rejected', statusReason: reason });
-		expect((await requestsOf(r.id))[0]).toMatchObject({ status: 'rejected', reason, decidedBy: city.people.viceMayor.id });
+		// The leader's words stay theirs, whatever language the record is read in.
+		const stored = (await requestsOf(r.id))[0]!;
+		expect(stored).toMatchObject({ status: 'rejected', reason: { key: 'reasons.typed', params: { text: reason } }, decidedBy: city.people.viceMayor.id });
+		expect(render(stored.reason!, 'en')).toBe(reason);
 		expect(await noticesAbout(r.id, city.people.press.id)).toMatchObject([{ kind: 'alert', title: `已驳回：${r.title}`, body: `刘副市长驳回签发：${reason}`, url: `/releases/${r.id}` }]);
 
 		const e = await refusal(viceMayor.caller.signoff.approve({ kind: 'release', id: r.id, requestId: q.id, versionHash: q.versionHash, proof: PASSWORD }));

@@ -1,15 +1,12 @@
 // Sign-off over tRPC, whatever is signed: 待我签发, the units' review chains, and the steps on a request (review,
 // step-up, approve, reject, flag, ask again). Each step names the kind and id of what it is about.
 import { z } from 'zod';
-import { audit } from '../audit/log.ts';
+import { audit } from '../audit/index.ts';
 import { sql } from '../db.ts';
 import { FieldError, notFound } from '../errors.ts';
-import { secondFactorProof } from '../passkeys/step-up.ts';
-import { text } from '../trpc/fields.ts';
-import { labelledAs } from '../trpc/zod-messages.ts';
-import { authedProcedure, officeProcedure, router } from '../trpc/init.ts';
-import { getUnit } from '../units/queries.ts';
-import { inReach } from '../units/scope.ts';
+import { secondFactorProof } from '../passkeys/index.ts';
+import { authedProcedure, labelledAs, officeProcedure, router, text } from '../trpc/index.ts';
+import { getUnit, inReach } from '../units/index.ts';
 import { signersOf, signUrl, stepUpFor } from './flows.ts';
 import { SIGN_KINDS } from './kinds.ts';
 import { requestOut, servedClockOut } from './out.ts';

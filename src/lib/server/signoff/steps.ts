@@ -4,10 +4,10 @@
 // own status, and writes audit and timeline in the same transaction.
 import { DRAFTER_ROLE_LIST } from '../../releases.ts';
 import type { Role } from '../../roles.ts';
-import { audit } from '../audit/log.ts';
+import { audit } from '../audit/index.ts';
 import { sql, type Tx } from '../db.ts';
 import { FieldError, forbidden, notFound } from '../errors.ts';
-import { t } from '../../i18n/index.ts';
+import { text } from '../../i18n/index.ts';
 import * as signoff from './flows.ts';
 import { shortCode, type ApproveInput, type Signer } from './flows.ts';
 import type { Reader, SignedState, SignoffKind } from './kind.ts';
@@ -81,7 +81,7 @@ export async function approveStep(kind: SignKind, id: string, input: ApproveInpu
 		});
 		await k.record(tx, row, `signoff.${step}`, by.personId, { version: s.version, code: shortCode(s.hash), factor, unit: request.unitName }, now, true);
 		if (complete)
-			await signoff.tellDrafter(tx, s, t('signoff.approved_notice_title', { title: s.title }), t('signoff.approved_notice_body', { name: by.name, code: shortCode(s.hash) }), now);
+			await signoff.tellDrafter(tx, s, text('signoff.approved_notice_title', { title: s.title }), text('signoff.approved_notice_body', { name: by.name, code: shortCode(s.hash) }), now);
 		return state;
 	});
 }

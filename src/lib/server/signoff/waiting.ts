@@ -1,6 +1,6 @@
 // Whom a submitted release or document waits for now, by name: what the drafter is told after 提交审签, from the
 // same records the sign-off itself reads, so the confirmation and the status never disagree.
-import { recipientsFor } from '../clocks/recipients.ts';
+import { recipientsFor } from '../clocks/index.ts';
 import type { Tx } from '../db.ts';
 import { chainOf, requestsOf, type SignRef } from './queries.ts';
 

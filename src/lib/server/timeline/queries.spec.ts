@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { render, type Text } from '../../i18n/index.ts';
 import { sql } from '../db.ts';
 import { logMajorIncident, makeCity } from '../test-helpers.ts';
 import { addEvent, timelineFor } from './queries.ts';
@@ -58,6 +59,27 @@ describe("a timeline line about another subject, read by someone who cannot see 
 		// A reason the person typed is theirs, quotation marks and all.
 		await addEvent(sql, subject, 'clock.cancelled', null, { clockId: randomUUID(), rule: '5小时', reason: '事件关闭：已按“应急预案”处置' });
 		expect(await last(incidentA, 'clock.cancelled')).toMatchObject({ reason: '事件关闭：已按“应急预案”处置' });
+	});
+
+	it('hides the quoted title of a cancel reason stored as a key, in the reader language, by its key', async () => {
+		const subject = { type: 'incident' as const, id: incidentA };
+		const merged = { key: 'clock.cancel.merged', params: { title: '卫健委辖区医院停电' } };
+		await addEvent(sql, subject, 'clock.cancelled', null, { clockId: randomUUID(), rule: '5小时', reason: merged, about: { type: 'incident', id: incidentB } });
+		const seen = await last(incidentA, 'clock.cancelled');
+		expect(seen).toMatchObject({ reason: { key: 'clock.cancel.merged', params: { title: { key: 'common.not_visible' } } } });
+		expect(seen).not.toHaveProperty('about');
+		expect(render(seen.reason as Text, 'zh-CN')).toBe(`合并到“${HIDDEN}”`);
+		expect(render(seen.reason as Text, 'en')).not.toContain('卫健委');
+		// Who reaches both reads it as written.
+		expect(await last(incidentA, 'clock.cancelled', { scope: city.government.id, personId: city.officeAdmin.id })).toMatchObject({ reason: merged });
+		// A key that quotes nobody's title is the reason as it stands, with or without a subject named.
+		const closed = { key: 'clock.cancel.incident_closed', params: { note: '已按“应急预案”处置' } };
+		await addEvent(sql, subject, 'clock.cancelled', null, { clockId: randomUUID(), rule: '5小时', reason: closed });
+		expect(await last(incidentA, 'clock.cancelled')).toMatchObject({ reason: closed });
+		// Without `about` (as a reason under an incident may be written), its key still says it quotes another title.
+		const under = { key: 'clock.cancel.under_incident', params: { title: '卫健委辖区医院停电' } };
+		await addEvent(sql, subject, 'clock.cancelled', null, { clockId: randomUUID(), rule: '48小时', reason: under });
+		expect(await last(incidentA, 'clock.cancelled')).toMatchObject({ reason: { key: 'clock.cancel.under_incident', params: { title: { key: 'common.not_visible' } } } });
 	});
 });
 

@@ -1,6 +1,8 @@
+import { text, type Text } from '../../i18n/index.ts';
+import { describeLine, isText } from './lines.ts';
 import type { Tx } from '../db.ts';
 import { SUBJECT_TYPES, SUBJECTS, type Subject, type SubjectType } from '../../subjects.ts';
-import { announce } from '../live/bus.ts';
+import { announce } from '../live/index.ts';
 import { notVisible, unitOfSubject, visibleSubjects, withoutQuotes, type CanSee, type Reader } from '../subjects.ts';
 
 export interface TimelineEvent {
@@ -45,13 +47,17 @@ export async function timelineOf(db: Tx, subject: Subject): Promise<TimelineEven
 /**
  * The subject's timeline as `reader` may read it. A line written about another subject (a merge, a link, a
  * release or conference on its incident) froze that subject's title into its data: when the reader cannot see
- * that subject, its id goes and everything said of it reads 不在您的查看范围内.
+ * that subject, its id goes and everything said of it reads 不在您的查看范围内. Each line comes in words, in the
+ * reader's language (the request's), so the browser carries no catalogue for it.
  */
-export async function timelineFor(db: Tx, subject: Subject, reader: Reader): Promise<TimelineEvent[]> {
+export async function timelineFor(db: Tx, subject: Subject, reader: Reader): Promise<(TimelineEvent & { line: string })[]> {
 	const events = await timelineOf(db, subject);
 	const named = events.flatMap((e) => partsOf(e, subject).flatMap((part) => part.about));
 	const canSee = await visibleSubjects(db, named, reader);
-	return events.map((e) => seenAs(e, subject, canSee));
+	return events.map((e) => {
+		const seen = seenAs(e, subject, canSee);
+		return { ...seen, line: describeLine(seen) };
+	});
 }
 
 // The fields that name another subject by id, and which kind of subject each names ('same': the timeline's own kind).
@@ -85,12 +91,27 @@ function partsOf(e: TimelineEvent, own: Subject): Part[] {
 	};
 	look('data', e.data);
 	look('evidence', e.data.evidence);
-	if (e.kind === 'clock.cancelled' && typeof e.data.reason === 'string') {
+	if (e.kind === 'clock.cancelled' && (typeof e.data.reason === 'string' || isText(e.data.reason))) {
 		const a = e.data.about as Subject | undefined;
 		if (a) parts.push({ path: 'data', about: [a], reasonOnly: true });
-		else if (/^(合并到“.*”|纳入“.*”的时限)$/s.test(e.data.reason)) parts.push({ path: 'data', about: [], reasonOnly: true });
+		else if (quotesAnother(e.data.reason)) parts.push({ path: 'data', about: [], reasonOnly: true });
 	}
 	return parts;
+}
+
+// The cancel reasons that quote another subject's title (clocks/flows.ts): a merge, or a clock taken over by an incident.
+const QUOTING_REASONS = new Set(['clock.cancel.merged', 'clock.cancel.under_incident']);
+
+/** A cancel reason quoting another subject: by its key, or, written in words before reasons were keys, by its words. */
+function quotesAnother(reason: string | Text): boolean {
+	return typeof reason === 'string' ? /^(合并到“.*”|纳入“.*”的时限)$/s.test(reason) : QUOTING_REASONS.has(reason.key);
+}
+
+/** The reason without what it quotes of a subject out of reach: its parameters read 不在您的查看范围内, in the reader's language. */
+function reasonUnquoted(reason: unknown): string | Text {
+	if (!isText(reason)) return withoutQuotes(String(reason));
+	const hidden = Object.fromEntries(Object.keys(reason.params ?? {}).map((name) => [name, text('common.not_visible')]));
+	return { ...reason, params: hidden };
 }
 
 function seenAs(e: TimelineEvent, own: Subject, canSee: CanSee): TimelineEvent {
@@ -99,7 +120,7 @@ function seenAs(e: TimelineEvent, own: Subject, canSee: CanSee): TimelineEvent {
 		if (part.about.length && part.about.every(canSee)) continue;
 		if (part.reasonOnly) {
 			const { about: _about, ...rest } = data;
-			data = { ...rest, reason: withoutQuotes(String(data.reason)) };
+			data = { ...rest, reason: reasonUnquoted(data.reason) };
 			continue;
 		}
 		const hidden = (o: Record<string, unknown>) =>

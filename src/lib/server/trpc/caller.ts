@@ -1,15 +1,15 @@
 import { error, type RequestEvent } from '@sveltejs/kit';
 import type { TRPCError } from '@trpc/server';
-import { t } from '../../i18n/index.ts';
+import { m } from '../../paraglide/messages.js';
 import { createContext } from './context.ts';
 import { createCaller } from './root.ts';
 
 // A load that asks for a record out of reach (or a malformed id in the URL) shows the 404 page, not a 500.
 const PAGE_FOR: Partial<Record<TRPCError['code'], [status: number, message: () => string]>> = {
-	NOT_FOUND: [404, () => t('error.not_found')],
-	BAD_REQUEST: [404, () => t('error.not_found')],
-	FORBIDDEN: [403, () => t('error.forbidden')],
-	UNAUTHORIZED: [401, () => t('error.unauthorized')]
+	NOT_FOUND: [404, () => m['error.not_found']()],
+	BAD_REQUEST: [404, () => m['error.not_found']()],
+	FORBIDDEN: [403, () => m['error.forbidden']()],
+	UNAUTHORIZED: [401, () => m['error.unauthorized']()]
 };
 
 /** Server-side loads call the same procedures the browser does, with the same checks. */

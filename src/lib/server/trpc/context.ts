@@ -1,6 +1,6 @@
 import type { RequestEvent } from '@sveltejs/kit';
-import type { Actor } from '../audit/log.ts';
-import type { Session, SessionUser } from '../auth/session.ts';
+import type { Actor } from '../audit/index.ts';
+import type { Session, SessionUser } from '../auth/index.ts';
 import { OWNER_HEADER } from '../../outbox/owner.ts';
 import { actorOf } from '../request.ts';
 

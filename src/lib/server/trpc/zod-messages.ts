@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { t, type MessageKey } from '../../i18n/index.ts';
+import { m } from '../../paraglide/messages.js';
 import { fieldLabel } from '../errors.ts';
 
 /** Zod issues in Chinese, each naming the field by its label (looked up under `labelKey` when given). */
@@ -10,29 +11,29 @@ export function zodMessage(issue: z.core.$ZodRawIssue, labelKey?: string): strin
 	switch (issue.code) {
 		case 'invalid_type':
 			return issue.input === undefined || issue.input === null
-				? t('error.required', { field })
-				: t('error.invalid_format', { field });
+				? m['error.required']({ field })
+				: m['error.invalid_format']({ field });
 		case 'too_small':
 			if (issue.origin === 'string')
-				return Number(issue.minimum) <= 1 ? t('error.required', { field }) : t('error.too_short', { field, min: Number(issue.minimum) });
-			if (issue.origin === 'array') return t('error.required', { field });
-			return t('error.too_small_number', { field, min: Number(issue.minimum) });
+				return Number(issue.minimum) <= 1 ? m['error.required']({ field }) : m['error.too_short']({ field, min: Number(issue.minimum) });
+			if (issue.origin === 'array') return m['error.required']({ field });
+			return m['error.too_small_number']({ field, min: Number(issue.minimum) });
 		case 'too_big':
-			if (issue.origin === 'string') return t('error.too_long', { field, max: Number(issue.maximum) });
-			if (issue.origin === 'array') return t('error.too_many', { field, max: Number(issue.maximum) });
-			return t('error.too_big_number', { field, max: Number(issue.maximum) });
+			if (issue.origin === 'string') return m['error.too_long']({ field, max: Number(issue.maximum) });
+			if (issue.origin === 'array') return m['error.too_many']({ field, max: Number(issue.maximum) });
+			return m['error.too_big_number']({ field, max: Number(issue.maximum) });
 		case 'invalid_format':
-			return t('error.invalid_format', { field });
+			return m['error.invalid_format']({ field });
 		case 'invalid_value':
-			return t('error.invalid_choice', { field });
+			return m['error.invalid_choice']({ field });
 		case 'custom': {
 			// A check in trpc/fields.ts names its message and its parameters.
 			const { key, ...params } = (issue.params ?? {}) as { key?: MessageKey } & Record<string, string | number>;
-			return key ? t(key, { field, ...params }) : t('error.invalid_format', { field });
+			return key ? t(key, { field, ...params }) : m['error.invalid_format']({ field });
 		}
 		// A union none of whose options fit (an optional id given a number), a wrong key or element: still Chinese.
 		default:
-			return t('error.invalid_format', { field });
+			return m['error.invalid_format']({ field });
 	}
 }
 

@@ -1,4 +1,4 @@
-import { audit, type Actor } from '../audit/log.ts';
+import { audit, type Actor } from '../audit/index.ts';
 import { sql } from '../db.ts';
 import { FieldError, notFound, RefusedField } from '../errors.ts';
 import {

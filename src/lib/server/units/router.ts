@@ -3,8 +3,7 @@ import { UNIT_KINDS } from '../../roles.ts';
 import { toIso } from '../../time.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
-import { text } from '../trpc/fields.ts';
-import { adminProcedure, authedProcedure, router } from '../trpc/init.ts';
+import { text, adminProcedure, authedProcedure, router } from '../trpc/index.ts';
 import { createUnit, editUnit, setUnitActivity } from './flows.ts';
 import { getUnit, listUnits, namesOfUnit, phonesOf, type UnitRow } from './queries.ts';
 

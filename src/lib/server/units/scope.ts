@@ -1,5 +1,5 @@
 import type { PendingQuery, Row } from 'postgres';
-import type { SessionUser } from '../auth/session.ts';
+import type { SessionUser } from '../auth/index.ts';
 import type { Tx } from '../db.ts';
 
 // Reach, the one way. A person reaches the units under one root (`scopeRoot`, carried as `actor.scope`); a

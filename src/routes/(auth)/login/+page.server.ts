@@ -1,6 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { t } from '$lib/i18n/index.ts';
+import { m } from '$lib/paraglide/messages.js';
 import { setSessionCookie } from '$lib/server/auth/cookie.ts';
 import { signIn } from '$lib/server/auth/flows.ts';
 import { actorOf } from '$lib/server/request.ts';
@@ -19,7 +20,7 @@ export const actions: Actions = {
 		const form = await event.request.formData();
 		const login = String(form.get('login') ?? '').slice(0, 200);
 		const password = String(form.get('password') ?? '').slice(0, 1024);
-		if (!login.trim() || !password) return fail(400, { login, message: t('signin.missing') });
+		if (!login.trim() || !password) return fail(400, { login, message: m['signin.missing']() });
 
 		const result = await signIn(login, password, actorOf(event));
 		if (!result.ok) {

@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
-import { t } from '$lib/i18n/index.ts';
+import { m } from '$lib/paraglide/messages.js';
 import { OWNER_HEADER } from '$lib/outbox/owner.ts';
 import { TRPCError } from '@trpc/server';
 import { writeLimiter } from '$lib/server/auth/write-limits.ts';
@@ -50,12 +50,12 @@ async function readCapped(request: Request, cap: number): Promise<Uint8Array | n
 /** One file per request, as multipart/form-data in the field `file`; answers `{ id, name, size, mime }`. */
 export const POST: RequestHandler = async (event) => {
 	const { request, url, locals } = event;
-	if (!locals.user) return problem(401, t('error.unauthorized'));
+	if (!locals.user) return problem(401, m['error.unauthorized']());
 	// A picture of a shared phone's outbox entry goes up only as the person who took it.
 	const ownerId = request.headers.get(OWNER_HEADER);
-	if (ownerId && ownerId !== locals.user.id) return problem(412, t('error.not_the_author'));
+	if (ownerId && ownerId !== locals.user.id) return problem(412, m['error.not_the_author']());
 	// Stricter than the form rule in the hooks: an upload always comes from this app's own pages.
-	if (request.headers.get('origin') !== url.origin) return problem(403, t('error.origin'));
+	if (request.headers.get('origin') !== url.origin) return problem(403, m['error.origin']());
 	const contentType = request.headers.get('content-type') ?? '';
 	if (!/^multipart\/form-data\s*;/i.test(contentType)) return problem(415, new FileRefused('missing', 0).message);
 

@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
-import { t } from '$lib/i18n/index.ts';
+import { m } from '$lib/paraglide/messages.js';
 import { fileForDownload, openFile } from '$lib/server/files/flows.ts';
 import { log } from '$lib/server/log.ts';
 import { actorOf } from '$lib/server/request.ts';
@@ -13,7 +13,7 @@ function contentDisposition(name: string, inline: boolean): string {
 	return `${inline ? 'inline' : 'attachment'}; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }
 
-const notFound = () => new Response(t('error.not_found'), { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+const notFound = () => new Response(m['error.not_found'](), { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
 
 /** Served only to people who may see it; anyone else learns nothing, not even that the file exists. */
 export const GET: RequestHandler = async (event) => {

@@ -1,6 +1,6 @@
 import type { PageServerLoad } from './$types';
 import { canManageConferences } from '$lib/conferences.ts';
-import { t } from '$lib/i18n/index.ts';
+import { m } from '$lib/paraglide/messages.js';
 import { formChoices } from '$lib/server/conferences/form.ts';
 import { callerFor } from '$lib/server/trpc/caller.ts';
 
@@ -17,7 +17,7 @@ export const load: PageServerLoad = async (event) => {
 		choices,
 		initial: {
 			kind: 'press_conference' as const,
-			title: incident ? t('conference.default_title', { incident: incident.title }) : '',
+			title: incident ? m['conference.default_title']({ incident: incident.title }) : '',
 			incidentId: incident?.id ?? null,
 			unitId: incident?.leadUnitId ?? user.unitId,
 			plannedAt: null,
