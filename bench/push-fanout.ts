@@ -16,6 +16,7 @@ import webpush from 'web-push';
 import { startFakePushService, type Subscription } from '../tests/support/fake-push-service.ts';
 import { ROOT, createDatabaseIfMissing, onShutdown, prepareDatabase } from '../scripts/lib/database.ts';
 import { startEmbeddedPostgres } from '../scripts/lib/embedded-pg.ts';
+import { clockStarter } from './lib/started-clock.ts';
 
 const PEOPLE = 500;
 const DEVICES_EACH = 3;
@@ -103,22 +104,9 @@ try {
 	}
 	await sql`insert into push_devices ${sql(rows, 'personId', 'endpoint', 'p256dh', 'auth', 'vapidPublicKey', 'name')}`;
 
-	/** A level II incident led by the department, its 5-hour clock just started: step 0 is due for all 500. */
+	// A level II incident led by the department, its 5-hour clock just started: step 0 is due for all 500.
+	const startedClock = clockStarter(sql, dept!.id, duty!.id);
 	let serial = 0;
-	async function startedClock(): Promise<string> {
-		serial += 1;
-		const [incident] = await sql<{ id: string }[]>`
-			insert into incidents (title, category, level, occurred_at, location, lead_unit_id, created_by, client_key, body_hash)
-			values (${'化工园区爆炸压测' + serial}, 'accident', 2, now() - interval '1 minute', '江城市', ${dept!.id}, ${duty!.id}, gen_random_uuid(), md5(${serial}::text))
-			returning id`;
-		const [clock] = await sql<{ id: string }[]>`
-			insert into clocks (rule_key, subject, subject_id, unit_id, rule_name, satisfied_by, ladder, starts_at, due_at, started_at)
-			select key, 'incident', ${incident!.id}, ${dept!.id}, name, satisfied_by, ladder, now() - interval '1 minute',
-				now() - interval '1 minute' + make_interval(hours => duration_value), now() - interval '1 minute'
-			from clock_rules where key = 'incident.authoritative_release'
-			returning id`;
-		return clock!.id;
-	}
 
 	/** Tells all 500 through the inbox as the tick worker does; the deliver jobs it queues are left to (c). */
 	async function told(): Promise<{ clockId: string; ms: number }> {

@@ -4,7 +4,7 @@ import { building } from '$app/environment';
 import { deleteSessionCookie } from '$lib/server/auth/cookie.ts';
 import { SESSION_COOKIE, sessionCacheKey, validateSessionToken } from '$lib/server/auth/session.ts';
 import { auditClocks, runClock } from '$lib/server/clocks/flows.ts';
-import { sql } from '$lib/server/db.ts';
+import { ticksSql, sql } from '$lib/server/db.ts';
 import { startJobs, stopJobs } from '$lib/server/jobs/boss.ts';
 import { removeUnusedUploads } from '$lib/server/files/flows.ts';
 import { deliver, fallback } from '$lib/server/notify/dispatch.ts';
@@ -27,7 +27,7 @@ export const init: ServerInit = async () => {
 	if (applied.length) console.log(`[migrate] applied ${applied.join(', ')}`);
 	if (process.env.HUIYING_JOBS !== 'off') {
 		await startJobs({
-			tick: async (id) => void (await runClock(id)),
+			tick: async (id) => void (await runClock(id, new Date(), ticksSql)),
 			audit: async () => void (await auditClocks()),
 			deliver: async (data) => deliver(data, await appSenders()),
 			fallback: async (data) => fallback(data, await appSenders()),
@@ -44,7 +44,7 @@ async function shutdown(): Promise<void> {
 	// Whatever still holds the event loop then (a hung query, a push service's socket) must not keep a stopped server alive.
 	setTimeout(() => process.exit(0), 10_000).unref();
 	await stopJobs().catch((error: unknown) => logServerError(error, { where: 'shutdown' }));
-	await sql.end({ timeout: 3 });
+	await Promise.all([sql.end({ timeout: 3 }), ticksSql.end({ timeout: 3 })]);
 }
 
 /** Every request gets an id: in the log line of any error it causes, shown to the person with it, and in X-Request-Id. */

@@ -210,7 +210,13 @@ export const procedures: Record<string, Entry> = {
 			{ label: "B's breached incident", input: { id: w.b.lateIncident.id }, expect: refuse() }
 		]
 	},
-	'incident.list': { gate: 'authed', targets: one('all statuses', { status: null, limit: 500 }, absent) },
+	'incident.list': {
+		gate: 'authed',
+		targets: (w) => [
+			{ label: 'all statuses', input: { status: null, limit: 100 }, expect: absent },
+			{ label: "B's unit", input: { unitId: w.units.deptB.id, limit: 100 }, expect: absent }
+		]
+	},
 	'incident.update': {
 		gate: 'authed',
 		targets: (w) => [
@@ -272,7 +278,7 @@ export const procedures: Record<string, Entry> = {
 	'expert.update': { gate: 'office', targets: (w) => [{ label: 'an expert', input: { id: w.expert.id, name: '改名', field: '法律' }, expect: { global: 'one list for the organisation' } }] },
 	'expert.setActive': { gate: 'office', targets: (w) => [{ label: 'an expert', input: { id: w.expert.id, active: false }, expect: { global: 'one list for the organisation' } }] },
 
-	'clock.mine': { gate: 'authed', targets: one('open clocks', undefined, absent) },
+	'clock.mine': { gate: 'authed', targets: one('open clocks', { limit: 100 }, absent) },
 	'clock.deliveries': {
 		gate: 'authed',
 		targets: (w) => [{ label: "B's clocks", input: { clockIds: [w.b.clock.id, w.secrets["B's 24-hour clock"], w.secrets["B's breached clock"]] }, expect: absent }]

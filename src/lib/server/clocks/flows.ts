@@ -5,9 +5,9 @@ import { isOpen, subjectHref } from '../../clocks.ts';
 import { text, type MessageKey, type Text } from '../../i18n/index.ts';
 import { countdownText } from './countdown.ts';
 import { loadCalendar } from '../calendar/index.ts';
-import { sql, type Tx } from '../db.ts';
-import { enqueueDelivery, enqueueTick } from '../jobs/index.ts';
-import { announce } from '../live/index.ts';
+import { sql, type Sql, type Tx } from '../db.ts';
+import { enqueueDeliveries, enqueueTick } from '../jobs/index.ts';
+import { announceMany } from '../live/index.ts';
 import { subjectTitle } from '../subjects.ts';
 import { addEvent } from '../timeline/index.ts';
 import { sendNotice, settleNotices } from '../notify/index.ts';
@@ -27,6 +27,7 @@ import {
 	unitName,
 	type Anchor,
 	type ClockRow,
+	type Recipient,
 	type RuleRow,
 	type SatisfiedBy,
 	type Subject
@@ -208,14 +209,18 @@ export interface RunResult {
 
 /**
  * Does what is due for one clock at `now`: records a breach, tells each due tier through the inbox
- * (one delivery per clock, step, person and channel), and schedules the next look. Safe to run twice.
+ * (one delivery per clock, step, person and channel), and schedules the next look. Safe to run twice. The job
+ * worker runs it on the ticks' own pool (`ticksSql`).
  */
-export async function runClock(clockId: string, now: Date = new Date()): Promise<RunResult> {
-	return sql.begin(async (tx) => {
+export async function runClock(clockId: string, now: Date = new Date(), db: Sql = sql): Promise<RunResult> {
+	return db.begin(async (tx) => {
 		const clock = await lockClock(tx, clockId);
 		if (!clock || !isOpen(clock.status)) return { notified: 0, breached: false, next: null };
 		const subject: Subject = { type: clock.subject, id: clock.subjectId };
-		const decision = decide(clock.ladder, clock, await acknowledgementsOf(tx, clockId), now);
+		// Three reads the breach below does not change, sent together: one round trip's wait instead of three.
+		const [acks, done, named] = await Promise.all([acknowledgementsOf(tx, clockId), noticesDone(tx, clockId), subjectTitle(tx, subject)]);
+		const title = named ?? '';
+		const decision = decide(clock.ladder, clock, acks, now);
 
 		if (decision.breach) {
 			await tx`update clocks set status = 'breached', breached_at = due_at where id = ${clockId}`;
@@ -231,45 +236,66 @@ export async function runClock(clockId: string, now: Date = new Date()): Promise
 			await addEvent(tx, subject, 'clock.breached', null, { clockId, rule: clock.ruleName, dueAt: clock.dueAt }, clock.dueAt);
 		}
 
-		const done = await noticesDone(tx, clockId);
-		const title = (await subjectTitle(tx, subject)) ?? '';
 		let notified = 0;
 		for (const notice of decision.due) {
 			if (done.has(`${notice.stepIndex}:${notice.tier}`)) continue;
 			const recipients = await recipientsFor(tx, clock.unitId, notice.audience);
 			if (!(await recordNotice(tx, { clockId, ...notice, recipients }, now))) continue;
-			const words = noticeText(clock, notice, title, now);
-			const told: string[] = [];
-			for (const person of recipients) {
-				const [delivery] = await tx<{ id: string }[]>`
-					insert into deliveries (clock_id, step_index, tier, recipient_id, channel, status, due_at, created_at, updated_at)
-					values (${clockId}, ${notice.stepIndex}, ${notice.tier}, ${person.id}, 'inbox', 'sent', ${notice.at}, ${now}, ${now})
-					on conflict (clock_id, step_index, recipient_id, channel) do nothing
-					returning id::text`;
-				if (!delivery) continue;
-				const [note] = await tx<{ id: string }[]>`
-					insert into notifications (person_id, clock_id, step_index, urgency, title, body, url, created_at)
-					values (${person.id}, ${clockId}, ${notice.stepIndex}, ${notice.urgency}, ${tx.json(words.title as never)}, ${tx.json(words.body as never)}, ${subjectUrl(subject)}, ${now})
-					returning id`;
-				await tx`update deliveries set notification_id = ${note!.id} where id = ${delivery.id}`;
-				await announce(tx, { kind: 'inbox', personId: person.id });
-				await enqueueDelivery(tx, { clockId, stepIndex: notice.stepIndex, recipientId: person.id });
-				told.push(person.name);
-				notified++;
-			}
+			const told = await tellStep(tx, clock, notice, recipients, noticeText(clock, notice, title, now), subjectUrl(subject), now);
+			notified += told.length;
 			if (!recipients.length) await reportNobody(tx, clock, notice, subject, title, now);
 			await addEvent(
 				tx,
 				subject,
 				'clock.notified',
 				null,
-				{ clockId, rule: clock.ruleName, step: notice.stepIndex, tier: notice.tier, audience: notice.audience, channel: 'inbox', people: told },
+				{ clockId, rule: clock.ruleName, step: notice.stepIndex, tier: notice.tier, audience: notice.audience, channel: 'inbox', people: told.map((p) => p.name) },
 				now
 			);
 		}
 		if (decision.next) await enqueueTick(tx, clockId, decision.next);
 		return { notified, breached: decision.breach, next: decision.next };
 	});
+}
+
+/**
+ * Tells a step's recipients in one statement per kind of write however many they are: each one's inbox delivery
+ * and its notice, one announcement each, one delivery job each. A person whose delivery of the step exists (a run
+ * before this one) is not told again. Returns those told, in the recipients' order.
+ */
+async function tellStep(
+	tx: Tx,
+	clock: ClockRow,
+	notice: Notice,
+	recipients: Recipient[],
+	words: { title: Text; body: Text },
+	url: string,
+	now: Date
+): Promise<Recipient[]> {
+	if (!recipients.length) return [];
+	// The delivery names its notice's id before the notice is written: both are one statement, and the
+	// foreign key is checked at its end, when the notice is there.
+	const rows = await tx<{ personId: string }[]>`
+		with delivered as (
+			insert into deliveries (clock_id, step_index, tier, recipient_id, channel, status, due_at, created_at, updated_at, notification_id)
+			select ${clock.id}::uuid, ${notice.stepIndex}::int, ${notice.tier}::int, r.id, 'inbox', 'sent', ${notice.at}::timestamptz,
+				${now}::timestamptz, ${now}::timestamptz, gen_random_uuid()
+			from unnest(${recipients.map((p) => p.id)}::uuid[]) as r(id)
+			on conflict (clock_id, step_index, recipient_id, channel) do nothing
+			returning recipient_id, notification_id
+		)
+		insert into notifications (id, person_id, clock_id, step_index, urgency, title, body, url, created_at)
+		select notification_id, recipient_id, ${clock.id}::uuid, ${notice.stepIndex}::int, ${notice.urgency}::text,
+			${tx.json(words.title as never)}::jsonb, ${tx.json(words.body as never)}::jsonb, ${url}::text, ${now}::timestamptz
+		from delivered
+		returning person_id::text`;
+	const ids = new Set(rows.map((r) => r.personId));
+	const told = recipients.filter((p) => ids.has(p.id));
+	await Promise.all([
+		announceMany(tx, told.map((p) => ({ kind: 'inbox', personId: p.id }))),
+		enqueueDeliveries(tx, told.map((p) => ({ clockId: clock.id, stepIndex: notice.stepIndex, recipientId: p.id })))
+	]);
+	return told;
 }
 
 /**

@@ -5,6 +5,7 @@ import { toIso } from '../../time.ts';
 import type { Actor } from '../actor.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
+import { cursor, cursorTime, pageOf } from '../pages.ts';
 import { notVisible, visibleSubjects } from '../subjects.ts';
 import { authedProcedure, router } from '../trpc/index.ts';
 import { inReach } from '../units/index.ts';
@@ -30,27 +31,39 @@ export const clockRouter = router({
 	 * it is listed even when its subject is out of their sight (a withheld document their unit interprets): the
 	 * deadline is theirs to meet and to acknowledge, but the subject shows only as 不在您的查看范围内, with no link.
 	 */
-	mine: authedProcedure.query(async ({ ctx }) => {
-		const rows = await sql<(ClockRow & { subjectTitle: string; unitName: string })[]>`
-			select c.id, c.rule_key, c.rule_name, c.subject, c.subject_id, c.unit_id, c.satisfied_by, c.ladder, c.starts_at,
-				c.due_at, c.started_at, c.status, c.satisfied_at, c.evidence, c.breached_at, c.cancelled_at, c.cancel_reason,
-				c.calendar_warning,
-				coalesce(subject_title(c.subject, c.subject_id), '') as subject_title, u.name as unit_name
-			from clocks c
-			join units u on u.id = c.unit_id
-			where c.status in ('running', 'breached')
-				and ${inReach(sql, 'c.unit_id', ctx.actor.scope)}
-			order by c.due_at
-			limit 200`;
-		const canSee = await visibleSubjects(
-			sql,
-			rows.flatMap((c) => [{ type: c.subject, id: c.subjectId }, cancelAbout(c) ?? []].flat()),
-			ctx.actor
-		);
-		return {
-			serverNow: toIso(new Date()),
-			serverNowMs: Date.now(),
-			clocks: rows.map((c) => {
+	mine: authedProcedure
+		.input(
+			z
+				.object({ cursor: cursor(z.tuple([z.iso.datetime({ offset: true }), z.uuid()])), limit: z.number().int().min(1).max(100).default(10) })
+				.default({ cursor: null, limit: 10 })
+		)
+		.query(async ({ ctx, input }) => {
+			const scope = inReach(sql, 'c.unit_id', ctx.actor.scope);
+			const after = input.cursor ? sql`and (c.due_at, c.id) > (${input.cursor[0]}::timestamptz, ${input.cursor[1]}::uuid)` : sql``;
+			const [rows, [counts]] = await Promise.all([
+				sql<(ClockRow & { subjectTitle: string; unitName: string; sortAt: string })[]>`
+					select c.id, c.rule_key, c.rule_name, c.subject, c.subject_id, c.unit_id, c.satisfied_by, c.ladder, c.starts_at,
+						c.due_at, c.started_at, c.status, c.satisfied_at, c.evidence, c.breached_at, c.cancelled_at, c.cancel_reason,
+						c.calendar_warning, ${cursorTime(sql, 'c.due_at')} as sort_at,
+						coalesce(subject_title(c.subject, c.subject_id), '') as subject_title, u.name as unit_name
+					from clocks c
+					join units u on u.id = c.unit_id
+					where c.status in ('running', 'breached') and ${scope} ${after}
+					order by c.due_at, c.id
+					limit ${input.limit + 1}`,
+				// how many in all, for 工作台's "and N more": the open clocks' own partial index
+				sql<{ running: number; breached: number }[]>`
+					select count(*) filter (where c.status = 'running')::int as running, count(*) filter (where c.status = 'breached')::int as breached
+					from clocks c
+					where c.status in ('running', 'breached') and ${scope}`
+			]);
+			const shown = rows.slice(0, input.limit);
+			const canSee = await visibleSubjects(
+				sql,
+				shown.flatMap((c) => [{ type: c.subject, id: c.subjectId }, cancelAbout(c) ?? []].flat()),
+				ctx.actor
+			);
+			const page = pageOf(rows, input.limit, (c) => [c.sortAt, c.id], (c) => {
 				const seen = canSee({ type: c.subject, id: c.subjectId });
 				return {
 					...clockOut(c, canSee),
@@ -59,9 +72,9 @@ export const clockRouter = router({
 					subjectTitle: seen ? c.subjectTitle : notVisible(),
 					unitName: c.unitName
 				};
-			})
-		};
-	}),
+			});
+			return { serverNow: toIso(new Date()), serverNowMs: Date.now(), clocks: page.items, nextCursor: page.nextCursor, running: counts!.running, breached: counts!.breached };
+		}),
 	/** Who each of these clocks told, how and when, step by step: only for clocks whose subject the actor sees. */
 	deliveries: authedProcedure.input(clockIds).query(async ({ ctx, input }) => {
 		const rows = await deliveriesOf(sql, await clocksOfVisibleSubjects(ctx.actor, input.clockIds));

@@ -11,7 +11,7 @@ export async function formChoices(caller: Caller, alsoIncidentId: string | null 
 		caller.unit.list(),
 		caller.person.list(),
 		caller.conference.spokespersons(),
-		caller.incident.list({ status: 'open', limit: 200 })
+		caller.incident.list({ status: 'open', limit: 100 }).then((page) => page.items)
 	]);
 	const incidents = open.map((i) => ({ id: i.id, title: i.title, level: i.level, leadUnitId: i.leadUnitId, occurredAt: i.occurredAt }));
 	// A closed incident can still be the subject of a conference already linked to it, or of a link followed here.

@@ -15,3 +15,17 @@ export function incidentOut(i: IncidentRow) {
 	};
 }
 export type IncidentOut = ReturnType<typeof incidentOut>;
+
+/** An incident as a list shows it: what a row and a picker need, not its description or its record of receipt. */
+export function incidentListed(i: IncidentRow) {
+	return {
+		id: i.id,
+		title: i.title,
+		category: i.category,
+		level: i.level,
+		status: i.status,
+		occurredAt: toIso(i.occurredAt),
+		leadUnitId: i.leadUnitId,
+		leadUnitName: i.leadUnitName
+	};
+}

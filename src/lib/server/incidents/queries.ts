@@ -1,6 +1,7 @@
 import type { IncidentCategory } from '../../clocks.ts';
 import type { ConferenceKind, ConferenceStatus } from '../../conferences.ts';
 import type { Tx } from '../db.ts';
+import { cursorTime } from '../pages.ts';
 import { inReach } from '../units/index.ts';
 
 export type IncidentStatus = 'open' | 'closed' | 'merged';
@@ -29,10 +30,10 @@ export interface IncidentRow {
 	updatedAt: Date;
 }
 
-const select = (db: Tx) => db`
+const select = (db: Tx, extra = db``) => db`
 	select i.id, i.title, i.category, i.level, i.occurred_at, i.location, i.lead_unit_id, u.name as lead_unit_name,
 		i.description, i.status, i.merged_into_id, i.closed_at, i.close_note, i.created_by, p.name as created_by_name,
-		i.client_key, i.body_hash, i.device_recorded_at, i.received_at, i.created_at, i.updated_at
+		i.client_key, i.body_hash, i.device_recorded_at, i.received_at, i.created_at, i.updated_at ${extra}
 	from incidents i join units u on u.id = i.lead_unit_id join people p on p.id = i.created_by`;
 
 const inScope = (db: Tx, scopeRoot: string | null) =>
@@ -53,17 +54,61 @@ export async function findByClientKey(db: Tx, createdBy: string, clientKey: stri
 	return row;
 }
 
-export async function listIncidents(
-	db: Tx,
-	scopeRoot: string | null,
-	filter: { status: IncidentStatus | null; limit: number }
-): Promise<IncidentRow[]> {
-	return db<IncidentRow[]>`
-		${select(db)}
-		where ${inScope(db, scopeRoot)} and (${filter.status}::text is null or i.status = ${filter.status}::text)
-		order by (i.status = 'open') desc, i.occurred_at desc
-		limit ${filter.limit}`;
+/** Where the next page of the list starts: the sort key of the last incident shown. */
+export type IncidentCursor = [open: boolean, occurredAt: string, id: string];
+
+export interface IncidentFilter {
+	status: IncidentStatus | null;
+	level: number | null;
+	/** this unit and the units under it (within reach) */
+	unitId: string | null;
+	/** occurred at or after */
+	from: Date | null;
+	/** occurred before */
+	to: Date | null;
+	/** words of the title, each to be found in it */
+	words: string[];
+	after: IncidentCursor | null;
+	/** rows to read: the page and one more, to know there is more */
+	limit: number;
 }
+
+/** `%` and `_` typed by a person are searched for, not wildcards. */
+const likeWord = (w: string) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * Incidents in reach, open ones first, then the newest, after the cursor. Only the conditions asked for are
+ * written, so PostgreSQL plans each combination for itself: the list's own index for a wide reach, the unit's
+ * for a department, the title's pairs of characters for a search.
+ */
+export async function listIncidents(db: Tx, scopeRoot: string | null, f: IncidentFilter): Promise<ListedIncident[]> {
+	const conditions = [inScope(db, scopeRoot)];
+	if (f.status) conditions.push(db`i.status = ${f.status}`);
+	if (f.level) conditions.push(db`i.level = ${f.level}`);
+	if (f.unitId) conditions.push(inReach(db, 'i.lead_unit_id', f.unitId));
+	if (f.from) conditions.push(db`i.occurred_at >= ${f.from}`);
+	if (f.to) conditions.push(db`i.occurred_at < ${f.to}`);
+	for (const word of f.words) {
+		// planned for this word (db.ts: custom plans), its pairs worked out once and weighed against the column's statistics
+		if ([...word].length >= 2) conditions.push(db`i.title_bigrams @> text_bigrams(${word})`);
+		conditions.push(db`i.title ilike ${likeWord(word)}`);
+	}
+	if (f.after) {
+		const [open, at, id] = f.after;
+		conditions.push(db`((i.status = 'open'), i.occurred_at, i.id) < (${open}, ${at}::timestamptz, ${id}::uuid)`);
+	}
+	const where = conditions.reduce((all, c) => db`${all} and ${c}`);
+	return db<ListedIncident[]>`
+		${select(db, db`, ${cursorTime(db, 'i.occurred_at')} as sort_at`)}
+		where ${where}
+		order by (i.status = 'open') desc, i.occurred_at desc, i.id desc
+		limit ${f.limit}`;
+}
+
+/** A listed incident knows its place in the list to the microsecond. */
+export type ListedIncident = IncidentRow & { sortAt: string };
+
+export const incidentCursorOf = (i: ListedIncident): IncidentCursor => [i.status === 'open', i.sortAt, i.id];
 
 export interface IncidentFields {
 	title: string;

@@ -85,7 +85,7 @@ describe('logging an incident', () => {
 
 	it('lists open incidents with their running clocks', async () => {
 		const created = await duty.caller.incident.create(report({ title: '江城地铁隧道渗水' }));
-		const row = (await duty.caller.incident.list()).find((i) => i.id === created.id);
+		const row = (await duty.caller.incident.list()).items.find((i) => i.id === created.id);
 		expect(row?.openClocks.map((c) => [c.ruleName, c.status])).toEqual([
 			['发布权威信息', 'running'],
 			['召开新闻发布会', 'running']
@@ -260,17 +260,17 @@ describe("another department's incident", () => {
 		const theirs = await duty.caller.incident.create(report({ title: '江城水厂停水' }));
 		const own = await pressB.caller.incident.create(report({ title: '江城疾控发现聚集性病例', category: 'public_health', leadUnitId: city.deptB.id }));
 
-		const listed = (await pressB.caller.incident.list()).map((i) => i.id);
+		const listed = (await pressB.caller.incident.list()).items.map((i) => i.id);
 		expect(listed).toContain(own.id);
 		expect(listed).not.toContain(theirs.id);
-		const mine = (await pressB.caller.clock.mine()).clocks;
+		const mine = (await pressB.caller.clock.mine({ limit: 100 })).clocks;
 		expect(mine.length).toBeGreaterThan(0);
 		expect(mine.every((c) => c.unitId === city.deptB.id)).toBe(true);
 		expect(mine.map((c) => c.subjectId)).toContain(own.id);
 		expect(mine[0]!.dueAt).toMatch(ISO_CST);
 
-		const watched = (await officeAdmin.caller.clock.mine()).clocks.map((c) => c.subjectId);
+		const watched = (await officeAdmin.caller.clock.mine({ limit: 100 })).clocks.map((c) => c.subjectId);
 		expect(watched).toEqual(expect.arrayContaining([theirs.id, own.id]));
-		expect((await officeAdmin.caller.incident.list()).map((i) => i.id)).toEqual(expect.arrayContaining([theirs.id, own.id]));
+		expect((await officeAdmin.caller.incident.list()).items.map((i) => i.id)).toEqual(expect.arrayContaining([theirs.id, own.id]));
 	});
 });

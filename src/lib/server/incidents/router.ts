@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { INCIDENT_CATEGORIES } from '../../clocks.ts';
 import { toIso } from '../../time.ts';
-import { clocksOf, clocksSeen } from '../clocks/index.ts';
+import { clocksOf, clocksSeen, cstMidnight } from '../clocks/index.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
+import { cursor, pageOf } from '../pages.ts';
 import type { Reader } from '../subjects.ts';
 import { timelineFor } from '../timeline/index.ts';
-import { authedProcedure, moment, router, text } from '../trpc/index.ts';
+import { A_DAY_MS, authedProcedure, day, moment, router, text } from '../trpc/index.ts';
 import { changeLevel, closeIncident, editIncident, logIncident, mergeIncident } from './flows.ts';
-import { incidentOut } from './out.ts';
-import { authoritativePublishedAt, conferencesOfIncident, getIncident, listIncidents, type IncidentRow } from './queries.ts';
+import { incidentListed, incidentOut } from './out.ts';
+import { authoritativePublishedAt, conferencesOfIncident, getIncident, incidentCursorOf, listIncidents, type IncidentRow } from './queries.ts';
 
 const fields = z.object({
 	title: text(200, { min: 1 }),
@@ -58,25 +59,47 @@ export const incidentRouter = router({
 			authoritativeAt: authoritativeAt && toIso(authoritativeAt)
 		};
 	}),
+	/**
+	 * A page of the incidents in reach, open ones first, then the newest; filtered as a press officer looks for one
+	 * (status, level, unit, the China days it occurred between, words of its title). `cursor` is the previous
+	 * page's `nextCursor`.
+	 */
 	list: authedProcedure
 		.input(
 			z
-				.object({ status: z.enum(['open', 'closed', 'merged']).nullable().default(null), limit: z.number().int().min(1).max(500).default(100) })
-				.default({ status: null, limit: 100 })
+				.object({
+					status: z.enum(['open', 'closed', 'merged']).nullable().default(null),
+					level: z.number().int().min(1).max(4).nullable().default(null),
+					unitId: z.uuid().nullable().default(null),
+					from: day.nullable().default(null),
+					to: day.nullable().default(null),
+					q: text(50).default(''),
+					cursor: cursor(z.tuple([z.boolean(), z.iso.datetime({ offset: true }), z.uuid()])),
+					limit: z.number().int().min(1).max(100).default(50)
+				})
+				.default({ status: null, level: null, unitId: null, from: null, to: null, q: '', cursor: null, limit: 50 })
 		)
 		.query(async ({ ctx, input }) => {
-			const rows = await listIncidents(sql, ctx.actor.scope, input);
-			const clocks = rows.length
+			const rows = await listIncidents(sql, ctx.actor.scope, {
+				status: input.status,
+				level: input.level,
+				unitId: input.unitId,
+				from: input.from ? cstMidnight(input.from) : null,
+				to: input.to ? new Date(cstMidnight(input.to).getTime() + A_DAY_MS) : null,
+				words: input.q.split(/\s+/).filter(Boolean).slice(0, 5),
+				after: input.cursor,
+				limit: input.limit + 1
+			});
+			const shown = rows.slice(0, input.limit);
+			const clocks = shown.length
 				? await sql<{ subjectId: string; dueAt: Date; status: string; ruleName: string }[]>`
 					select subject_id, due_at, status, rule_name from clocks
-					where subject = 'incident' and subject_id = any(${rows.map((r) => r.id)}::uuid[])
+					where subject = 'incident' and subject_id = any(${shown.map((r) => r.id)}::uuid[]) and status in ('running', 'breached')
 					order by due_at`
 				: [];
-			return rows.map((r) => ({
-				...incidentOut(r),
-				openClocks: clocks
-					.filter((c) => c.subjectId === r.id && (c.status === 'running' || c.status === 'breached'))
-					.map((c) => ({ ruleName: c.ruleName, dueAt: toIso(c.dueAt), status: c.status }))
+			return pageOf(rows, input.limit, incidentCursorOf, (r) => ({
+				...incidentListed(r),
+				openClocks: clocks.filter((c) => c.subjectId === r.id).map((c) => ({ ruleName: c.ruleName, dueAt: toIso(c.dueAt), status: c.status }))
 			}));
 		}),
 	update: authedProcedure.input(fields.extend({ id: z.uuid() })).mutation(async ({ ctx, input }) => {

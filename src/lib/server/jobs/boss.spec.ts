@@ -8,7 +8,7 @@ vi.hoisted(() => {
 });
 
 const { sql } = await import('../db.ts');
-const { enqueueDelivery, enqueueSignoffExpiry, enqueueTick, QUEUES } = await import('./boss.ts');
+const { enqueueDeliveries, enqueueDelivery, enqueueSignoffExpiry, enqueueTick, QUEUES } = await import('./boss.ts');
 
 /** Rejects instead of hanging, so a wait on the pool fails the test rather than the run. */
 function within<T>(ms: number, p: Promise<T>): Promise<T> {
@@ -44,5 +44,40 @@ describe('enqueueing in the business transaction', () => {
 			)
 		).rejects.toThrow('the change failed');
 		expect(await jobsOf(key)).toEqual([]);
+	});
+});
+
+describe('enqueueing a step’s deliveries together', () => {
+	it('queues, in the caller’s transaction, the very jobs one send per person would: same data, key and retries', async () => {
+		const [batched, single] = [randomUUID(), randomUUID()];
+		const people = Array.from({ length: 30 }, () => randomUUID());
+		await within(5_000, sql.begin((tx) => enqueueDeliveries(tx, people.map((recipientId) => ({ clockId: batched, stepIndex: 2, recipientId })))));
+		await within(
+			5_000,
+			sql.begin(async (tx) => {
+				for (const recipientId of people) await enqueueDelivery(tx, { clockId: single, stepIndex: 2, recipientId });
+			})
+		);
+		// The deliver queue is a standard one: a key does not stop a second job. Once per person is the
+		// caller's to keep (runClock queues only for deliveries it has just inserted).
+		const deliverJobsOf = (clockId: string) => sql<Record<string, unknown>[]>`
+			select data->>'recipientId' as recipient_id, data->>'stepIndex' as step_index, replace(singleton_key, ${clockId}, 'clock') as key,
+				priority, retry_limit, retry_delay, retry_backoff, policy, state, start_after <= now() as runnable
+			from pgboss.job where name = ${QUEUES.deliver} and data->>'clockId' = ${clockId} order by recipient_id`;
+		const jobs = await deliverJobsOf(batched);
+		expect(jobs).toHaveLength(people.length);
+		expect(jobs).toEqual(await deliverJobsOf(single));
+		expect(jobs[0]).toMatchObject({ key: `clock:2:${jobs[0]!.recipientId}`, retryLimit: 5, retryDelay: 5, retryBackoff: true, state: 'created', runnable: true });
+	});
+
+	it('leaves no job behind when the transaction rolls back', async () => {
+		const clockId = randomUUID();
+		await expect(
+			sql.begin(async (tx) => {
+				await enqueueDeliveries(tx, [{ clockId, stepIndex: 0, recipientId: randomUUID() }]);
+				throw new Error('the change failed');
+			})
+		).rejects.toThrow('the change failed');
+		expect(await jobsOf(clockId)).toEqual([]);
 	});
 });

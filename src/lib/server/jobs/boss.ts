@@ -54,11 +54,12 @@ function getSender(): PgBoss {
 	return sender;
 }
 
+// Also given as `db`: pg-boss then leaves a failed insert's error as it is, since it aborted the caller's transaction.
+const bossDb = (db: Tx) => ({ executeSql: async (text: string, values?: unknown[]) => ({ rows: await db.unsafe(text, (values ?? []) as never[]) }) });
+
 /** One job, written on `db`: the caller's transaction (the job exists exactly when it commits), or the pool outside one. */
 function send(db: Tx, name: string, data: object, options: SendOptions): Promise<string | null> {
-	// Also given as `db`: pg-boss then leaves a failed insert's error as it is, since it aborted the caller's transaction.
-	const onDb = { executeSql: async (text: string, values?: unknown[]) => ({ rows: await db.unsafe(text, (values ?? []) as never[]) }) };
-	return sendingOn.run(db, () => getSender().send(name, data, { ...options, db: onDb }));
+	return sendingOn.run(db, () => getSender().send(name, data, { ...options, db: bossDb(db) }));
 }
 
 export interface TickData {
@@ -87,9 +88,22 @@ export type FallbackData = DeliverData & { deliveryId: string };
 
 const deliverKey = (d: DeliverData) => ('notificationId' in d ? `n:${d.notificationId}` : `${d.clockId}:${d.stepIndex}:${d.recipientId}`);
 
+const DELIVER_OPTIONS = { retryLimit: 5, retryDelay: 5, retryBackoff: true };
+
 /** Queued with the inbox notice, in the same transaction: the phone is tried as soon as it commits. */
 export async function enqueueDelivery(tx: Tx, data: DeliverData): Promise<void> {
-	await send(tx, QUEUES.deliver, data, { singletonKey: deliverKey(data), retryLimit: 5, retryDelay: 5, retryBackoff: true });
+	await send(tx, QUEUES.deliver, data, { singletonKey: deliverKey(data), ...DELIVER_OPTIONS });
+}
+
+/**
+ * enqueueDelivery for everyone a step told, as one insert on `tx`: a step told to hundreds costs one round trip,
+ * not hundreds. The same jobs, keys and retries as one send each. The deliver queue does not refuse a second job
+ * with a key: once per person is the caller's to keep (runClock queues only for deliveries it has just inserted).
+ */
+export async function enqueueDeliveries(tx: Tx, data: DeliverData[]): Promise<void> {
+	if (!data.length) return;
+	const jobs = data.map((d) => ({ data: d, singletonKey: deliverKey(d), ...DELIVER_OPTIONS }));
+	await sendingOn.run(tx, () => getSender().insert(QUEUES.deliver, jobs, { db: bossDb(tx) }));
 }
 
 /** A notice a channel asked to hold (its per-person pace), sent again when allowed. */
@@ -159,8 +173,11 @@ export async function startJobs(workers: Workers): Promise<PgBoss> {
 	// Many clocks can reach a step in the same second (bench/escalation.ts: 100 within a second): four
 	// workers, and a full batch fetches the next one at once instead of waiting out the poll.
 	const tickOptions = { pollingIntervalSeconds: 0.5, batchSize: 10, burstWhenBatchFull: true, localConcurrency: 4 };
+	// A batch's ticks run side by side on the ticks' own pool (TICKS_POOL_SIZE connections): one after another, the
+	// hundredth waited for ninety-nine. A tick is safe to run twice, so a failed one fails its batch for a retry.
 	await b.work<TickData>(QUEUES.clockTick, tickOptions, async (jobs: Job<TickData>[]) => {
-		for (const job of jobs) await workers.tick(job.data.clockId);
+		const failed = (await Promise.allSettled(jobs.map((job) => workers.tick(job.data.clockId)))).find((r) => r.status === 'rejected');
+		if (failed) throw failed.reason;
 	});
 	await b.work(QUEUES.clockAudit, { pollingIntervalSeconds: 5 }, async () => {
 		await workers.audit();

@@ -34,6 +34,12 @@ export async function announce(tx: Tx, change: Change): Promise<void> {
 	await tx`select pg_notify(${CHANNEL}, ${JSON.stringify(change)})`;
 }
 
+/** announce for many changes in one statement: a step told to hundreds announces in one round trip. */
+export async function announceMany(tx: Tx, changes: Change[]): Promise<void> {
+	if (!changes.length) return;
+	await tx`select pg_notify(${CHANNEL}, c) from unnest(${changes.map((c) => JSON.stringify(c))}::text[]) as c`;
+}
+
 /** How many subscriptions this instance is holding open. */
 export const subscriptions = (): number => local.listenerCount('change');
 

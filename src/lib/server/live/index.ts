@@ -1,3 +1,3 @@
 // The public face of live/: what other domains may use. Anything else in this folder is its own business.
 
-export { announce } from './bus.ts';
+export { announce, announceMany } from './bus.ts';

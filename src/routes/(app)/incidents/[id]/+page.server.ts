@@ -8,7 +8,7 @@ export const load: PageServerLoad = async (event) => {
 	const clockIds = incident.clocks.map((c) => c.id);
 	const [units, others, toAcknowledge, deliveries, releases] = await Promise.all([
 		caller.unit.list(),
-		caller.incident.list({ status: 'open', limit: 200 }),
+		caller.incident.list({ status: 'open', limit: 100 }).then((page) => page.items),
 		caller.clock.toAcknowledge({ clockIds }),
 		caller.clock.deliveries({ clockIds }),
 		caller.release.list({ incidentId: event.params.id })

@@ -9,7 +9,7 @@ export const load: PageServerLoad = async (event) => {
 	const open = opinionOpen(item.status);
 	// The assessment's and the responses' choices, only while the item can still change.
 	const [units, incidents, conferences] = open
-		? await Promise.all([caller.unit.list(), caller.incident.list({ status: 'open', limit: 200 }), caller.conference.list({ limit: 50, recentDays: 30 })])
+		? await Promise.all([caller.unit.list(), caller.incident.list({ status: 'open', limit: 100 }).then((page) => page.items), caller.conference.list({ limit: 50, recentDays: 30 })])
 		: [[], [], null];
 	const linked = new Set(item.conferences.map((c) => c.id));
 	return {

@@ -3,7 +3,7 @@ import { callerFor } from '$lib/server/trpc/caller.ts';
 
 export const load: PageServerLoad = async (event) => {
 	const caller = callerFor(event);
-	const incidents = await caller.incident.list({ status: 'open', limit: 200 });
+	const incidents = await caller.incident.list({ status: 'open', limit: 100 }).then((page) => page.items);
 	const conferenceId = event.url.searchParams.get('conference');
 	const conference = conferenceId ? await caller.conference.byId({ id: conferenceId }).catch(() => null) : null;
 	// A 回应 or 澄清 drafted from a public-opinion item answers it: publishing it meets the item's clock.
