@@ -98,7 +98,9 @@ const headers: Handle = async ({ event, resolve }) => {
 const language: Handle = async ({ event, resolve }) => {
 	const locale = event.locals.user?.locale ?? localeOf(event.cookies.get(LOCALE_COOKIE));
 	event.locals.locale = locale;
-	if (event.cookies.get(LOCALE_COOKIE) !== locale) {
+	// Only a signed-in person's choice is written back: a signed-out answer arriving late must not undo the choice
+	// the sign-in page has just made on the device.
+	if (event.locals.user && event.cookies.get(LOCALE_COOKIE) !== locale) {
 		event.cookies.set(LOCALE_COOKIE, locale, { path: '/', httpOnly: false, sameSite: 'lax', maxAge: 400 * 24 * 3600 });
 	}
 	return inLocale(locale, () => resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', locale) }));

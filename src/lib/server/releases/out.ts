@@ -1,6 +1,6 @@
 import { toIso } from '../../time.ts';
 import { shortCode } from './content.ts';
-import type { PublicationRow, ReleaseRow, VersionRow } from './queries.ts';
+import type { PublicationRow, ReleaseListRow, ReleaseRow, VersionRow } from './queries.ts';
 
 const iso = (d: Date | null) => (d ? toIso(d) : null);
 
@@ -9,6 +9,12 @@ const iso = (d: Date | null) => (d ? toIso(d) : null);
  * or serves only when the reader may see it (the row's joins bring its title only then): else not even its id, just
  * that there is one.
  */
+/** A release as a list shows it: everything but its text. */
+export function releaseListed(r: ReleaseListRow) {
+	const { body: _b, talkingPoints: _t, ...rest } = releaseOut({ ...r, body: '', talkingPoints: '' });
+	return rest;
+}
+
 export function releaseOut(r: ReleaseRow) {
 	const incidentHidden = r.incidentId !== null && r.incidentTitle === null;
 	const conferenceHidden = r.conferenceId !== null && r.conferenceTitle === null;

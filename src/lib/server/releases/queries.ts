@@ -51,11 +51,12 @@ export interface VersionRow {
 
 // What the release answers or serves (incident, conference, opinion item) is named only to whoever may see it:
 // a countersigner or reviewer elsewhere sees the release, not the subject beyond their reach.
-const select = (db: Tx, scopeRoot: string | null) => db`
+/** `content: false` leaves the body and talking points out: a list sorts its rows, and each body would travel with them. */
+const select = (db: Tx, scopeRoot: string | null, opts: { content: boolean } = { content: true }) => db`
 	select r.id, r.unit_id, u.name as unit_name, r.kind, r.incident_id, i.title as incident_title,
 		r.conference_id, c.title as conference_title, r.opinion_item_id, o.summary as opinion_summary, r.status, r.current_version, r.status_reason,
 		r.created_by, p.name as created_by_name, r.created_at, r.updated_at, r.published_at,
-		v.title, v.body, v.talking_points, v.channels, v.hash
+		v.title, ${opts.content ? db`v.body, v.talking_points,` : db``} v.channels, v.hash
 	from releases r
 	join units u on u.id = r.unit_id
 	join people p on p.id = r.created_by
@@ -116,14 +117,17 @@ export async function findByClientKey(db: Tx, createdBy: string, clientKey: stri
 	return row;
 }
 
+/** A release as a list reads it: without its text. */
+export type ReleaseListRow = Omit<ReleaseRow, 'body' | 'talkingPoints'>;
+
 export async function listReleases(
 	db: Tx,
 	scopeRoot: string | null,
 	personId: string,
 	filter: { status: ReleaseStatus | null; incidentId: string | null; conferenceId: string | null; limit: number }
-): Promise<ReleaseRow[]> {
-	return db<ReleaseRow[]>`
-		${select(db, scopeRoot)}
+): Promise<ReleaseListRow[]> {
+	return db<ReleaseListRow[]>`
+		${select(db, scopeRoot, { content: false })}
 		where ${visible(db, scopeRoot, personId)}
 			and (${filter.status}::text is null or r.status = ${filter.status})
 			and (${filter.incidentId}::uuid is null or r.incident_id = ${filter.incidentId})

@@ -19,7 +19,7 @@ import {
 	withdrawRelease,
 	type ReleaseAuthor
 } from './flows.ts';
-import { publicationOut, releaseOut, versionOut } from './out.ts';
+import { publicationOut, releaseListed, releaseOut, versionOut } from './out.ts';
 import { servedClockSeen } from './signoff.ts';
 import { getRelease, listReleases, publicationsOf, RELEASE_KINDS, versionsOf, type ReleaseRow } from './queries.ts';
 
@@ -180,5 +180,5 @@ export const releaseRouter = router({
 				})
 				.default({ status: null, incidentId: null, conferenceId: null, limit: 100 })
 		)
-		.query(async ({ ctx, input }) => (await listReleases(sql, ctx.actor.scope, ctx.user.id, input)).map(releaseOut))
+		.query(async ({ ctx, input }) => (await listReleases(sql, ctx.actor.scope, ctx.user.id, input)).map(releaseListed))
 });
