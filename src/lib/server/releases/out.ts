@@ -7,15 +7,9 @@ const iso = (d: Date | null) => (d ? toIso(d) : null);
 /**
  * A release as the interface and the API see it: the current version's content with its short code. What it answers
  * or serves only when the reader may see it (the row's joins bring its title only then): else not even its id, just
- * that there is one.
+ * that there is one. A list shows it without its text (releaseListed); a read of the release adds the text (releaseOut).
  */
-/** A release as a list shows it: everything but its text. */
 export function releaseListed(r: ReleaseListRow) {
-	const { body: _b, talkingPoints: _t, ...rest } = releaseOut({ ...r, body: '', talkingPoints: '' });
-	return rest;
-}
-
-export function releaseOut(r: ReleaseRow) {
 	const incidentHidden = r.incidentId !== null && r.incidentTitle === null;
 	const conferenceHidden = r.conferenceId !== null && r.conferenceTitle === null;
 	const opinionItemHidden = r.opinionItemId !== null && r.opinionSummary === null;
@@ -39,8 +33,6 @@ export function releaseOut(r: ReleaseRow) {
 		hash: r.hash,
 		code: shortCode(r.hash),
 		title: r.title,
-		body: r.body,
-		talkingPoints: r.talkingPoints,
 		channels: r.channels,
 		createdBy: r.createdBy,
 		createdByName: r.createdByName,
@@ -48,6 +40,10 @@ export function releaseOut(r: ReleaseRow) {
 		updatedAt: toIso(r.updatedAt),
 		publishedAt: iso(r.publishedAt)
 	};
+}
+
+export function releaseOut(r: ReleaseRow) {
+	return { ...releaseListed(r), body: r.body, talkingPoints: r.talkingPoints };
 }
 export type ReleaseOut = ReturnType<typeof releaseOut>;
 

@@ -1,16 +1,11 @@
 import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { PageServerLoad } from './$types';
+import { dayOf, idOf, pick } from '$lib/query-filters.ts';
 import { callerFor } from '$lib/server/trpc/caller.ts';
 
 const STATUSES = ['open', 'closed', 'merged'] as const;
 const LEVELS = ['1', '2', '3', '4'] as const;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-/** A filter from the query string, or null when it is absent or not one of the choices. */
-const pick = <T extends string>(value: string | null, choices: readonly T[]): T | null => (choices.includes(value as T) ? (value as T) : null);
-const dayOf = (value: string | null) => (value && DAY.test(value) ? value : null);
 
 export const load: PageServerLoad = async (event) => {
 	event.depends('app:incidents');
@@ -19,7 +14,7 @@ export const load: PageServerLoad = async (event) => {
 	const filter = {
 		status: pick(q.get('status'), STATUSES),
 		level: level ? Number(level) : null,
-		unitId: UUID.test(q.get('unit') ?? '') ? q.get('unit') : null,
+		unitId: idOf(q.get('unit')),
 		from: dayOf(q.get('from')),
 		to: dayOf(q.get('to')),
 		q: (q.get('q') ?? '').slice(0, 50)
