@@ -13,7 +13,8 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { ROOT, createDatabaseIfMissing, onShutdown, prepareDatabase } from '../scripts/lib/database.ts';
 import { freePort, startEmbeddedPostgres } from '../scripts/lib/embedded-pg.ts';
 import { serveApp, type AppServer } from '../scripts/lib/serve.ts';
-import { generateScale, type Persona } from './lib/scale-data.ts';
+import { headersFor, ms, pct, signIn, sleep, trpc } from './lib/load.ts';
+import { generateScale } from './lib/scale-data.ts';
 
 const SECONDS = Number(process.env.SCALE_SECONDS ?? 30);
 const WARMUP = Number(process.env.SCALE_WARMUP ?? 5);
@@ -23,18 +24,12 @@ const OVERLOAD_CLIENTS = Number(process.env.SCALE_OVERLOAD_CLIENTS ?? CLIENTS * 
 const OVERLOAD_SECONDS = Number(process.env.SCALE_OVERLOAD_SECONDS ?? 20);
 const ONLY = process.env.SCALE_TARGETS?.split(',').map((s) => s.trim()).filter(Boolean) ?? null;
 const TIMEOUT_MS = 10_000;
-const ACCEPT_ENCODING = 'gzip, br';
 
 type Who = 'officeAdmin' | 'departmentDuty' | 'leader';
 interface Target {
 	name: string;
 	who: Who;
 	path: string;
-}
-
-/** A tRPC query as the browser's httpBatchLink sends it: GET, batch of one, input as JSON keyed by its index. */
-function trpc(procedure: string, input: unknown = {}): string {
-	return `/api/trpc/${procedure}?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: input }))}`;
 }
 
 const TARGETS: Target[] = [
@@ -45,6 +40,9 @@ const TARGETS: Target[] = [
 	{ name: 'incident.list (leader)', who: 'leader', path: trpc('incident.list') },
 	{ name: 'opinion.list', who: 'officeAdmin', path: trpc('opinion.list') },
 	{ name: 'opinion.list closed', who: 'officeAdmin', path: trpc('opinion.list', { status: 'closed' }) },
+	{ name: 'opinion.list all', who: 'officeAdmin', path: trpc('opinion.list', { status: null }) },
+	{ name: 'release.list q=火灾', who: 'officeAdmin', path: trpc('release.list', { q: '火灾' }) },
+	{ name: 'release.list (duty)', who: 'departmentDuty', path: trpc('release.list') },
 	{ name: 'release.list', who: 'officeAdmin', path: trpc('release.list') },
 	{ name: 'document.list', who: 'officeAdmin', path: trpc('document.list') },
 	{ name: 'conference.list', who: 'officeAdmin', path: trpc('conference.list') },
@@ -58,13 +56,15 @@ const TARGETS: Target[] = [
 	{ name: 'person.list', who: 'officeAdmin', path: trpc('person.list') },
 	{ name: 'obligation.shortfalls', who: 'officeAdmin', path: trpc('obligation.shortfalls') },
 	{ name: 'page /', who: 'officeAdmin', path: '/' },
-	{ name: 'page /incidents', who: 'officeAdmin', path: '/incidents' }
+	{ name: 'page /incidents', who: 'officeAdmin', path: '/incidents' },
+	{ name: 'page /opinions', who: 'officeAdmin', path: '/opinions' },
+	{ name: 'page /releases', who: 'officeAdmin', path: '/releases' },
+	{ name: 'page /documents', who: 'officeAdmin', path: '/documents' },
+	{ name: 'page /conferences', who: 'officeAdmin', path: '/conferences' },
+	{ name: 'page /admin/breaches', who: 'officeAdmin', path: '/admin/breaches' }
 ];
 
-const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)] ?? NaN;
-const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(0)} ms` : '–');
 const kb = (bytes: number) => (bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`);
-const sleep = (t: number) => new Promise((ok) => setTimeout(ok, t));
 
 const pg = await startEmbeddedPostgres({ dir: resolve(ROOT, '.data', 'pg-bench-scale'), fresh: true, quiet: true });
 let server: AppServer | null = null;
@@ -140,28 +140,6 @@ async function settle(base: string): Promise<void> {
 		if (ok && performance.now() - t < 200) return;
 		await sleep(250);
 	}
-}
-
-/** What a browser sends: a page is asked for as HTML, a tRPC call takes whatever comes. */
-function headersFor(path: string, cookie: string): Record<string, string> {
-	const accept = path.startsWith('/api/') ? '*/*' : 'text/html,application/xhtml+xml';
-	return cookie ? { cookie, accept, 'accept-encoding': ACCEPT_ENCODING } : { accept, 'accept-encoding': ACCEPT_ENCODING };
-}
-
-/** Signs in through the form as a browser does (POST /login) and returns the session cookie. */
-async function signIn(base: string, who: Persona, password: string): Promise<string> {
-	const res = await fetch(`${base}/login`, {
-		method: 'POST',
-		// text/html as a browser's form post: SvelteKit answers an Accept of */* as use:enhance's JSON
-		headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', origin: base },
-		body: new URLSearchParams({ login: who.username, password }),
-		redirect: 'manual',
-		signal: AbortSignal.timeout(TIMEOUT_MS)
-	});
-	const body = await res.text();
-	const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]!).join('; ');
-	if (res.status !== 303 || !cookie) throw new Error(`sign-in of ${who.username} answered ${res.status}: ${body.slice(0, 300)}`);
-	return cookie;
 }
 
 interface LoadResult {

@@ -4,7 +4,7 @@ import { building } from '$app/environment';
 import { deleteSessionCookie } from '$lib/server/auth/cookie.ts';
 import { SESSION_COOKIE, sessionCacheKey, validateSessionToken } from '$lib/server/auth/session.ts';
 import { auditClocks, runClock } from '$lib/server/clocks/flows.ts';
-import { ticksSql, sql } from '$lib/server/db.ts';
+import { sql, ticksSql, untilHungUp } from '$lib/server/db.ts';
 import { startJobs, stopJobs } from '$lib/server/jobs/boss.ts';
 import { removeUnusedUploads } from '$lib/server/files/flows.ts';
 import { deliver, fallback } from '$lib/server/notify/dispatch.ts';
@@ -106,12 +106,22 @@ const language: Handle = async ({ event, resolve }) => {
 	return inLocale(locale, () => resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', locale) }));
 };
 
-export const handle = sequence(requestId, session, language, crossSite, headers);
+/**
+ * A reader who hangs up (a phone out of signal, a screen left before it loaded) leaves no work behind: the request's
+ * statements still waiting for the database are dropped and no new ones start (db.ts, untilHungUp). Reads only: a
+ * change asked for is carried through, so that what was sent is either saved whole or not at all.
+ */
+const hangUp: Handle = async ({ event, resolve }) =>
+	event.request.method === 'GET' || event.request.method === 'HEAD' ? untilHungUp(event.request.signal, async () => resolve(event)) : resolve(event);
+
+export const handle = sequence(requestId, hangUp, session, language, crossSite, headers);
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	// A page that does not exist (or a method a route lacks) is no fault of the server's.
 	if (status < 500) return { message: status === 404 ? m['error.not_found']() : m['error.server']() };
 	const id = event.locals.requestId;
+	// Nobody is left to read the answer, and nothing failed: the work stopped because its reader hung up.
+	if (event.request.signal.aborted) return { message: serverErrorMessage(id), requestId: id };
 	logServerError(error, { requestId: id, where: event.route.id ?? 'no route', method: event.request.method });
 	return { message: serverErrorMessage(id), requestId: id };
 };

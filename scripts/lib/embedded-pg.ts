@@ -83,6 +83,10 @@ export interface StartOptions {
 	quiet?: boolean;
 	/** listen here rather than on a free port (a server started again where its clients expect it) */
 	port?: number;
+	/** more of the server's settings, `name=value` each (a benchmark's logging) */
+	settings?: string[];
+	/** each piece of the server's log as it comes, besides keeping it for a failed start */
+	onLog?: (text: string) => void;
 }
 
 export async function startEmbeddedPostgres(opts: StartOptions): Promise<RunningPostgres> {
@@ -114,9 +118,13 @@ export async function startEmbeddedPostgres(opts: StartOptions): Promise<Running
 			'-c', 'listen_addresses=127.0.0.1',
 			'-c', 'unix_socket_directories=',
 			'-c', 'max_connections=200',
-			...(opts.fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : [])
+			...(opts.fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+			...(opts.settings ?? []).flatMap((s) => ['-c', s])
 		],
-		onLog: (m) => log.push(String(m)),
+		onLog: (m) => {
+			log.push(String(m));
+			opts.onLog?.(String(m));
+		},
 		onError: (m) => log.push(String(m instanceof Error ? m.message : m))
 	});
 	try {

@@ -11,7 +11,7 @@ import { freePort } from '../../scripts/lib/embedded-pg.ts';
 import { serveApp, type AppServer } from '../../scripts/lib/serve.ts';
 import { samplePng } from '../support/sample-files.ts';
 import { cleanupsAfterEach, ownDemoDatabase, signInApi } from './push-support.ts';
-import { DEMO_PASSWORD, ready, signIn, signInDirectly } from './support.ts';
+import { DEMO_PASSWORD, ready, shootPhone, signIn, signInDirectly } from './support.ts';
 
 const cleanups = cleanupsAfterEach();
 // A database of its own: the vice-mayor must sign with his password, so no passkey of another test may be on him.
@@ -193,4 +193,39 @@ test('a document with its interpretation package is reviewed, signed as one bund
 	await expect(met).toContainText(`完成于 ${cstShown(materialsAt)}`);
 	await expect(later).toHaveCount(0);
 	await expect(page.getByRole('article', { name: '一图读懂《江城市自然灾害救助办法》' })).toContainText(`已发布 ${cstShown(materialsAt)}`);
+});
+
+test('the document list reads page after page and finds a document by two Chinese characters of its title', async ({ page }) => {
+	test.setTimeout(process.env.SHOTS_DIR ? 180_000 : 60_000);
+	const db = postgres(database.url, { max: 1, onnotice: () => {} });
+	cleanups.push(() => db.end({ timeout: 1 }));
+	// Documents published over the past years by one department: a list longer than a page.
+	const mark = randomUUID().slice(0, 6);
+	await db`
+		with made as (
+			insert into documents (unit_id, interpreting_unit_id, drafter_id, status, published_at, current_version, created_by, created_at, updated_at)
+			select u.id, u.id, p.id, 'published', now() - n * interval '3 days', 1, p.id, now() - n * interval '3 days', now() - n * interval '3 days'
+			from generate_series(1, 60) as n, (select id from units where kind = 'department' order by name limit 1) u, (select id from people where username = 'admin') p
+			returning id, created_by, updated_at)
+		insert into document_versions (document_id, number, title, doc_number, disclosure, hash, created_by)
+		select id, 1, case when k % 12 = 0 then '关于做好防汛抗旱工作的意见-' || ${mark} else '关于加强安全生产工作的通知-' || ${mark} end,
+			'江政办发〔2026〕' || k || '号', 'proactive', encode(sha256(convert_to(id::text, 'UTF8')), 'hex'), created_by
+		from (select *, row_number() over (order by updated_at) as k from made) m`;
+	const server: AppServer = await serveApp({ databaseUrl: database.url, port: await freePort(), buildDir: process.env.E2E_BUILD_DIR, quiet: true, env: { SHUTDOWN_TIMEOUT: '1' } });
+	cleanups.push(() => server.stop());
+
+	await signInDirectly(page, 'admin', DEMO_PASSWORD, server.url, '/documents');
+	const list = page.getByRole('list', { name: '文件', exact: true });
+	await expect(list.getByRole('listitem')).toHaveCount(50);
+	await shootPhone(page, process.env.SHOTS_DIR, 'documents-list');
+	await page.getByRole('button', { name: '加载更多' }).tap();
+	await expect(list.getByRole('listitem')).not.toHaveCount(50);
+	expect(await list.getByRole('listitem').count()).toBeGreaterThan(50);
+	await expect(page.getByRole('button', { name: '加载更多' })).toHaveCount(0);
+
+	await page.getByLabel('搜索文件').fill(`防汛 ${mark}`);
+	await page.getByRole('button', { name: '筛选' }).first().tap();
+	await expect(list.getByRole('listitem')).toHaveCount(5);
+	await expect(page.getByText('已显示 5 件')).toBeVisible();
+	await shootPhone(page, process.env.SHOTS_DIR, 'documents-search');
 });

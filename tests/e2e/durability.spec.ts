@@ -123,8 +123,8 @@ async function expectToldOnce(db: postgres.Sql, clockIds: string[], step: number
 
 /** What the press officer sees: the step's notice in the inbox, once. */
 async function expectInInbox(api: APIRequestContext, server: AppServer, clockId: string, title: string): Promise<void> {
-	const inbox = await trpc<{ clockId: string | null; stepIndex: number | null; title: string }[]>(api, server, 'inbox.list');
-	const notices = inbox.filter((n) => n.clockId === clockId && n.stepIndex === TWO_HOURS_LEFT);
+	const inbox = await trpc<{ items: { clockId: string | null; stepIndex: number | null; title: string }[] }>(api, server, 'inbox.list');
+	const notices = inbox.items.filter((n) => n.clockId === clockId && n.stepIndex === TWO_HOURS_LEFT);
 	expect(notices.map((n) => n.title)).toEqual([`【发布权威信息】${title}`]);
 }
 

@@ -35,7 +35,7 @@ test('a clock notice asks until the incident is closed, then shows what settled 
 	const incident = await logIncident(cleanups, server, title);
 	const press = await signInApi(cleanups, server, 'em-press');
 	// The first step of the 5-hour clock reaches the bureau's press office as soon as its job runs.
-	await expect.poll(async () => (await call<{ title: string; settledAt: string | null }[]>(press, server, 'inbox.list')).filter((n) => n.title.includes(title)).length, { timeout: 20_000 }).toBeGreaterThan(0);
+	await expect.poll(async () => (await call<{ items: { title: string; settledAt: string | null }[] }>(press, server, 'inbox.list')).items.filter((n) => n.title.includes(title)).length, { timeout: 20_000 }).toBeGreaterThan(0);
 	const before = await call<number>(press, server, 'inbox.unreadCount');
 
 	await signInDirectly(page, 'em-press', DEMO_PASSWORD, server.url, '/inbox');

@@ -21,7 +21,7 @@ import {
 	tapNotification,
 	type Payload
 } from './push-support.ts';
-import { DEMO_PASSWORD, ready, signInDirectly, waitForServiceWorkerControl } from './support.ts';
+import { DEMO_PASSWORD, ready, shootPhone, signInDirectly, waitForServiceWorkerControl } from './support.ts';
 
 const cleanups = cleanupsAfterEach();
 // A database of its own: a passkey on the vice-mayor and his phone's subscription would change other tests.
@@ -248,4 +248,45 @@ test('a leader without a passkey signs with his password again; a wrong one is r
 	await expect(page.getByTestId('sign-outcome')).toHaveText(/^已由 刘志远 于 .+ 签发$/);
 	const approvals = await db<{ factor: string; versionHash: string }[]>`select factor, version_hash as "versionHash" from approvals where release_id = ${release.id}`;
 	expect(approvals).toEqual([{ factor: 'password', versionHash: await currentHash(db, release.id) }]);
+});
+
+test('the release list reads page after page, in progress first, and finds a release by two Chinese characters of its title', async ({ page }) => {
+	test.setTimeout(process.env.SHOTS_DIR ? 180_000 : 60_000);
+	const db = openDatabase();
+	// Releases published over the past months by one department: a list longer than a page, as after a year.
+	const mark = randomUUID().slice(0, 6);
+	await db`
+		with made as (
+			insert into releases (unit_id, kind, status, current_version, created_by, created_at, updated_at, published_at)
+			select u.id, 'follow_up', 'published', 1, p.id, now() - n * interval '1 day', now() - n * interval '1 day', now() - n * interval '1 day'
+			from generate_series(1, 70) as n, (select id from units where kind = 'department' order by name limit 1) u, (select id from people where username = 'admin') p
+			returning id, created_by, updated_at)
+		insert into release_versions (release_id, number, title, body, hash, created_by)
+		select id, 1, case when row_number() over (order by updated_at) % 10 = 0 then '沙尘天气交通管制情况通报-' || ${mark} else '道路施工封闭情况通报-' || ${mark} end,
+			'正文', encode(sha256(convert_to(id::text, 'UTF8')), 'hex'), created_by
+		from made`;
+	const server: AppServer = await serveApp({ databaseUrl: database.url, port: await freePort(), quiet: true, env: { SHUTDOWN_TIMEOUT: '1' } });
+	cleanups.push(() => server.stop());
+
+	await signInDirectly(page, 'admin', DEMO_PASSWORD, server.url, '/releases');
+	const list = page.getByRole('list', { name: '新闻稿', exact: true });
+	await expect(list.getByRole('listitem')).toHaveCount(50);
+	// Those in progress (the demo's drafts) before any of the published ones.
+	const badges = await list.locator('.badge').allTextContents();
+	expect(badges.slice(0, badges.indexOf('已发布'))).not.toContain('已发布');
+	await shootPhone(page, process.env.SHOTS_DIR, 'releases-list');
+	await page.getByRole('button', { name: '加载更多' }).tap();
+	await expect(list.getByRole('listitem')).not.toHaveCount(50);
+	expect(await list.getByRole('listitem').count()).toBeGreaterThan(50);
+
+	await page.getByLabel('搜索稿件').fill(`沙尘 ${mark}`);
+	await page.getByRole('button', { name: '筛选' }).first().tap();
+	await expect(list.getByRole('listitem')).toHaveCount(7);
+	await expect(page.getByText('已显示 7 篇')).toBeVisible();
+	await expect(page.getByRole('button', { name: '加载更多' })).toHaveCount(0);
+	await shootPhone(page, process.env.SHOTS_DIR, 'releases-search');
+
+	await page.getByLabel('搜索稿件').fill(`冰雹 ${mark}`);
+	await page.getByRole('button', { name: '筛选' }).first().tap();
+	await expect(page.getByText('没有符合条件的稿件。')).toBeVisible();
 });

@@ -260,7 +260,7 @@ export const procedures: Record<string, Entry> = {
 			{ label: "A's conference about B's incident", input: { id: w.conferenceX.id }, expect: absent }
 		]
 	},
-	'conference.list': { gate: 'authed', targets: one('upcoming and recent', { limit: 200, recentDays: 366 }, absent) },
+	'conference.list': { gate: 'authed', targets: one('upcoming and every past one', { limit: 100, recentDays: null }, absent) },
 	'conference.spokespersons': {
 		gate: 'authed',
 		targets: (w) => [
@@ -313,7 +313,13 @@ export const procedures: Record<string, Entry> = {
 		targets: (w) => [{ label: 'the 5-hour rule', input: { key: w.rule.key, name: '改写', durationValue: 48, active: false, ladder }, expect: { global: 'rules apply to every unit' } }]
 	},
 
-	'breach.list': { gate: 'office', targets: one('missed deadlines', undefined, absent) },
+	'breach.list': {
+		gate: 'office',
+		targets: (w) => [
+			{ label: 'missed deadlines', input: undefined, expect: absent },
+			{ label: "B's missed deadlines", input: { unitId: w.units.deptB.id, from: '2000-01-01' }, expect: absent }
+		]
+	},
 	'breach.addAction': { gate: 'office', targets: (w) => [{ label: "B's breach", input: { breachId: w.b.breachId, kind: 'summons', note: '约谈' }, expect: refuse() }] },
 
 	// Walked by its own runner in the spec: a change in B, then a fence in the persona's reach.
@@ -386,7 +392,13 @@ export const procedures: Record<string, Entry> = {
 			{ pairing: true, label: "B's request under A's release", input: releaseRefFromA(w), expect: refuse() }
 		]
 	},
-	'release.list': { gate: 'authed', targets: one('every release', { status: null, incidentId: null, conferenceId: null, limit: 500 }, absent) },
+	'release.list': {
+		gate: 'authed',
+		targets: (w) => [
+			{ label: 'every release', input: { status: null, incidentId: null, conferenceId: null, q: '', cursor: null, limit: 100 }, expect: absent },
+			{ label: "B's releases by words of their title", input: { q: MARK, limit: 100 }, expect: absent }
+		]
+	},
 
 	// Sign-off, for each kind of thing signed: B's release and B's document, and B's request named under A's.
 	'signoff.review': {
@@ -503,7 +515,11 @@ export const procedures: Record<string, Entry> = {
 	// B's public document that A interprets is A's to see, with B's unit and drafter on it.
 	'document.list': {
 		gate: 'authed',
-		targets: (w) => [{ label: 'every document', input: { status: null, limit: 500 }, expect: { absent: true, allow: [w.units.deptB.id, w.people.staffB.id] } }]
+		targets: (w) => [
+			{ label: 'every document', input: { status: null, unitId: null, q: '', cursor: null, limit: 100 }, expect: { absent: true, allow: [w.units.deptB.id, w.people.staffB.id] } },
+			{ label: "B's unit's documents", input: { unitId: w.units.deptB.id, limit: 100 }, expect: { absent: true, allow: [w.units.deptB.id, w.people.staffB.id] } },
+			{ label: "B's documents by words of their title", input: { q: MARK, limit: 100 }, expect: { absent: true, allow: [w.units.deptB.id, w.people.staffB.id] } }
+		]
 	},
 
 	'obligation.ofUnit': { gate: 'authed', targets: (w) => [{ label: "B's year", input: { unitId: w.units.deptB.id, year: null }, expect: refuse() }] },
@@ -569,8 +585,9 @@ export const procedures: Record<string, Entry> = {
 	'opinion.list': {
 		gate: 'authed',
 		targets: (w) => [
-			{ label: 'every item', input: { status: null, limit: 500 }, expect: absent },
-			{ label: "B's items", input: { status: null, unitId: w.units.deptB.id }, expect: absent }
+			{ label: 'every item', input: { status: null, limit: 100 }, expect: absent },
+			{ label: "B's items", input: { status: null, unitId: w.units.deptB.id }, expect: absent },
+			{ label: "B's items by words of their summary", input: { status: null, q: MARK }, expect: absent }
 		]
 	},
 	'opinion.awaitingCount': {

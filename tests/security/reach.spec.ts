@@ -337,7 +337,7 @@ describe('a subject out of sight, named by something in reach', () => {
 		expect(item.clocks.find((c) => c.ruleKey === 'opinion.response')).toMatchObject({ status: 'cancelled', cancelReason: '纳入“不在您的查看范围内”的时限' });
 		expect(item.timeline.find((e) => e.kind === 'opinion.incident_linked')?.data).toEqual({ title: '不在您的查看范围内' });
 		expect(item.incidentClocks).toEqual([]);
-		const board = await w.personas.outsider.caller.opinion.list({ status: null, limit: 500 });
+		const board = await w.personas.outsider.caller.opinion.list({ status: null, limit: 100 });
 		expect(board.items.find((i) => i.id === w.opinionX.id)?.nextDueAt).toBeNull();
 		// Whoever reaches B's incident reads it all.
 		const top = await w.sysadminCaller.opinion.byId({ id: w.opinionX.id });

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import postgres from 'postgres';
 
 // No statement and no forgotten transaction holds a connection (and its locks) for long: a pool of ten
@@ -51,7 +52,59 @@ const pool = (max: number) =>
 	// Typed as a pool without custom types: the reading of timestamptz changes, the values it gives are still Dates.
 	(process.env.DATABASE_URL ? postgres(process.env.DATABASE_URL, { ...options, max }) : postgres({ ...options, max })) as unknown as postgres.Sql<{}>;
 
-export const sql = pool(options.max);
+/** A reader's request: whether they are still there, and its statements still waiting for a connection. */
+interface Reading {
+	signal: AbortSignal;
+	waiting: Set<postgres.PendingQuery<postgres.Row[]>>;
+}
+const readings = new AsyncLocalStorage<Reading>();
+
+/** Raised for a statement asked for after its reader hung up: nobody is left to read the answer. */
+export class HungUp extends Error {
+	constructor() {
+		super('the client closed the connection');
+		this.name = 'HungUp';
+	}
+}
+
+/**
+ * Runs a reader's request (a page, a list) so that when `signal` aborts (the browser hung up: a phone lost signal,
+ * a screen was left) the work stops: any statement it would start next fails with HungUp, and those still in the
+ * pool's own queue (every connection full) leave it. A statement already written to a connection finishes, within
+ * the statement timeout: a cancel request reaches PostgreSQL later than it is sent and could stop the next person's
+ * statement on that connection. (Holding statements back from postgres.js's pipelining to make them droppable,
+ * `max_pipeline: 1`, was tried: a transaction's `begin` written behind another statement then never reserves its
+ * connection, and the connection is left inside a transaction for whoever comes next.)
+ */
+export function untilHungUp<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+	const reading: Reading = { signal, waiting: new Set() };
+	const hangUp = () => {
+		for (const query of reading.waiting) {
+			// postgres.js's own fields: executed, and no connection (state) yet is a statement in the pool's queue.
+			const q = query as unknown as { executed: boolean; state: unknown };
+			if (q.executed && q.state === null) void query.cancel();
+		}
+		reading.waiting.clear();
+	};
+	signal.addEventListener('abort', hangUp, { once: true });
+	return readings.run(reading, work).finally(() => signal.removeEventListener('abort', hangUp));
+}
+
+/** The pool, with each statement a hung-up reader asks for refused or dropped (untilHungUp). */
+function watched(pool: postgres.Sql<{}>): postgres.Sql<{}> {
+	return new Proxy(pool, {
+		apply(target, self, args: unknown[]) {
+			const reading = readings.getStore();
+			const statement = reading && Array.isArray((args[0] as { raw?: unknown } | undefined)?.raw);
+			if (statement && reading.signal.aborted) throw new HungUp();
+			const query = Reflect.apply(target, self, args) as postgres.PendingQuery<postgres.Row[]>;
+			if (statement) reading.waiting.add(query);
+			return query;
+		}
+	});
+}
+
+export const sql = watched(pool(options.max));
 
 /**
  * The escalation ticks' own connections: a burst of requests fills the request pool, and a step due at 03:00 must

@@ -53,6 +53,6 @@ export function pageOf<R, T>(rows: R[], limit: number, keyOf: (row: R) => Cursor
  * A timestamp column as a cursor carries it: to the microsecond, as PostgreSQL keeps it. A JavaScript Date keeps
  * milliseconds and rounds, so a row's own cursor could sort after it and show it again on the next page.
  */
-export function cursorTime(db: Tx, column: string): PendingQuery<Row[]> {
-	return db`to_char(${db(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+export function cursorTime(db: Tx, column: string | PendingQuery<Row[]>): PendingQuery<Row[]> {
+	return db`to_char(${typeof column === 'string' ? db(column) : column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 }

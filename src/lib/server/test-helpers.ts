@@ -218,3 +218,21 @@ export async function refusal(p: Promise<unknown>): Promise<TRPCError> {
 	expect(e).toBeInstanceOf(TRPCError);
 	return e as TRPCError;
 }
+
+/**
+ * Every page of a list read through its cursors, as a screen's 加载更多 would (at most 100 pages): the rows in the
+ * order given and how many pages it took; each page holds no more than `limit`.
+ */
+export async function walkPages<T>(read: (cursor: string | null) => Promise<{ items: T[]; nextCursor: string | null }>, limit: number): Promise<{ rows: T[]; pages: number }> {
+	const rows: T[] = [];
+	let cursor: string | null = null;
+	let pages = 0;
+	do {
+		const page = await read(cursor);
+		expect(page.items.length).toBeLessThanOrEqual(limit);
+		rows.push(...page.items);
+		cursor = page.nextCursor;
+		pages++;
+	} while (cursor && pages < 100);
+	return { rows, pages };
+}

@@ -8,6 +8,8 @@ const DEBOUNCE_MS = 250;
 /** Listens for changes made anywhere and refreshes the screens that show them. */
 class Live {
 	connected = $state(false);
+	/** the stream was up and went down: what changed until it is back was not heard */
+	#dropped = false;
 	#unsubscribe: (() => void) | null = null;
 	#pending = new Set<string>();
 	#timer: ReturnType<typeof setTimeout> | null = null;
@@ -30,6 +32,27 @@ class Live {
 		for (const k of all) void invalidate(k);
 	}
 
+	/**
+	 * Back after a drop (a tunnel, a server restarted, an instance gone): changes made meanwhile were not announced
+	 * to this screen, so everything a screen can show is read again.
+	 */
+	#up(up: boolean) {
+		if (up && this.#dropped) {
+			this.#dropped = false;
+			this.#refresh([
+				'app:inbox',
+				'app:incidents',
+				'app:clocks',
+				'app:releases',
+				'app:documents',
+				'app:conferences',
+				'app:conference',
+				...Object.values(SUBJECTS).map((s) => s.dependency)
+			]);
+		} else if (!up && this.connected) this.#dropped = true;
+		this.connected = up;
+	}
+
 	start() {
 		if (this.#unsubscribe) return;
 		const sub = trpc.live.changes.subscribe(undefined, {
@@ -45,8 +68,8 @@ class Live {
 						...(isSubjectType(change.subject) ? [SUBJECTS[change.subject].dependency] : [])
 					]);
 			},
-			onError: () => (this.connected = false),
-			onConnectionStateChange: (state) => (this.connected = state.state === 'pending')
+			onError: () => this.#up(false),
+			onConnectionStateChange: (state) => this.#up(state.state === 'pending')
 		});
 		this.#unsubscribe = () => sub.unsubscribe();
 	}

@@ -33,7 +33,7 @@ async function missedRelease(occurred: string, title: string) {
 	return { incident, clock: fiveHour!, breachId: breach!.id };
 }
 
-const listed = async (s: SignedIn, breachId: string) => (await s.caller.breach.list()).find((b) => b.id === breachId);
+const listed = async (s: SignedIn, breachId: string) => (await s.caller.breach.list()).items.find((b) => b.id === breachId);
 
 describe('the breaches screen', () => {
 	it('shows the office each missed deadline with the unit, the rule, the incident, the deadline and who answers for it', async () => {
@@ -60,7 +60,7 @@ describe('the breaches screen', () => {
 	it('lists the newest miss first', async () => {
 		const older = await missedRelease('2026-11-02T08:00', '江城隧道坍塌');
 		const newer = await missedRelease('2026-11-02T09:00', '江城码头火灾');
-		const ids = (await officeAdmin.caller.breach.list()).map((b) => b.id);
+		const ids = (await officeAdmin.caller.breach.list()).items.map((b) => b.id);
 		expect(ids.indexOf(newer.breachId)).toBeLessThan(ids.indexOf(older.breachId));
 	});
 

@@ -140,7 +140,7 @@ describe('a level II explosion at 23:10, and nobody publishes', () => {
 
 		// The director's inbox, as the phone shows it: newest first, the breach on top.
 		const directorIn = await signInAs('director-a');
-		const inbox = (await directorIn.caller.inbox.list()).filter((n) => n.clockId === fiveHour.id);
+		const inbox = (await directorIn.caller.inbox.list()).items.filter((n) => n.clockId === fiveHour.id);
 		expect(inbox.map((n) => [n.createdAt, n.urgency])).toEqual([
 			['2026-11-22T05:10:00+08:00', 'critical'],
 			['2026-11-22T04:10:00+08:00', 'critical'],
@@ -185,7 +185,7 @@ describe('a tick that runs twice', () => {
 			{ stepIndex: 1, n: 1 }
 		]);
 		const press = await signInAs('press-a');
-		const inbox = (await press.caller.inbox.list()).filter((n) => n.clockId === fiveHour.id);
+		const inbox = (await press.caller.inbox.list()).items.filter((n) => n.clockId === fiveHour.id);
 		expect(inbox.map((n) => n.createdAt)).toEqual(['2026-11-19T12:00:00+08:00', '2026-11-19T09:00:00+08:00']);
 	});
 });
@@ -211,7 +211,7 @@ describe('收到: acknowledging a notice', () => {
 		expect(await tick(clock.id, plus(started, 10))).toEqual([]);
 		expect(await tick(clock.id, plus(started, 30))).toEqual([]);
 
-		const inbox = (await press.caller.inbox.list()).filter((n) => n.clockId === clock.id);
+		const inbox = (await press.caller.inbox.list()).items.filter((n) => n.clockId === clock.id);
 		expect(inbox).toHaveLength(1);
 		expect(inbox[0]!.acknowledgedAt).not.toBeNull();
 		expect(inbox[0]!.readAt).not.toBeNull();
@@ -220,7 +220,7 @@ describe('收到: acknowledging a notice', () => {
 		const stepTwo = plus(clock.dueAt, -120);
 		expect(await tick(clock.id, stepTwo)).toEqual(sorted(['陈宣传 high', '赵发言 high']));
 		expect(await tick(clock.id, plus(stepTwo, 10))).toEqual(['刘副市长 high']);
-		const later = (await press.caller.inbox.list()).filter((n) => n.clockId === clock.id);
+		const later = (await press.caller.inbox.list()).items.filter((n) => n.clockId === clock.id);
 		expect(later.map((n) => n.acknowledgedAt === null)).toEqual([true, false]);
 
 		const timeline = await duty.caller.incident.byId({ id: created.id });

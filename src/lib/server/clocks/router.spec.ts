@@ -41,7 +41,7 @@ async function toldAt(clockId: string, now: Date): Promise<string[]> {
 	return rows.map((r) => r.name).sort();
 }
 
-const inboxOf = async (s: SignedIn, clockId: string) => (await s.caller.inbox.list()).filter((n) => n.clockId === clockId);
+const inboxOf = async (s: SignedIn, clockId: string) => (await s.caller.inbox.list()).items.filter((n) => n.clockId === clockId);
 const acknowledgements = async (clockId: string) =>
 	(await sql<{ n: number }[]>`select count(*)::int as n from clock_acknowledgements where clock_id = ${clockId}`)[0]!.n;
 

@@ -1,5 +1,7 @@
+import type { PendingQuery, Row } from 'postgres';
 import type { ConferenceKind, ConferenceStatus } from '../../conferences.ts';
 import type { Tx } from '../db.ts';
+import { cursorTime } from '../pages.ts';
 import { releaseVisible } from '../releases/index.ts';
 import { inReach } from '../units/index.ts';
 
@@ -34,11 +36,11 @@ export interface ConferenceRow {
 
 // The incident's clock that a held conference satisfies, while it is still open (running or breached). The
 // incident and its clock only when in the reader's reach: the conference's unit may reach further than they do.
-const select = (db: Tx, scopeRoot: string | null) => db`
+const select = (db: Tx, scopeRoot: string | null, extra: PendingQuery<Row[]> = db``) => db`
 	select c.id, c.unit_id, u.name as unit_name, c.kind, c.title, c.incident_id, i.title as incident_title,
 		i.level as incident_level, c.planned_at, c.place, c.host_id, h.name as host_name, c.speaker_ids, c.media_invited,
 		c.status, c.held_at, c.status_reason, c.created_by, p.name as created_by_name, c.created_at, c.updated_at,
-		k.id as deadline_clock_id, k.rule_name as deadline_rule, k.starts_at as deadline_starts_at, k.due_at as deadline_at
+		k.id as deadline_clock_id, k.rule_name as deadline_rule, k.starts_at as deadline_starts_at, k.due_at as deadline_at ${extra}
 	from conferences c
 	join units u on u.id = c.unit_id
 	join people p on p.id = c.created_by
@@ -74,13 +76,22 @@ export async function listUpcoming(db: Tx, scopeRoot: string | null, limit: numb
 		limit ${limit}`;
 }
 
-/** Held or called off since `since`, latest first. */
-export async function listRecent(db: Tx, scopeRoot: string | null, since: Date, limit: number): Promise<ConferenceRow[]> {
-	return db<ConferenceRow[]>`
-		${select(db, scopeRoot)}
-		where ${inScope(db, scopeRoot)} and c.status in ('held', 'cancelled') and coalesce(c.held_at, c.updated_at) >= ${since}
-		order by coalesce(c.held_at, c.updated_at) desc
-		limit ${limit}`;
+/** A past conference's place in the list: when it was held (or last changed, called off), to the microsecond. */
+export type PastCursor = [at: string, id: string];
+
+/**
+ * Held or called off (since `since`, if given), latest first, after the cursor: a walk down `conferences_past`.
+ * `limit` rows are read: the page and one more.
+ */
+export async function listPast(db: Tx, scopeRoot: string | null, f: { since: Date | null; after: PastCursor | null; limit: number }): Promise<(ConferenceRow & { sortAt: string })[]> {
+	const conditions = [inScope(db, scopeRoot), db`c.status in ('held', 'cancelled')`];
+	if (f.since) conditions.push(db`coalesce(c.held_at, c.updated_at) >= ${f.since}`);
+	if (f.after) conditions.push(db`(coalesce(c.held_at, c.updated_at), c.id) < (${f.after[0]}::timestamptz, ${f.after[1]}::uuid)`);
+	return db<(ConferenceRow & { sortAt: string })[]>`
+		${select(db, scopeRoot, db`, ${cursorTime(db, db`coalesce(c.held_at, c.updated_at)`)} as sort_at`)}
+		where ${conditions.reduce((all, c) => db`${all} and ${c}`)}
+		order by coalesce(c.held_at, c.updated_at) desc, c.id desc
+		limit ${f.limit}`;
 }
 
 export interface ConferenceFields {

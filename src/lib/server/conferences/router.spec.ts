@@ -181,3 +181,31 @@ describe('spokespersons', () => {
 		expect((await officeAdmin.caller.conference.setPublicPhone({ personId: city.people.spokesperson.id, publicPhone: '' })).publicPhone).toBeNull();
 	});
 });
+
+describe('the past conferences, a page at a time', () => {
+	it('gives every held or called-off one in reach once, latest first, and the upcoming only on the first page', async () => {
+		// 23 held in A's department over the last 23 days, to the microsecond, and 4 in B's.
+		await sql`
+			insert into conferences (unit_id, kind, title, planned_at, held_at, status, created_by)
+			select case when n < 23 then ${city.deptA.id}::uuid else ${city.deptB.id}::uuid end, 'press_conference', '往期发布会' || n,
+				now() - n * interval '1 day', now() - n * interval '1 day' + n * interval '7 microseconds', 'held', ${city.people.press.id}
+			from generate_series(0, 26) as n`;
+		const seen: { id: string; title: string; heldAt: string | null; unitId: string }[] = [];
+		let cursor: string | null = null;
+		for (let pages = 0; pages < 50; pages++) {
+			const page: Awaited<ReturnType<SignedIn['caller']['conference']['list']>> = await press.caller.conference.list({ recentDays: null, limit: 5, cursor });
+			if (cursor) expect(page.upcoming).toEqual([]);
+			seen.push(...page.recent);
+			cursor = page.nextCursor;
+			if (!cursor) break;
+		}
+		const old = seen.filter((c) => c.title.startsWith('往期发布会'));
+		expect(old).toHaveLength(23);
+		expect(new Set(seen.map((c) => c.id)).size).toBe(seen.length);
+		expect(seen.every((c) => c.unitId !== city.deptB.id)).toBe(true);
+		for (let i = 1; i < old.length; i++) expect(Date.parse(old[i]!.heldAt!)).toBeLessThanOrEqual(Date.parse(old[i - 1]!.heldAt!));
+		// The last 30 days only, by default.
+		expect((await press.caller.conference.list({ limit: 100 })).recent.filter((c) => c.title.startsWith('往期发布会'))).toHaveLength(23);
+		expect((await refusal(press.caller.conference.list({ cursor: 'bm90LWEta2V5' }))).code).toBe('BAD_REQUEST');
+	});
+});

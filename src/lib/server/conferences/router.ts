@@ -6,6 +6,7 @@ import { clocksOf, clocksSeen } from '../clocks/index.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
 import { getIncident } from '../incidents/index.ts';
+import { cursor, pageOf } from '../pages.ts';
 import { timelineFor } from '../timeline/index.ts';
 import { authedProcedure, labelledAs, moment, officeProcedure, roleProcedure, router, text } from '../trpc/index.ts';
 import {
@@ -18,7 +19,7 @@ import {
 	type Planned
 } from './flows.ts';
 import { conferenceOut } from './out.ts';
-import { getConference, listRecent, listSpokespersons, listUpcoming, peopleNamed, releasesOf, type ConferenceRow } from './queries.ts';
+import { getConference, listPast, listSpokespersons, listUpcoming, peopleNamed, releasesOf, type ConferenceRow } from './queries.ts';
 
 // A select left on "none" sends an empty string: that is no choice, not a malformed id.
 const optionalId = z
@@ -115,18 +116,30 @@ export const conferenceRouter = router({
 		};
 	}),
 
-	/** Still to be held (soonest first), and held or called off in the last `recentDays` (latest first), within reach. */
+	/**
+	 * Still to be held (soonest first), and a page of those held or called off (latest first; in the last
+	 * `recentDays`, or all of them with null), within reach. `cursor` is the previous page's `nextCursor`: the next
+	 * page of the past ones, without the upcoming again.
+	 */
 	list: authedProcedure
 		.input(
 			z
-				.object({ limit: z.number().int().min(1).max(200).default(50), recentDays: z.number().int().min(1).max(366).default(30) })
-				.default({ limit: 50, recentDays: 30 })
+				.object({
+					limit: z.number().int().min(1).max(100).default(50),
+					recentDays: z.number().int().min(1).max(366).nullable().default(30),
+					cursor: cursor(z.tuple([z.iso.datetime({ offset: true }), z.uuid()]))
+				})
+				.default({ limit: 50, recentDays: 30, cursor: null })
 		)
 		.query(async ({ ctx, input }) => {
 			const scope = ctx.actor.scope;
-			const since = new Date(Date.now() - input.recentDays * 86_400_000);
-			const [upcoming, recent] = await Promise.all([listUpcoming(sql, scope, input.limit), listRecent(sql, scope, since, input.limit)]);
-			return { upcoming: upcoming.map(conferenceOut), recent: recent.map(conferenceOut), canManage: canManageConferences(ctx.actor.roles) };
+			const since = input.recentDays === null ? null : new Date(Date.now() - input.recentDays * 86_400_000);
+			const [upcoming, past] = await Promise.all([
+				input.cursor ? [] : listUpcoming(sql, scope, input.limit),
+				listPast(sql, scope, { since, after: input.cursor, limit: input.limit + 1 })
+			]);
+			const { items: recent, nextCursor } = pageOf(past, input.limit, (c) => [c.sortAt, c.id], ({ sortAt: _, ...c }) => conferenceOut(c));
+			return { upcoming: upcoming.map(conferenceOut), recent, nextCursor, canManage: canManageConferences(ctx.actor.roles) };
 		}),
 
 	/** Each unit's spokespersons and principal (the first spokesperson), with their public phones. */

@@ -4,7 +4,8 @@ import type { DocumentRow, MaterialRow } from './queries.ts';
 
 const iso = (d: Date | null) => (d ? toIso(d) : null);
 
-export function documentOut(d: DocumentRow) {
+/** A document as a list shows it: everything but its text (documentOut adds the text). */
+export function documentListed(d: Omit<DocumentRow, 'body'>) {
 	return {
 		id: d.id,
 		unitId: d.unitId,
@@ -21,7 +22,6 @@ export function documentOut(d: DocumentRow) {
 		code: shortCode(d.hash),
 		title: d.title,
 		docNumber: d.docNumber,
-		body: d.body,
 		disclosure: d.disclosure,
 		withheldReason: d.withheldReason,
 		planInterpreter: d.planInterpreter,
@@ -39,6 +39,10 @@ export function documentOut(d: DocumentRow) {
 		createdAt: toIso(d.createdAt),
 		updatedAt: toIso(d.updatedAt)
 	};
+}
+
+export function documentOut(d: DocumentRow) {
+	return { ...documentListed(d), body: d.body };
 }
 export type DocumentOut = ReturnType<typeof documentOut>;
 

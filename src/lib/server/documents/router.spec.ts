@@ -141,12 +141,12 @@ describe('disclosure at the source', () => {
 		expect(e.code).toBe('NOT_FOUND');
 		expect(e.message).toBe('未找到该记录，或您无权查看');
 		expect((await pressB.caller.document.byId({ id: proactive.id })).interpretingUnitName).toBe(city.deptB.name);
-		const listed = (await pressB.caller.document.list()).map((x) => x.id);
+		const listed = (await pressB.caller.document.list()).items.map((x) => x.id);
 		expect(listed).toContain(proactive.id);
 		expect(listed).not.toContain(withheld.id);
 		// The drafting unit and the office above see both.
 		expect((await director.caller.document.byId({ id: withheld.id })).disclosure).toBe('withheld');
-		expect((await officeAdmin.caller.document.list()).map((x) => x.id)).toEqual(expect.arrayContaining([withheld.id, proactive.id]));
+		expect((await officeAdmin.caller.document.list()).items.map((x) => x.id)).toEqual(expect.arrayContaining([withheld.id, proactive.id]));
 	});
 
 	it('serves a withheld document’s files only within the drafting unit’s reach, and a proactive one’s to the interpreting unit', async () => {
@@ -211,7 +211,7 @@ describe('who may draft, see, review and sign', () => {
 			const e = await refusal(attempt());
 			expect(e.code).toBe('NOT_FOUND');
 		}
-		expect((await pressB.caller.document.list()).map((x) => x.id)).not.toContain(d.id);
+		expect((await pressB.caller.document.list()).items.map((x) => x.id)).not.toContain(d.id);
 		expect((await press.caller.document.byId({ id: d.id })).materials).toHaveLength(1);
 	});
 

@@ -6,6 +6,8 @@ import type { SessionUser } from '../auth/index.ts';
 import { clocksOf, clocksSeen } from '../clocks/index.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
+import { cursor, pageOf } from '../pages.ts';
+import { searchText, wordsOf } from '../search.ts';
 import { chainOf, requestSeen, shortCode, signoffSeen } from '../signoff/index.ts';
 import { readerOf } from '../subjects.ts';
 import { timelineFor } from '../timeline/index.ts';
@@ -25,8 +27,8 @@ import {
 	updateMaterial,
 	type DocumentAuthor
 } from './flows.ts';
-import { documentOut, materialOut } from './out.ts';
-import { DISCLOSURES, DOCUMENT_STATUSES, documentVersions, getDocument, listDocuments, MATERIAL_KINDS, materialsOf, ownsDocument, type DocumentRow } from './queries.ts';
+import { documentListed, documentOut, materialOut } from './out.ts';
+import { DISCLOSURES, documentCursorOf, DOCUMENT_STATUSES, documentVersions, getDocument, listDocuments, MATERIAL_KINDS, materialsOf, ownsDocument, type DocumentRow } from './queries.ts';
 import { bundle } from './signoff.ts';
 
 // Publication, abolition and marking are recorded after the fact: none of them lies in the future.
@@ -193,11 +195,30 @@ export const documentRouter = router({
 			stale: current.hash !== request.versionHash
 		};
 	}),
+	/**
+	 * A page of the documents this person may see, those in progress first, then the most recently changed; filtered
+	 * by status, unit (drafting or interpreting) and words of its title. `cursor` is the previous page's `nextCursor`.
+	 */
 	list: authedProcedure
 		.input(
 			z
-				.object({ status: z.enum(DOCUMENT_STATUSES).nullable().default(null), limit: z.number().int().min(1).max(500).default(100) })
-				.default({ status: null, limit: 100 })
+				.object({
+					status: z.enum(DOCUMENT_STATUSES).nullable().default(null),
+					unitId: z.uuid().nullable().default(null),
+					q: searchText(),
+					cursor: cursor(z.tuple([z.boolean(), z.iso.datetime({ offset: true }), z.uuid()])),
+					limit: z.number().int().min(1).max(100).default(50)
+				})
+				.default({ status: null, unitId: null, q: '', cursor: null, limit: 50 })
 		)
-		.query(async ({ ctx, input }) => (await listDocuments(sql, ctx.actor.scope, ctx.user.id, input)).map(documentOut))
+		.query(async ({ ctx, input }) => {
+			const rows = await listDocuments(sql, ctx.actor.scope, ctx.user.id, {
+				status: input.status,
+				unitId: input.unitId,
+				words: wordsOf(input.q),
+				after: input.cursor,
+				limit: input.limit + 1
+			});
+			return pageOf(rows, input.limit, documentCursorOf, documentListed);
+		})
 });

@@ -3,6 +3,7 @@ import type { Urgency } from '../../clocks.ts';
 import type { Text } from '../../i18n/index.ts';
 import type { SettledAs } from '../../inbox.ts';
 import type { Tx } from '../db.ts';
+import { cursorTime } from '../pages.ts';
 import { storedText } from '../notify/index.ts';
 
 export interface NoticeRow {
@@ -36,20 +37,36 @@ function read<T extends { title: Text; body: Text }>(row: Stored<T>): T {
 /** How many of a person's settled notices stay in view below the open ones. */
 export const SETTLED_SHOWN = 30;
 
-export async function listNotices(db: Tx, personId: string, limit: number): Promise<NoticeRow[]> {
-	const open = await db<Stored<NoticeRow>[]>`
-		select n.id, n.kind, n.clock_id, n.step_index, n.urgency, n.title, n.body, n.url, n.created_at, n.read_at,
-			n.acknowledged_at, c.due_at, n.settled_at, n.settled_as, n.settled_note
-		from notifications n left join clocks c on c.id = n.clock_id
-		where n.person_id = ${personId} and n.settled_at is null
-		order by n.created_at desc limit ${limit}`;
-	const settled = await db<Stored<NoticeRow>[]>`
-		select n.id, n.kind, n.clock_id, n.step_index, n.urgency, n.title, n.body, n.url, n.created_at, n.read_at,
-			n.acknowledged_at, null::timestamptz as due_at, n.settled_at, n.settled_as, n.settled_note
-		from notifications n
-		where n.person_id = ${personId} and n.settled_at is not null
-		order by n.settled_at desc limit ${Math.min(limit, SETTLED_SHOWN)}`;
-	return [...open, ...settled].map((row) => read<NoticeRow>(row));
+/** Where the next page of settled notices starts: when the last shown was settled, to the microsecond, and its id. */
+export type SettledCursor = [settledAt: string, id: string];
+
+/**
+ * The person's open notices, newest first (`limit` of them; none when reading further down), and a page of the
+ * settled ones, latest settled first, after the cursor: `settledLimit` rows are read, the page and one more.
+ */
+export async function listNotices(
+	db: Tx,
+	personId: string,
+	f: { limit: number; settledLimit: number; after: SettledCursor | null }
+): Promise<{ open: NoticeRow[]; settled: (NoticeRow & { sortAt: string })[] }> {
+	const [open, settled] = await Promise.all([
+		f.after
+			? []
+			: db<Stored<NoticeRow>[]>`
+				select n.id, n.kind, n.clock_id, n.step_index, n.urgency, n.title, n.body, n.url, n.created_at, n.read_at,
+					n.acknowledged_at, c.due_at, n.settled_at, n.settled_as, n.settled_note
+				from notifications n left join clocks c on c.id = n.clock_id
+				where n.person_id = ${personId} and n.settled_at is null
+				order by n.created_at desc limit ${f.limit}`,
+		db<Stored<NoticeRow & { sortAt: string }>[]>`
+			select n.id, n.kind, n.clock_id, n.step_index, n.urgency, n.title, n.body, n.url, n.created_at, n.read_at,
+				n.acknowledged_at, null::timestamptz as due_at, n.settled_at, n.settled_as, n.settled_note, ${cursorTime(db, 'n.settled_at')} as sort_at
+			from notifications n
+			where n.person_id = ${personId} and n.settled_at is not null
+				${f.after ? db`and (n.settled_at, n.id) < (${f.after[0]}::timestamptz, ${f.after[1]}::uuid)` : db``}
+			order by n.settled_at desc, n.id desc limit ${f.settledLimit}`
+	]);
+	return { open: open.map((row) => read<NoticeRow>(row)), settled: settled.map((row) => read<NoticeRow & { sortAt: string }>(row)) };
 }
 
 /** The badge: notices still asking something of the person and not yet seen. */

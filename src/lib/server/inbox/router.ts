@@ -2,19 +2,31 @@ import { z } from 'zod';
 import { render } from '../../i18n/index.ts';
 import { toIso } from '../../time.ts';
 import { sql } from '../db.ts';
+import { cursor, pageOf } from '../pages.ts';
 import { authedProcedure, router } from '../trpc/index.ts';
-import { countOpenUnread, listNotices, listStaffingGaps } from './queries.ts';
+import { countOpenUnread, listNotices, listStaffingGaps, SETTLED_SHOWN, type NoticeRow } from './queries.ts';
 
 const iso = (d: Date | null) => (d ? toIso(d) : null);
 
 export const inboxRouter = router({
-	/** The person's own notices only: open ones first (newest first), then the recently settled. */
+	/**
+	 * The person's own notices only: open ones first (newest first), then the settled, latest settled first, a page
+	 * at a time (`settledLimit`, at most 30). `cursor` is the previous page's `nextCursor`: the next settled ones.
+	 */
 	list: authedProcedure
-		.input(z.object({ limit: z.number().int().min(1).max(200).default(50) }).default({ limit: 50 }))
+		.input(
+			z
+				.object({
+					limit: z.number().int().min(1).max(200).default(50),
+					cursor: cursor(z.tuple([z.iso.datetime({ offset: true }), z.uuid()]))
+				})
+				.default({ limit: 50, cursor: null })
+		)
 		.query(async ({ ctx, input }) => {
-			const rows = await listNotices(sql, ctx.actor.personId, input.limit);
+			const page = Math.min(input.limit, SETTLED_SHOWN);
+			const { open, settled } = await listNotices(sql, ctx.actor.personId, { limit: input.limit, settledLimit: page + 1, after: input.cursor });
 			// in the reader's language (the request's): the notice is stored as its key and parameters
-			return rows.map((n) => ({
+			const out = (n: NoticeRow) => ({
 				...n,
 				title: render(n.title),
 				body: render(n.body),
@@ -24,7 +36,9 @@ export const inboxRouter = router({
 				acknowledgedAt: iso(n.acknowledgedAt),
 				dueAt: iso(n.dueAt),
 				settledAt: iso(n.settledAt)
-			}));
+			});
+			const rest = pageOf(settled, page, (n) => [n.sortAt, n.id], ({ sortAt: _, ...n }) => out(n));
+			return { items: [...open.map(out), ...rest.items], nextCursor: rest.nextCursor };
 		}),
 	/** Steps that reached nobody, for the office's 工作台: the person's own alerts only. */
 	gaps: authedProcedure.query(async ({ ctx }) =>

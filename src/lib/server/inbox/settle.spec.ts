@@ -55,7 +55,7 @@ describe('a notice whose clock is met', () => {
 		const { incident, clockId } = await toldIncident();
 		const press = await signInAs('press-a');
 		const before = await press.caller.inbox.unreadCount();
-		const open = (await press.caller.inbox.list()).filter((n) => n.clockId === clockId);
+		const open = (await press.caller.inbox.list()).items.filter((n) => n.clockId === clockId);
 		expect(open).toHaveLength(1);
 		expect(open[0]).toMatchObject({ kind: 'clock', settledAt: null, settledAs: null });
 		// while open, the live deadline comes with it: the countdown in the text is the one at sending
@@ -63,13 +63,13 @@ describe('a notice whose clock is met', () => {
 
 		const at = new Date();
 		await satisfyClocks({ type: 'incident', id: incident.id }, 'release.authoritative', at, { releaseId: null });
-		const done = (await press.caller.inbox.list()).filter((n) => n.clockId === clockId);
+		const done = (await press.caller.inbox.list()).items.filter((n) => n.clockId === clockId);
 		expect(done).toEqual([
 			expect.objectContaining({ settledAs: 'met', settledNote: '权威信息已发布', dueAt: null, readAt: null, acknowledgedAt: null })
 		]);
 		expect(await press.caller.inbox.unreadCount()).toBe(before - 1);
 		// the list puts what is open first: a settled notice never sits above one still asking
-		const list = await press.caller.inbox.list();
+		const list = (await press.caller.inbox.list()).items;
 		const firstDone = list.findIndex((n) => n.settledAt);
 		expect(list.slice(firstDone).every((n) => n.settledAt)).toBe(true);
 	});
@@ -93,7 +93,7 @@ describe('a notice whose clock is cancelled', () => {
 		expect(row).toEqual({ settledAs: 'cancelled', settledNote: { key: 'clock.cancel.no_response' } });
 		const press = await signInAs('press-a');
 		for (const [locale, line] of [['zh-CN', '研判为无需回应'], ['en', t('clock.cancel.no_response', {}, 'en')]] as const) {
-			const [note] = (await inLocale(locale, () => press.caller.inbox.list())).filter((n) => n.clockId === clockId);
+			const [note] = (await inLocale(locale, () => press.caller.inbox.list())).items.filter((n) => n.clockId === clockId);
 			expect(note!.settledNote).toBe(line);
 		}
 	});
@@ -192,7 +192,7 @@ describe('a step that reaches nobody', () => {
 			expect.objectContaining({ title: '应提醒的人员未设置：江城市无人局', url: `/admin/people?unit=${bare.id}` })
 		]);
 		expect(gaps[0]!.body).toContain('牵头单位宣传干事和新闻发言人');
-		const [alert] = (await office.caller.inbox.list()).filter((n) => n.id === gaps[0]!.id);
+		const [alert] = (await office.caller.inbox.list()).items.filter((n) => n.id === gaps[0]!.id);
 		expect(alert).toMatchObject({ kind: 'alert', clockId: fiveHour!.id, settledAt: null });
 		// a department's own administrator is not the office: it is not told
 		const deptAdmin = await signInAs('admin-a');

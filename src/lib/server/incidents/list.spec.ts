@@ -2,7 +2,7 @@
 // what is in reach, filtered and searched as a press officer looks for an incident (words of a Chinese title).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../db.ts';
-import { makeProvince, refusal, signInAs, type SignedIn } from '../test-helpers.ts';
+import { makeProvince, refusal, signInAs, type SignedIn, walkPages } from '../test-helpers.ts';
 
 let city: Awaited<ReturnType<typeof makeProvince>>;
 let officeAdmin: SignedIn, pressB: SignedIn;
@@ -40,19 +40,8 @@ beforeAll(async () => {
 type Input = Parameters<SignedIn['caller']['incident']['list']>[0];
 
 /** Every page of a filter, `limit` rows at a time, through the cursors. */
-async function everyPage(who: SignedIn, input: Input = {}, limit = 7): Promise<{ rows: Listed[]; pages: number }> {
-	const rows: Listed[] = [];
-	let cursor: string | null = null;
-	let pages = 0;
-	do {
-		const page: Awaited<ReturnType<SignedIn['caller']['incident']['list']>> = await who.caller.incident.list({ ...input, cursor, limit });
-		expect(page.items.length).toBeLessThanOrEqual(limit);
-		rows.push(...page.items);
-		cursor = page.nextCursor;
-		pages++;
-	} while (cursor && pages < 100);
-	return { rows, pages };
-}
+const everyPage = (who: SignedIn, input: Input = {}, limit = 7): Promise<{ rows: Listed[]; pages: number }> =>
+	walkPages((cursor) => who.caller.incident.list({ ...input, cursor, limit }), limit);
 
 describe('the incident list', () => {
 	it('gives every incident in reach once, open ones first and then the newest, a page at a time', async () => {

@@ -2,6 +2,7 @@ import type { IncidentCategory } from '../../clocks.ts';
 import type { ConferenceKind, ConferenceStatus } from '../../conferences.ts';
 import type { Tx } from '../db.ts';
 import { cursorTime } from '../pages.ts';
+import { holdsWords } from '../search.ts';
 import { inReach } from '../units/index.ts';
 
 export type IncidentStatus = 'open' | 'closed' | 'merged';
@@ -73,9 +74,6 @@ export interface IncidentFilter {
 	limit: number;
 }
 
-/** `%` and `_` typed by a person are searched for, not wildcards. */
-const likeWord = (w: string) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
 /**
  * Incidents in reach, open ones first, then the newest, after the cursor. Only the conditions asked for are
  * written, so PostgreSQL plans each combination for itself: the list's own index for a wide reach, the unit's
@@ -88,11 +86,7 @@ export async function listIncidents(db: Tx, scopeRoot: string | null, f: Inciden
 	if (f.unitId) conditions.push(inReach(db, 'i.lead_unit_id', f.unitId));
 	if (f.from) conditions.push(db`i.occurred_at >= ${f.from}`);
 	if (f.to) conditions.push(db`i.occurred_at < ${f.to}`);
-	for (const word of f.words) {
-		// planned for this word (db.ts: custom plans), its pairs worked out once and weighed against the column's statistics
-		if ([...word].length >= 2) conditions.push(db`i.title_bigrams @> text_bigrams(${word})`);
-		conditions.push(db`i.title ilike ${likeWord(word)}`);
-	}
+	conditions.push(...holdsWords(db, 'i.title', 'i.title_bigrams', f.words));
 	if (f.after) {
 		const [open, at, id] = f.after;
 		conditions.push(db`((i.status = 'open'), i.occurred_at, i.id) < (${open}, ${at}::timestamptz, ${id}::uuid)`);

@@ -5,6 +5,7 @@ import { clocksOf, clocksSeen, cstMidnight } from '../clocks/index.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
 import { cursor, pageOf } from '../pages.ts';
+import { searchText, wordsOf } from '../search.ts';
 import type { Reader } from '../subjects.ts';
 import { timelineFor } from '../timeline/index.ts';
 import { A_DAY_MS, authedProcedure, day, moment, router, text } from '../trpc/index.ts';
@@ -73,7 +74,7 @@ export const incidentRouter = router({
 					unitId: z.uuid().nullable().default(null),
 					from: day.nullable().default(null),
 					to: day.nullable().default(null),
-					q: text(50).default(''),
+					q: searchText(),
 					cursor: cursor(z.tuple([z.boolean(), z.iso.datetime({ offset: true }), z.uuid()])),
 					limit: z.number().int().min(1).max(100).default(50)
 				})
@@ -86,7 +87,7 @@ export const incidentRouter = router({
 				unitId: input.unitId,
 				from: input.from ? cstMidnight(input.from) : null,
 				to: input.to ? new Date(cstMidnight(input.to).getTime() + A_DAY_MS) : null,
-				words: input.q.split(/\s+/).filter(Boolean).slice(0, 5),
+				words: wordsOf(input.q),
 				after: input.cursor,
 				limit: input.limit + 1
 			});

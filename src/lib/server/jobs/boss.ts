@@ -66,10 +66,14 @@ export interface TickData {
 	clockId: string;
 }
 
-/** The job that has the clock looked at again at `at`: one per clock and time. */
+/**
+ * The job that has the clock looked at again at `at`: one per clock and time. A tick takes well under a second; one
+ * taken by an instance that then died is given to another after a minute (pg-boss's default is 15 minutes), a tick
+ * being safe to run twice. (The minute's audit would run that clock's step by then too.)
+ */
 export function tickJob(clockId: string, at: Date) {
 	const data: TickData = { clockId };
-	return { data, startAfter: at, singletonKey: `${clockId}@${at.getTime()}`, retryLimit: 10, retryDelay: 5, retryBackoff: true };
+	return { data, startAfter: at, singletonKey: `${clockId}@${at.getTime()}`, retryLimit: 10, retryDelay: 5, retryBackoff: true, expireInSeconds: 60 };
 }
 
 /** Asks for the clock to be looked at again at `at`, in the transaction that made it necessary. */

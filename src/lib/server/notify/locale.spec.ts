@@ -81,11 +81,11 @@ describe('a notice to an English-speaking person', () => {
 
 		// the same step, as the Chinese colleague reads it in the app, and as an English reader reads theirs
 		const zh = await signInAs(chinese.username!);
-		const [inbox] = (await inLocale('zh-CN', () => zh.caller.inbox.list())).filter((n) => n.clockId === clockId);
+		const [inbox] = (await inLocale('zh-CN', () => zh.caller.inbox.list())).items.filter((n) => n.clockId === clockId);
 		expect(inbox!.title).toBe(`【${clock!.ruleName}】${clock!.title}`);
 		expect(inbox!.body).toContain(t('clock.todo.release.authoritative', {}, 'zh-CN'));
 		const en = await signInAs(onPush.username!);
-		const [theirs] = (await inLocale('en', () => en.caller.inbox.list())).filter((n) => n.clockId === clockId);
+		const [theirs] = (await inLocale('en', () => en.caller.inbox.list())).items.filter((n) => n.clockId === clockId);
 		expect(theirs!.body).toBe(pushed.body);
 
 		// stored once, as keys: nothing in the row is words in one language
@@ -141,7 +141,7 @@ describe('rows written before notices were stored as keys', () => {
 		await sql`update deliveries set failure = ${legacy('钉钉：用户 ID 无效（33012）')} where clock_id = ${clockId} and recipient_id = ${person.id}`;
 		const me = await signInAs(person.username!);
 		for (const locale of ['zh-CN', 'en'] as const) {
-			const [note] = (await inLocale(locale, () => me.caller.inbox.list())).filter((n) => n.clockId === clockId);
+			const [note] = (await inLocale(locale, () => me.caller.inbox.list())).items.filter((n) => n.clockId === clockId);
 			expect(note).toMatchObject({ title: '【发布权威信息】旧通知', body: '剩余 10分。请尽快审签。', settledNote: '定级调整为一般' });
 		}
 		const [row] = await sql<{ failure: unknown }[]>`select failure from deliveries where clock_id = ${clockId} and recipient_id = ${person.id}`;

@@ -1,5 +1,8 @@
 import type { OpinionHeat, OpinionSource, OpinionStatus, OpinionType } from '../../opinions.ts';
+import type { PendingQuery, Row } from 'postgres';
 import type { Tx } from '../db.ts';
+import { cursorTime } from '../pages.ts';
+import { holdsWords } from '../search.ts';
 import { inReach } from '../units/index.ts';
 
 export interface OpinionRow {
@@ -37,13 +40,13 @@ export interface OpinionRow {
 }
 
 // The incident that governs the item is named only to whoever may see it.
-const select = (db: Tx, scopeRoot: string | null) => db`
+const select = (db: Tx, scopeRoot: string | null, extra: PendingQuery<Row[]> = db``) => db`
 	select o.id, o.unit_id, u.name as unit_name, o.type, o.summary, o.status, o.first_seen_at, o.heat, o.needs_response,
 		o.incident_id, i.title as incident_title, i.level as incident_level, o.locality_unit_ids, o.response_plan, o.assessed_at,
 		ap.name as assessed_by_name, o.responded_at, o.attention_fell, o.lessons, o.closed_at, o.merged_into_id, o.created_by,
 		cp.name as created_by_name, o.client_key, o.body_hash, o.device_recorded_at, o.received_at, o.updated_at,
 		(select s.source from opinion_sightings s where s.item_id = o.id order by s.seen_at limit 1) as source,
-		(select count(*)::int from opinion_sightings s where s.item_id = o.id) as sightings
+		(select count(*)::int from opinion_sightings s where s.item_id = o.id) as sightings ${extra}
 	from opinion_items o
 	join units u on u.id = o.unit_id
 	join people cp on cp.id = o.created_by
@@ -68,43 +71,101 @@ export async function findByClientKey(db: Tx, createdBy: string, clientKey: stri
 	return row;
 }
 
+/** Open: waiting for assessment or assessed, what the board is for. */
+export const OPEN_STATUSES = ['awaiting_assessment', 'assessed'] as const satisfies OpinionStatus[];
+
+/**
+ * Where the next page of the board starts. An open item's place is worked out from its clocks as the page is read
+ * (rank 0 waiting, by when it arrived; rank 1 assessed, by its nearest deadline then the newest), as seconds since
+ * 1970 to the microsecond, every part in ascending order; any other item's is when it was first seen and its id.
+ */
+export type OpinionCursor = [rank: 0 | 1, first: number, second: number, id: string] | [rank: 2, firstSeenAt: string, id: string];
+
 export interface ListFilter {
+	/** open: waiting or assessed; null: every item, the open ones first */
 	status: 'open' | OpinionStatus | null;
 	unitId: string | null;
 	type: OpinionType | null;
 	source: OpinionSource | null;
 	heat: OpinionHeat | null;
+	/** words of the summary, each to be found in it */
+	words: string[];
+	after: OpinionCursor | null;
+	/** rows to read: the page and one more, to know there is more */
 	limit: number;
 }
 
+export type ListedItem = OpinionRow & { nextDueAt: Date | null; cursor: OpinionCursor };
+
+/** After the last assessed item with a deadline: "no deadline" as a number that sorts after every instant. */
+const NO_DEADLINE = 1e15;
+
 /**
- * Open items by urgency: waiting for assessment first (oldest first), then by the nearest open clock,
- * then the rest by when they were first seen.
+ * The board: open items by urgency, then (with no status asked for) every other item newest first, after the
+ * cursor. The open ones are few at any time, so their urgency is worked out for all of them in reach; the rest is a
+ * walk down an index (0019), however many years it holds. Only the conditions asked for are written.
  */
-export async function listItems(db: Tx, scopeRoot: string | null, f: ListFilter): Promise<(OpinionRow & { nextDueAt: Date | null })[]> {
-	return db<(OpinionRow & { nextDueAt: Date | null })[]>`
-		select * from (
-			${select(db, scopeRoot)}
-			where ${inScope(db, scopeRoot)}
-				and (${f.status}::text is null
-					or (${f.status} = 'open' and o.status in ('awaiting_assessment', 'assessed'))
-					or o.status = ${f.status})
-				and ${inReach(db, 'o.unit_id', f.unitId)}
-				and (${f.type}::text is null or o.type = ${f.type})
-				and (${f.heat}::text is null or o.heat = ${f.heat})
-				and (${f.source}::text is null or exists (select 1 from opinion_sightings s where s.item_id = o.id and s.source = ${f.source}))
-		) o
-		-- The incident's clocks govern the item too, but only an incident in reach lends its deadline (not even its time).
-		left join lateral (
-			select min(c.due_at) as next_due_at from clocks c
-			where c.status in ('running', 'breached') and ((c.subject = 'opinion_item' and c.subject_id = o.id)
-				or (c.subject = 'incident' and c.subject_id = o.incident_id
-					and exists (select 1 from incidents i where i.id = o.incident_id and ${inReach(db, 'i.lead_unit_id', scopeRoot)})))
-		) c on true
-		order by case o.status when 'awaiting_assessment' then 0 when 'assessed' then 1 else 2 end,
-			case when o.status = 'awaiting_assessment' then o.received_at end,
-			c.next_due_at nulls last, o.first_seen_at desc
-		limit ${f.limit}`;
+export async function listItems(db: Tx, scopeRoot: string | null, f: ListFilter): Promise<ListedItem[]> {
+	const common = [inScope(db, scopeRoot)];
+	if (f.unitId) common.push(inReach(db, 'o.unit_id', f.unitId));
+	if (f.type) common.push(db`o.type = ${f.type}`);
+	if (f.heat) common.push(db`o.heat = ${f.heat}`);
+	if (f.source) common.push(db`exists (select 1 from opinion_sightings s where s.item_id = o.id and s.source = ${f.source})`);
+	common.push(...holdsWords(db, 'o.summary', 'o.summary_bigrams', f.words));
+
+	const open = f.status === null || f.status === 'open' || (OPEN_STATUSES as readonly string[]).includes(f.status);
+	const rest = f.status === null || !open;
+	const rows: ListedItem[] = [];
+	if (open && f.after?.[0] !== 2) {
+		const statuses = f.status === null || f.status === 'open' ? [...OPEN_STATUSES] : [f.status];
+		rows.push(...(await openItems(db, scopeRoot, [...common, db`o.status = any(${statuses}::text[])`], f.after, f.limit)));
+	}
+	if (rest && rows.length < f.limit) {
+		const status = f.status === null ? db`o.status <> all(${[...OPEN_STATUSES]}::text[])` : db`o.status = ${f.status}`;
+		const after = f.after?.[0] === 2 ? f.after : null;
+		rows.push(...(await otherItems(db, scopeRoot, [...common, status], after, f.limit - rows.length)));
+	}
+	return rows;
+}
+
+const and = (db: Tx, conditions: PendingQuery<Row[]>[]) => conditions.reduce((all, c) => db`${all} and ${c}`);
+
+/** The incident's clocks govern the item too, but only an incident in reach lends its deadline (not even its time). */
+const nextDue = (db: Tx, scopeRoot: string | null) => db`least(
+	(select min(c.due_at) from clocks c where c.subject = 'opinion_item' and c.subject_id = o.id and c.status in ('running', 'breached')),
+	(select min(c.due_at) from clocks c where c.subject = 'incident' and c.subject_id = o.incident_id and c.status in ('running', 'breached')
+		and exists (select 1 from incidents ci where ci.id = o.incident_id and ${inReach(db, 'ci.lead_unit_id', scopeRoot)})))`;
+
+type KeyedRow = OpinionRow & { nextDueAt: Date | null; rank: 0 | 1; first: number; second: number };
+
+async function openItems(db: Tx, scopeRoot: string | null, conditions: PendingQuery<Row[]>[], after: [0 | 1, number, number, string] | null, limit: number): Promise<ListedItem[]> {
+	const rows = await db<KeyedRow[]>`
+		with keyed as (
+			select o.id, k.next_due_at, k.rank,
+				case when k.rank = 0 then extract(epoch from o.received_at)::float8 else coalesce(extract(epoch from k.next_due_at)::float8, ${NO_DEADLINE}) end as first,
+				case when k.rank = 0 then 0 else -extract(epoch from o.first_seen_at)::float8 end as second
+			from opinion_items o
+			cross join lateral (select ${nextDue(db, scopeRoot)} as next_due_at, case when o.status = 'awaiting_assessment' then 0 else 1 end as rank) k
+			where ${and(db, conditions)}
+		), page as (
+			select * from keyed
+			${after ? db`where (rank, first, second, id) > (${after[0]}, ${after[1]}::float8, ${after[2]}::float8, ${after[3]}::uuid)` : db``}
+			order by rank, first, second, id limit ${limit}
+		)
+		${select(db, scopeRoot, db`, p.next_due_at, p.rank, p.first, p.second`)}
+		join page p on p.id = o.id
+		order by p.rank, p.first, p.second, p.id`;
+	return rows.map(({ rank, first, second, ...r }) => ({ ...r, cursor: [rank, first, second, r.id] }));
+}
+
+async function otherItems(db: Tx, scopeRoot: string | null, conditions: PendingQuery<Row[]>[], after: [2, string, string] | null, limit: number): Promise<ListedItem[]> {
+	if (after) conditions.push(db`(o.first_seen_at, o.id) < (${after[1]}::timestamptz, ${after[2]}::uuid)`);
+	const rows = await db<(OpinionRow & { nextDueAt: Date | null; sortAt: string })[]>`
+		${select(db, scopeRoot, db`, ${nextDue(db, scopeRoot)} as next_due_at, ${cursorTime(db, 'o.first_seen_at')} as sort_at`)}
+		where ${and(db, conditions)}
+		order by o.first_seen_at desc, o.id desc
+		limit ${limit}`;
+	return rows.map(({ sortAt, ...r }) => ({ ...r, cursor: [2, sortAt, r.id] }));
 }
 
 export async function awaitingCount(db: Tx, scopeRoot: string | null): Promise<number> {

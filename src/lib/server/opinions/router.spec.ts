@@ -132,7 +132,7 @@ describe('the opinion board', () => {
 		expect(board.items[2]).toMatchObject({ heat: 'major', status: 'assessed', nextDueAt: later(pressing.firstSeenAt, 48), source: 'douyin' });
 		expect(board.items[4]!.nextDueAt).toBeNull();
 
-		const filter = { status: 'open' as const, unitId: null, type: null, source: null, heat: null, limit: 200 };
+		const filter = { status: 'open' as const, unitId: null, type: null, source: null, heat: null, limit: 100 };
 		expect((await pressC.caller.opinion.list({ ...filter, heat: 'major' })).items.map((i) => i.id)).toEqual([pressing.id]);
 		expect((await pressC.caller.opinion.list({ ...filter, type: 'criticism' })).items.map((i) => i.id)).toEqual([waitingSecond.id]);
 		expect((await pressC.caller.opinion.list({ ...filter, source: 'forum' })).items.map((i) => i.id)).toEqual([relaxed.id]);

@@ -5,7 +5,9 @@ import type { Actor } from '../actor.ts';
 import { clocksOf, clocksSeen } from '../clocks/index.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
+import { cursor, pageOf } from '../pages.ts';
 import { releaseVisible } from '../releases/index.ts';
+import { searchText, wordsOf } from '../search.ts';
 import { visibleSubjects, type Reader } from '../subjects.ts';
 import { timelineFor } from '../timeline/index.ts';
 import { authedProcedure, labelledAs, moment, router, text } from '../trpc/index.ts';
@@ -135,6 +137,11 @@ export const opinionRouter = router({
 			timeline: timeline.map((e) => ({ ...e, at: toIso(e.at) }))
 		};
 	}),
+	/**
+	 * A page of the board: open items by urgency (waiting for assessment first, oldest first; then by the nearest
+	 * deadline), then, with no status asked for, every other item newest first; filtered as a press officer looks for
+	 * one, and by words of its summary. `cursor` is the previous page's `nextCursor`; `awaiting` counts the whole reach.
+	 */
 	list: authedProcedure
 		.input(
 			z
@@ -144,15 +151,26 @@ export const opinionRouter = router({
 					type: z.enum(OPINION_TYPES).nullable().default(null),
 					source: z.enum(OPINION_SOURCES).nullable().default(null),
 					heat: z.enum(OPINION_HEATS).nullable().default(null),
-					limit: z.number().int().min(1).max(500).default(200)
+					q: searchText(),
+					cursor: cursor(
+						z.union([
+							z.tuple([z.union([z.literal(0), z.literal(1)]), z.number(), z.number(), z.uuid()]),
+							z.tuple([z.literal(2), z.iso.datetime({ offset: true }), z.uuid()])
+						])
+					),
+					limit: z.number().int().min(1).max(100).default(50)
 				})
-				.default({ status: 'open', unitId: null, type: null, source: null, heat: null, limit: 200 })
+				.default({ status: 'open', unitId: null, type: null, source: null, heat: null, q: '', cursor: null, limit: 50 })
 		)
 		.query(async ({ ctx, input }) => {
-			const rows = await listItems(sql, ctx.actor.scope, input);
+			const { q, cursor: after, limit, ...filter } = input;
+			const [rows, awaiting] = await Promise.all([
+				listItems(sql, ctx.actor.scope, { ...filter, words: wordsOf(q), after, limit: limit + 1 }),
+				awaitingCount(sql, ctx.actor.scope)
+			]);
 			return {
-				awaiting: await awaitingCount(sql, ctx.actor.scope),
-				items: rows.map((r) => ({ ...opinionOut(r), nextDueAt: r.nextDueAt ? toIso(r.nextDueAt) : null }))
+				awaiting,
+				...pageOf(rows, limit, (r) => r.cursor, ({ cursor: _, ...r }) => ({ ...opinionOut(r), nextDueAt: r.nextDueAt ? toIso(r.nextDueAt) : null }))
 			};
 		}),
 	awaitingCount: authedProcedure.query(async ({ ctx }) => awaitingCount(sql, ctx.actor.scope))

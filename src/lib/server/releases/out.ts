@@ -1,6 +1,6 @@
 import { toIso } from '../../time.ts';
 import { shortCode } from './content.ts';
-import type { PublicationRow, ReleaseListRow, ReleaseRow, VersionRow } from './queries.ts';
+import type { PublicationRow, ReleaseRow, VersionRow } from './queries.ts';
 
 const iso = (d: Date | null) => (d ? toIso(d) : null);
 
@@ -9,7 +9,7 @@ const iso = (d: Date | null) => (d ? toIso(d) : null);
  * or serves only when the reader may see it (the row's joins bring its title only then): else not even its id, just
  * that there is one. A list shows it without its text (releaseListed); a read of the release adds the text (releaseOut).
  */
-export function releaseListed(r: ReleaseListRow) {
+export function releaseListed(r: Omit<ReleaseRow, 'body' | 'talkingPoints'>) {
 	const incidentHidden = r.incidentId !== null && r.incidentTitle === null;
 	const conferenceHidden = r.conferenceId !== null && r.conferenceTitle === null;
 	const opinionItemHidden = r.opinionItemId !== null && r.opinionSummary === null;

@@ -1,4 +1,6 @@
 import type { Tx } from '../db.ts';
+import { cursorTime } from '../pages.ts';
+import { holdsWords } from '../search.ts';
 import { inReach } from '../units/index.ts';
 import type { ReleaseChannel } from './content.ts';
 
@@ -50,20 +52,27 @@ export interface VersionRow {
 }
 
 // What the release answers or serves (incident, conference, opinion item) is named only to whoever may see it:
-// a countersigner or reviewer elsewhere sees the release, not the subject beyond their reach.
-/** `content: false` leaves the body and talking points out: a list sorts its rows, and each body would travel with them. */
-const select = (db: Tx, scopeRoot: string | null, opts: { content: boolean } = { content: true }) => db`
-	select r.id, r.unit_id, u.name as unit_name, r.kind, r.incident_id, i.title as incident_title,
-		r.conference_id, c.title as conference_title, r.opinion_item_id, o.summary as opinion_summary, r.status, r.current_version, r.status_reason,
-		r.created_by, p.name as created_by_name, r.created_at, r.updated_at, r.published_at,
+// a countersigner or reviewer elsewhere sees the release, not the subject beyond their reach. Asked per row of the
+// answer (the reach worked out once), not as a condition of the join, which would read every incident in reach. Names
+// are read per row too: fewer joins for the planner to order, which a list pays for on every call (db.ts: custom plans).
+/**
+ * `content: false` leaves the body and talking points out: a list sorts its rows, and each body would travel with them.
+ * `sortAt` adds the list's place of the row (its change time to the microsecond).
+ */
+const select = (db: Tx, scopeRoot: string | null, opts: { content: boolean; sortAt?: boolean } = { content: true }) => db`
+	select r.id, r.unit_id, (select u.name from units u where u.id = r.unit_id) as unit_name, r.kind, r.incident_id,
+		case when ${inReach(db, 'i.lead_unit_id', scopeRoot)} then i.title end as incident_title,
+		r.conference_id, case when ${inReach(db, 'c.unit_id', scopeRoot)} then c.title end as conference_title,
+		r.opinion_item_id, case when ${inReach(db, 'o.unit_id', scopeRoot)} then o.summary end as opinion_summary,
+		r.status, r.current_version, r.status_reason, r.created_by, (select p.name from people p where p.id = r.created_by) as created_by_name,
+		r.created_at, r.updated_at, r.published_at,
 		v.title, ${opts.content ? db`v.body, v.talking_points,` : db``} v.channels, v.hash
+		${opts.sortAt ? db`, ${cursorTime(db, 'r.updated_at')} as sort_at` : db``}
 	from releases r
-	join units u on u.id = r.unit_id
-	join people p on p.id = r.created_by
 	join release_versions v on v.release_id = r.id and v.number = r.current_version
-	left join incidents i on i.id = r.incident_id and ${inReach(db, 'i.lead_unit_id', scopeRoot)}
-	left join conferences c on c.id = r.conference_id and ${inReach(db, 'c.unit_id', scopeRoot)}
-	left join opinion_items o on o.id = r.opinion_item_id and ${inReach(db, 'o.unit_id', scopeRoot)}`;
+	left join incidents i on i.id = r.incident_id
+	left join conferences c on c.id = r.conference_id
+	left join opinion_items o on o.id = r.opinion_item_id`;
 
 /**
  * Who may see a release: anyone whose reach includes its unit, and the people it names (the reviewers of
@@ -117,24 +126,56 @@ export async function findByClientKey(db: Tx, createdBy: string, clientKey: stri
 	return row;
 }
 
-/** A release as a list reads it: without its text. */
-export type ReleaseListRow = Omit<ReleaseRow, 'body' | 'talkingPoints'>;
+/** A release as a list reads it: without its text, with its place in the list to the microsecond. */
+export type ReleaseListRow = Omit<ReleaseRow, 'body' | 'talkingPoints'> & { sortAt: string };
 
-export async function listReleases(
-	db: Tx,
-	scopeRoot: string | null,
-	personId: string,
-	filter: { status: ReleaseStatus | null; incidentId: string | null; conferenceId: string | null; limit: number }
-): Promise<ReleaseListRow[]> {
-	return db<ReleaseListRow[]>`
-		${select(db, scopeRoot, { content: false })}
-		where ${visible(db, scopeRoot, personId)}
-			and (${filter.status}::text is null or r.status = ${filter.status})
-			and (${filter.incidentId}::uuid is null or r.incident_id = ${filter.incidentId})
-			and (${filter.conferenceId}::uuid is null or r.conference_id = ${filter.conferenceId})
-		order by case when r.status in ('awaiting_signoff', 'in_review', 'approved', 'draft') then 0 else 1 end, r.updated_at desc
-		limit ${filter.limit}`;
+/** Where the next page of the list starts: the sort key of the last release shown. */
+export type ReleaseCursor = [inProgress: boolean, updatedAt: string, id: string];
+
+export interface ReleaseFilter {
+	status: ReleaseStatus | null;
+	incidentId: string | null;
+	conferenceId: string | null;
+	/** words of the current version's title, each to be found */
+	words: string[];
+	after: ReleaseCursor | null;
+	limit: number;
 }
+
+// OPEN_STATES as the list's index (0020) writes them: a parameter in their place would not match the index.
+const inProgress = (db: Tx) => db`(r.status in ('draft', 'in_review', 'awaiting_signoff', 'approved'))`;
+
+/**
+ * The releases a person may see, those in progress first, then the most recently changed, after the cursor. The
+ * page's ids are read down an index (0020) with only the conditions asked for, reach answered from the index's own
+ * columns (unit, id); then the page's rows are read and joined to what they show. One status asked for reads that
+ * status's own index, in the same order.
+ */
+export async function listReleases(db: Tx, scopeRoot: string | null, personId: string, f: ReleaseFilter): Promise<ReleaseListRow[]> {
+	const conditions = [visible(db, scopeRoot, personId)];
+	if (f.status) conditions.push(db`r.status = ${f.status}`);
+	if (f.incidentId) conditions.push(db`r.incident_id = ${f.incidentId}`);
+	if (f.conferenceId) conditions.push(db`r.conference_id = ${f.conferenceId}`);
+	conditions.push(...holdsWords(db, 'w.title', 'w.title_bigrams', f.words));
+	if (f.after) {
+		const [open, at, id] = f.after;
+		conditions.push(
+			f.status
+				? db`(r.updated_at, r.id) < (${at}::timestamptz, ${id}::uuid)`
+				: db`(${inProgress(db)}, r.updated_at, r.id) < (${open}, ${at}::timestamptz, ${id}::uuid)`
+		);
+	}
+	const order = f.status ? db`r.updated_at desc, r.id desc` : db`${inProgress(db)} desc, r.updated_at desc, r.id desc`;
+	const page = db`
+		select r.id from releases r
+		${f.words.length ? db`join release_versions w on w.release_id = r.id and w.number = r.current_version` : db``}
+		where ${conditions.reduce((all, c) => db`${all} and ${c}`)}
+		order by ${order}
+		limit ${f.limit}`;
+	return db<ReleaseListRow[]>`${select(db, scopeRoot, { content: false, sortAt: true })} where r.id = any(array(${page})) order by ${order}`;
+}
+
+export const releaseCursorOf = (r: ReleaseListRow): ReleaseCursor => [(OPEN_STATES as string[]).includes(r.status), r.sortAt, r.id];
 
 export async function insertVersion(db: Tx, releaseId: string, number: number, c: Omit<VersionRow, 'number' | 'createdByName' | 'createdAt'>) {
 	await db`

@@ -56,7 +56,7 @@ describe('drafting', () => {
 		const { incident } = await logMajorIncident(city.people.press, city.deptA.id, new Date(Date.now() - HOUR), new Date());
 		const { body } = await postAs(pressB, 'release.create', draft({ kind: 'authoritative', incidentId: incident.id }));
 		expect(body.error.data.fieldErrors).toEqual({ incidentId: m['error.invalid_choice']({ field: m['field.incidentId']() }) });
-		expect((await press.caller.release.list({ status: null, incidentId: incident.id, conferenceId: null, limit: 100 }))).toEqual([]);
+		expect((await press.caller.release.list({ status: null, incidentId: incident.id, conferenceId: null, limit: 100 })).items).toEqual([]);
 	});
 
 	it('asks for a conference for an opening statement', async () => {
@@ -106,7 +106,7 @@ describe('drafting', () => {
 		const shown = await press.caller.release.byId({ id: created.id });
 		// Nor the incident's 24-hour clock that the conference's papers serve: not even when it is due.
 		expect(shown).toMatchObject({ ...hidden, clock: null });
-		const listed = (await press.caller.release.list()).find((r) => r.id === created.id);
+		const listed = (await press.caller.release.list()).items.find((r) => r.id === created.id);
 		expect(listed).toMatchObject(hidden);
 		// A list carries no release's text: with thousands of releases, each body would be sorted and sent with it.
 		expect(listed).not.toHaveProperty('body');

@@ -5,6 +5,8 @@ import type { Actor } from '../actor.ts';
 import type { SessionUser } from '../auth/index.ts';
 import { sql } from '../db.ts';
 import { FieldError, notFound } from '../errors.ts';
+import { cursor, pageOf } from '../pages.ts';
+import { searchText, wordsOf } from '../search.ts';
 import { chainOf, requestSeen, servedClockOut, signoffSeen } from '../signoff/index.ts';
 import { readerOf, visibleSubjects } from '../subjects.ts';
 import { timelineFor } from '../timeline/index.ts';
@@ -21,7 +23,7 @@ import {
 } from './flows.ts';
 import { publicationOut, releaseListed, releaseOut, versionOut } from './out.ts';
 import { servedClockSeen } from './signoff.ts';
-import { getRelease, listReleases, publicationsOf, RELEASE_KINDS, versionsOf, type ReleaseRow } from './queries.ts';
+import { getRelease, listReleases, publicationsOf, RELEASE_KINDS, releaseCursorOf, versionsOf, type ReleaseRow } from './queries.ts';
 
 const content = {
 	title: text(200, { trim: false, strip: true }),
@@ -169,6 +171,10 @@ export const releaseRouter = router({
 			clock: servedClockOut(clock)
 		};
 	}),
+	/**
+	 * A page of the releases this person may see, those in progress first, then the most recently changed; filtered by
+	 * status, what it answers or serves, and words of its title. `cursor` is the previous page's `nextCursor`.
+	 */
 	list: authedProcedure
 		.input(
 			z
@@ -176,9 +182,21 @@ export const releaseRouter = router({
 					status: z.enum(['draft', 'in_review', 'awaiting_signoff', 'approved', 'published', 'rejected', 'withdrawn']).nullable().default(null),
 					incidentId: z.uuid().nullable().default(null),
 					conferenceId: z.uuid().nullable().default(null),
-					limit: z.number().int().min(1).max(500).default(100)
+					q: searchText(),
+					cursor: cursor(z.tuple([z.boolean(), z.iso.datetime({ offset: true }), z.uuid()])),
+					limit: z.number().int().min(1).max(100).default(50)
 				})
-				.default({ status: null, incidentId: null, conferenceId: null, limit: 100 })
+				.default({ status: null, incidentId: null, conferenceId: null, q: '', cursor: null, limit: 50 })
 		)
-		.query(async ({ ctx, input }) => (await listReleases(sql, ctx.actor.scope, ctx.user.id, input)).map(releaseListed))
+		.query(async ({ ctx, input }) => {
+			const rows = await listReleases(sql, ctx.actor.scope, ctx.user.id, {
+				status: input.status,
+				incidentId: input.incidentId,
+				conferenceId: input.conferenceId,
+				words: wordsOf(input.q),
+				after: input.cursor,
+				limit: input.limit + 1
+			});
+			return pageOf(rows, input.limit, releaseCursorOf, releaseListed);
+		})
 });

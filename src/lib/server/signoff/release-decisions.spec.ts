@@ -38,7 +38,7 @@ describe('sign-off is bound to the version hash', () => {
 		expect(r.requests).toMatchObject([{ seat: 'sign', unitId: city.deptA.id, versionHash: r.hash, state: 'open' }]);
 		const request = r.requests[0]!;
 
-		const inbox = await viceMayor.caller.inbox.list();
+		const inbox = (await viceMayor.caller.inbox.list()).items;
 		expect(inbox[0]).toMatchObject({ title: `待签发：${r.title}`, url: `/releases/${r.id}/sign/${request.id}`, urgency: 'high' });
 		expect(inbox[0]!.body).toContain(`版本 ${r.code}`);
 		expect(await noticesAbout(r.id, city.people.viceMayor.id)).toMatchObject([{ kind: 'signoff' }]);
@@ -299,11 +299,11 @@ describe('who may sign, and who may see', () => {
 			expect(e.code).toBe('NOT_FOUND');
 			expect(e.message).toBe('未找到该记录，或您无权查看');
 		}
-		expect((await leaderB1.caller.release.list()).map((x) => x.id)).not.toContain(r.id);
-		expect((await pressB.caller.release.list()).map((x) => x.id)).not.toContain(r.id);
+		expect((await leaderB1.caller.release.list()).items.map((x) => x.id)).not.toContain(r.id);
+		expect((await pressB.caller.release.list()).items.map((x) => x.id)).not.toContain(r.id);
 		// The city office and the vice-mayor above the bureau see it.
-		expect((await officeAdmin.caller.release.list()).map((x) => x.id)).toContain(r.id);
-		expect((await viceMayor.caller.release.list({ status: 'awaiting_signoff', incidentId: null, conferenceId: null, limit: 100 })).map((x) => x.id)).toContain(r.id);
+		expect((await officeAdmin.caller.release.list()).items.map((x) => x.id)).toContain(r.id);
+		expect((await viceMayor.caller.release.list({ status: 'awaiting_signoff', incidentId: null, conferenceId: null, limit: 100 })).items.map((x) => x.id)).toContain(r.id);
 		expect((await press.caller.release.byId({ id: r.id })).status).toBe('awaiting_signoff');
 	});
 });

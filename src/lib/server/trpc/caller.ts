@@ -1,5 +1,6 @@
 import { error, type RequestEvent } from '@sveltejs/kit';
-import type { TRPCError } from '@trpc/server';
+import { TRPCError } from '@trpc/server';
+import { ZodError } from 'zod';
 import { m } from '../../paraglide/messages.js';
 import { createContext } from './context.ts';
 import { createCaller } from './root.ts';
@@ -21,4 +22,22 @@ export function callerFor(event: RequestEvent) {
 			if (page) error(page[0], page[1]());
 		}
 	});
+}
+
+type Caller = ReturnType<typeof createCaller>;
+
+/**
+ * A list a screen reads with filters from its address (a link, the back button, a hand-edited day): a filter the
+ * procedure refuses (a day before 2000, an overlong search) is said in the list's place, in the reader's language,
+ * with `empty()` for the list, instead of failing the whole screen. Any other refusal is the page's, as callerFor's.
+ */
+export async function listOrProblem<P>(event: RequestEvent, read: (caller: Caller) => Promise<P>, empty: () => P | Promise<P>): Promise<P & { problem: string | null }> {
+	try {
+		return { ...(await read(createCaller(createContext(event)))), problem: null };
+	} catch (e) {
+		if (e instanceof TRPCError && e.cause instanceof ZodError) return { ...(await empty()), problem: e.cause.issues[0]?.message ?? e.message };
+		const page = e instanceof TRPCError ? PAGE_FOR[e.code] : undefined;
+		if (page) error(page[0], page[1]());
+		throw e;
+	}
 }

@@ -11,6 +11,9 @@ import type { Context } from './context.ts';
 import './zod-messages.ts';
 
 const t = initTRPC.context<Context>().create({
+	// The live stream says it is alive every 20 s: a proxy in between (nginx's read timeout) does not cut an idle one,
+	// and a client that hears nothing for a minute takes its stream for dead and opens another.
+	sse: { ping: { enabled: true, intervalMs: 20_000 }, client: { reconnectAfterInactivityMs: 60_000 } },
 	errorFormatter({ shape, error, ctx }) {
 		const fieldErrors: Record<string, string> = {};
 		const cause = error.cause;

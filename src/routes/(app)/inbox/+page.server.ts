@@ -3,5 +3,5 @@ import { callerFor } from '$lib/server/trpc/caller.ts';
 
 export const load: PageServerLoad = async (event) => {
 	event.depends('app:inbox');
-	return { notifications: await callerFor(event).inbox.list({ limit: 100 }) };
+	return { page: await callerFor(event).inbox.list({ limit: 100 }) };
 };

@@ -1,8 +1,6 @@
-import { TRPCError } from '@trpc/server';
-import { ZodError } from 'zod';
 import type { PageServerLoad } from './$types';
 import { dayOf, idOf, pick } from '$lib/query-filters.ts';
-import { callerFor } from '$lib/server/trpc/caller.ts';
+import { callerFor, listOrProblem } from '$lib/server/trpc/caller.ts';
 
 const STATUSES = ['open', 'closed', 'merged'] as const;
 const LEVELS = ['1', '2', '3', '4'] as const;
@@ -21,15 +19,8 @@ export const load: PageServerLoad = async (event) => {
 	};
 	const caller = callerFor(event);
 	const [page, units] = await Promise.all([
-		// A filter the list refuses (a day before 2000, say) says why in its place instead of failing the page.
-		caller.incident.list({ ...filter, limit: 50 }).then(
-			(page) => ({ ...page, problem: null }),
-			(error: unknown) => {
-				if (error instanceof TRPCError && error.cause instanceof ZodError)
-					return { items: [], nextCursor: null, problem: error.cause.issues[0]?.message ?? error.message };
-				throw error;
-			}
-		),
+		// A filter from the address that the list refuses says why in its place instead of failing the page.
+		listOrProblem(event, (c) => c.incident.list({ ...filter, limit: 50 }), () => ({ items: [], nextCursor: null })),
 		caller.unit.list()
 	]);
 	return { page, units, filter, serverNowMs: Date.now() };

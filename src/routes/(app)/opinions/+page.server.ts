@@ -1,7 +1,7 @@
 import type { PageServerLoad } from './$types';
 import { OPINION_HEATS, OPINION_SOURCES, OPINION_TYPES } from '$lib/opinions.ts';
 import { idOf, pick } from '$lib/query-filters.ts';
-import { callerFor } from '$lib/server/trpc/caller.ts';
+import { callerFor, listOrProblem } from '$lib/server/trpc/caller.ts';
 
 const STATUSES = ['open', 'responded', 'closed', 'all'] as const;
 
@@ -13,12 +13,14 @@ export const load: PageServerLoad = async (event) => {
 		unitId: idOf(q.get('unit')),
 		type: pick(q.get('type'), OPINION_TYPES),
 		source: pick(q.get('source'), OPINION_SOURCES),
-		heat: pick(q.get('heat'), OPINION_HEATS)
+		heat: pick(q.get('heat'), OPINION_HEATS),
+		q: (q.get('q') ?? '').slice(0, 50)
 	};
 	const caller = callerFor(event);
-	const [list, units] = await Promise.all([
-		caller.opinion.list({ ...filter, status: filter.status === 'all' ? null : filter.status, limit: 200 }),
+	const [page, units] = await Promise.all([
+		// A filter from the address that the list refuses says why in its place instead of failing the page.
+		listOrProblem(event, (c) => c.opinion.list({ ...filter, status: filter.status === 'all' ? null : filter.status, limit: 50 }), async () => ({ items: [], nextCursor: null, awaiting: await caller.opinion.awaitingCount() })),
 		caller.unit.list()
 	]);
-	return { ...list, units, filter, serverNowMs: Date.now() };
+	return { page, units, filter, serverNowMs: Date.now() };
 };

@@ -11,7 +11,8 @@ export const load: PageServerLoad = async (event) => {
 		caller.incident.list({ status: 'open', limit: 100 }).then((page) => page.items),
 		caller.clock.toAcknowledge({ clockIds }),
 		caller.clock.deliveries({ clockIds }),
-		caller.release.list({ incidentId: event.params.id })
+		// An incident has a handful of releases (the authoritative one, its follow-ups): the first page of 100 is all of them.
+		caller.release.list({ incidentId: event.params.id, limit: 100 }).then((page) => page.items)
 	]);
 	return {
 		incident,

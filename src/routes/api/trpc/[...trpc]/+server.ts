@@ -22,8 +22,9 @@ const handler: RequestHandler = async (event) => {
 		router: appRouter,
 		createContext: () => createContext(event),
 		// A refusal or a rejected input is an answer; only what the server failed at is an error to log.
+		// A read whose reader hung up stopped on purpose (hooks.server.ts): nobody is left to read the answer.
 		onError: ({ error, path, type }) => {
-			if (getHTTPStatusCodeFromError(error) >= 500) logServerError(error, { requestId: event.locals.requestId, where: path ?? 'api/trpc', method: type });
+			if (getHTTPStatusCodeFromError(error) >= 500 && !event.request.signal.aborted) logServerError(error, { requestId: event.locals.requestId, where: path ?? 'api/trpc', method: type });
 		}
 	});
 };
