@@ -56,3 +56,8 @@ export function pageOf<R, T>(rows: R[], limit: number, keyOf: (row: R) => Cursor
 export function cursorTime(db: Tx, column: string | PendingQuery<Row[]>): PendingQuery<Row[]> {
 	return db`to_char(${typeof column === 'string' ? db(column) : column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 }
+
+/** A list's conditions, only those asked for, as one `where`: each must hold. */
+export function allOf(db: Tx, conditions: PendingQuery<Row[]>[]): PendingQuery<Row[]> {
+	return conditions.reduce((all, c) => db`${all} and ${c}`);
+}

@@ -1,6 +1,6 @@
 import type { SubjectType } from '../../subjects.ts';
 import type { Tx } from '../db.ts';
-import { cursorTime } from '../pages.ts';
+import { allOf, cursorTime } from '../pages.ts';
 import { reachesEveryUnit } from '../units/index.ts';
 
 export interface BreachRow {
@@ -55,7 +55,7 @@ export async function listBreaches(db: Tx, scopeRoot: string | null, f: BreachFi
 	return db<BreachRow[]>`
 		with page as (
 			select b.* from breaches b
-			where ${conditions.reduce((all, c) => db`${all} and ${c}`)}
+			where ${allOf(db, conditions)}
 			order by b.breached_at desc, b.id desc
 			limit ${f.limit}
 		)

@@ -1,7 +1,7 @@
 import type { PendingQuery, Row } from 'postgres';
 import type { ConferenceKind, ConferenceStatus } from '../../conferences.ts';
 import type { Tx } from '../db.ts';
-import { cursorTime } from '../pages.ts';
+import { allOf, cursorTime } from '../pages.ts';
 import { releaseVisible } from '../releases/index.ts';
 import { inReach } from '../units/index.ts';
 
@@ -89,7 +89,7 @@ export async function listPast(db: Tx, scopeRoot: string | null, f: { since: Dat
 	if (f.after) conditions.push(db`(coalesce(c.held_at, c.updated_at), c.id) < (${f.after[0]}::timestamptz, ${f.after[1]}::uuid)`);
 	return db<(ConferenceRow & { sortAt: string })[]>`
 		${select(db, scopeRoot, db`, ${cursorTime(db, db`coalesce(c.held_at, c.updated_at)`)} as sort_at`)}
-		where ${conditions.reduce((all, c) => db`${all} and ${c}`)}
+		where ${allOf(db, conditions)}
 		order by coalesce(c.held_at, c.updated_at) desc, c.id desc
 		limit ${f.limit}`;
 }

@@ -1,6 +1,6 @@
 import type { PendingQuery, Row } from 'postgres';
 import type { Tx } from '../db.ts';
-import { cursorTime } from '../pages.ts';
+import { allOf, cursorTime } from '../pages.ts';
 import { holdsWords } from '../search.ts';
 import { inReach } from '../units/index.ts';
 
@@ -175,7 +175,7 @@ export async function listDocuments(db: Tx, scopeRoot: string | null, personId: 
 	const page = db`
 		select d.id from documents d
 		${f.words.length ? db`join document_versions v on v.document_id = d.id and v.number = d.current_version` : db``}
-		where ${conditions.reduce((all, c) => db`${all} and ${c}`)}
+		where ${allOf(db, conditions)}
 		order by ${order}
 		limit ${f.limit}`;
 	return db<DocumentListRow[]>`${select(db, { content: false, sortAt: true })} where d.id = any(array(${page})) order by ${order}`;

@@ -1,7 +1,7 @@
 import type { IncidentCategory } from '../../clocks.ts';
 import type { ConferenceKind, ConferenceStatus } from '../../conferences.ts';
 import type { Tx } from '../db.ts';
-import { cursorTime } from '../pages.ts';
+import { allOf, cursorTime } from '../pages.ts';
 import { holdsWords } from '../search.ts';
 import { inReach } from '../units/index.ts';
 
@@ -91,7 +91,7 @@ export async function listIncidents(db: Tx, scopeRoot: string | null, f: Inciden
 		const [open, at, id] = f.after;
 		conditions.push(db`((i.status = 'open'), i.occurred_at, i.id) < (${open}, ${at}::timestamptz, ${id}::uuid)`);
 	}
-	const where = conditions.reduce((all, c) => db`${all} and ${c}`);
+	const where = allOf(db, conditions);
 	return db<ListedIncident[]>`
 		${select(db, db`, ${cursorTime(db, 'i.occurred_at')} as sort_at`)}
 		where ${where}

@@ -1,7 +1,7 @@
 import type { OpinionHeat, OpinionSource, OpinionStatus, OpinionType } from '../../opinions.ts';
 import type { PendingQuery, Row } from 'postgres';
 import type { Tx } from '../db.ts';
-import { cursorTime } from '../pages.ts';
+import { allOf, cursorTime } from '../pages.ts';
 import { holdsWords } from '../search.ts';
 import { inReach } from '../units/index.ts';
 
@@ -128,8 +128,6 @@ export async function listItems(db: Tx, scopeRoot: string | null, f: ListFilter)
 	return rows;
 }
 
-const and = (db: Tx, conditions: PendingQuery<Row[]>[]) => conditions.reduce((all, c) => db`${all} and ${c}`);
-
 /** The incident's clocks govern the item too, but only an incident in reach lends its deadline (not even its time). */
 const nextDue = (db: Tx, scopeRoot: string | null) => db`least(
 	(select min(c.due_at) from clocks c where c.subject = 'opinion_item' and c.subject_id = o.id and c.status in ('running', 'breached')),
@@ -146,7 +144,7 @@ async function openItems(db: Tx, scopeRoot: string | null, conditions: PendingQu
 				case when k.rank = 0 then 0 else -extract(epoch from o.first_seen_at)::float8 end as second
 			from opinion_items o
 			cross join lateral (select ${nextDue(db, scopeRoot)} as next_due_at, case when o.status = 'awaiting_assessment' then 0 else 1 end as rank) k
-			where ${and(db, conditions)}
+			where ${allOf(db, conditions)}
 		), page as (
 			select * from keyed
 			${after ? db`where (rank, first, second, id) > (${after[0]}, ${after[1]}::float8, ${after[2]}::float8, ${after[3]}::uuid)` : db``}
@@ -162,7 +160,7 @@ async function otherItems(db: Tx, scopeRoot: string | null, conditions: PendingQ
 	if (after) conditions.push(db`(o.first_seen_at, o.id) < (${after[1]}::timestamptz, ${after[2]}::uuid)`);
 	const rows = await db<(OpinionRow & { nextDueAt: Date | null; sortAt: string })[]>`
 		${select(db, scopeRoot, db`, ${nextDue(db, scopeRoot)} as next_due_at, ${cursorTime(db, 'o.first_seen_at')} as sort_at`)}
-		where ${and(db, conditions)}
+		where ${allOf(db, conditions)}
 		order by o.first_seen_at desc, o.id desc
 		limit ${limit}`;
 	return rows.map(({ sortAt, ...r }) => ({ ...r, cursor: [2, sortAt, r.id] }));

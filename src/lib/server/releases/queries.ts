@@ -1,5 +1,5 @@
 import type { Tx } from '../db.ts';
-import { cursorTime } from '../pages.ts';
+import { allOf, cursorTime } from '../pages.ts';
 import { holdsWords } from '../search.ts';
 import { inReach } from '../units/index.ts';
 import type { ReleaseChannel } from './content.ts';
@@ -169,7 +169,7 @@ export async function listReleases(db: Tx, scopeRoot: string | null, personId: s
 	const page = db`
 		select r.id from releases r
 		${f.words.length ? db`join release_versions w on w.release_id = r.id and w.number = r.current_version` : db``}
-		where ${conditions.reduce((all, c) => db`${all} and ${c}`)}
+		where ${allOf(db, conditions)}
 		order by ${order}
 		limit ${f.limit}`;
 	return db<ReleaseListRow[]>`${select(db, scopeRoot, { content: false, sortAt: true })} where r.id = any(array(${page})) order by ${order}`;
