@@ -15,7 +15,9 @@ http.removeAllListeners('request');
 http.on(
 	'request',
 	frontDoor(app, {
-		maxInFlight: Number(process.env.MAX_IN_FLIGHT ?? 64),
+		maxInFlight: Number(process.env.MAX_IN_FLIGHT ?? 8),
+		maxQueued: Number(process.env.MAX_QUEUED ?? 64),
+		maxWaitMs: Number(process.env.MAX_WAIT_MS ?? 5000),
 		retryAfterSeconds: Number(process.env.RETRY_AFTER_SECONDS ?? 2)
 	})
 );

@@ -104,6 +104,8 @@ try {
 		{ name: 'inbox.list (leader)', who: 'leader', path: trpc('inbox.list') },
 		{ name: 'breach.list', who: 'officeAdmin', path: trpc('breach.list') },
 		{ name: 'person.list', who: 'officeAdmin', path: trpc('person.list') },
+		{ name: 'person.list search', who: 'officeAdmin', path: trpc('person.list', { q: '王 138' }) },
+		{ name: 'person.list principals', who: 'officeAdmin', path: trpc('person.list', { role: 'principal', active: true, limit: 10 }) },
 		{ name: 'obligation.shortfalls', who: 'officeAdmin', path: trpc('obligation.shortfalls') }
 	];
 

@@ -54,6 +54,7 @@ const TARGETS: Target[] = [
 	{ name: 'signoff.mine (leader)', who: 'leader', path: trpc('signoff.mine') },
 	{ name: 'unit.list', who: 'officeAdmin', path: trpc('unit.list') },
 	{ name: 'person.list', who: 'officeAdmin', path: trpc('person.list') },
+	{ name: 'person.list q=刘', who: 'officeAdmin', path: trpc('person.list', { q: '刘' }) },
 	{ name: 'obligation.shortfalls', who: 'officeAdmin', path: trpc('obligation.shortfalls') },
 	{ name: 'page /', who: 'officeAdmin', path: '/' },
 	{ name: 'page /incidents', who: 'officeAdmin', path: '/incidents' },
@@ -61,7 +62,9 @@ const TARGETS: Target[] = [
 	{ name: 'page /releases', who: 'officeAdmin', path: '/releases' },
 	{ name: 'page /documents', who: 'officeAdmin', path: '/documents' },
 	{ name: 'page /conferences', who: 'officeAdmin', path: '/conferences' },
-	{ name: 'page /admin/breaches', who: 'officeAdmin', path: '/admin/breaches' }
+	{ name: 'page /admin/breaches', who: 'officeAdmin', path: '/admin/breaches' },
+	{ name: 'page /admin/people', who: 'officeAdmin', path: '/admin/people' },
+	{ name: 'page /inbox (leader)', who: 'leader', path: '/inbox' }
 ];
 
 const kb = (bytes: number) => (bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`);

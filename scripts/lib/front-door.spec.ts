@@ -12,9 +12,12 @@ afterEach(async () => {
 });
 
 /** An app that answers after `hold` resolves (each request its own), with a body of `size` characters. */
-async function start(opts: { maxInFlight: number }) {
+async function start(opts: { maxInFlight: number; maxQueued?: number; maxWaitMs?: number }) {
 	const waiting: (() => void)[] = [];
+	/** the paths the app began to work on, in order */
+	const begun: string[] = [];
 	const app = (req: IncomingMessage, res: ServerResponse) => {
+		begun.push(req.url ?? '');
 		const answer = () => {
 			if ((req.headers.accept ?? '').includes('text/event-stream')) {
 				res.setHeader('Content-Type', 'text/event-stream');
@@ -27,12 +30,12 @@ async function start(opts: { maxInFlight: number }) {
 		if (req.url?.includes('slow')) waiting.push(answer);
 		else answer();
 	};
-	const door = frontDoor(app, { maxInFlight: opts.maxInFlight, retryAfterSeconds: 3 });
+	const door = frontDoor(app, { maxInFlight: opts.maxInFlight, maxQueued: opts.maxQueued ?? 0, maxWaitMs: opts.maxWaitMs ?? 3000, retryAfterSeconds: 3 });
 	const server = createServer(door);
 	servers.push(server);
 	await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
 	const port = (server.address() as AddressInfo).port;
-	return { port, door, releaseAll: () => waiting.splice(0).forEach((f) => f()), waiting };
+	return { port, door, begun, releaseAll: () => waiting.splice(0).forEach((f) => f()), releaseOne: () => waiting.shift()?.(), waiting };
 }
 
 interface Answer {
@@ -121,6 +124,52 @@ describe('the front door', () => {
 		expect((await get(port, '/incidents')).status).toBe(503);
 		held.abort();
 		await until(() => door.inFlight() === 0);
+		expect((await get(port, '/incidents')).status).toBe(200);
+	});
+
+	it('lets the next requests wait their turn in a short queue, oldest first, and turns away the rest at once', async () => {
+		const { port, door, begun, releaseOne } = await start({ maxInFlight: 1, maxQueued: 2 });
+		hold(port, '/slow-1');
+		await until(() => door.inFlight() === 1);
+		const second = get(port, '/slow-2');
+		await until(() => door.queued() === 1);
+		const third = get(port, '/incidents');
+		await until(() => door.queued() === 2);
+		// The queue is full: the fourth is told at once, and sign-in walks past the queue.
+		const started = Date.now();
+		expect((await get(port, '/opinions')).status).toBe(503);
+		expect(Date.now() - started).toBeLessThan(500);
+		expect((await get(port, '/login')).status).toBe(200);
+		expect(begun).toEqual(['/slow-1', '/login']);
+
+		releaseOne();
+		await until(() => begun.includes('/slow-2'));
+		expect(door.queued()).toBe(1);
+		releaseOne();
+		expect((await second).status).toBe(200);
+		expect((await third).status).toBe(200);
+		expect(begun.slice(2)).toEqual(['/slow-2', '/incidents']);
+		await until(() => door.inFlight() === 0 && door.queued() === 0);
+	});
+
+	it('answers 503 to a request that waited too long, and forgets one whose client hung up while waiting', async () => {
+		const { port, door, begun, releaseAll } = await start({ maxInFlight: 1, maxQueued: 5, maxWaitMs: 200 });
+		hold(port, '/slow-1');
+		await until(() => door.inFlight() === 1);
+		const started = Date.now();
+		const late = await get(port, '/incidents');
+		expect(late.status).toBe(503);
+		expect(late.headers['retry-after']).toBe('3');
+		expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+		expect(Date.now() - started).toBeLessThan(1500);
+
+		const gone = hold(port, '/opinions');
+		await until(() => door.queued() === 1);
+		gone.abort();
+		await until(() => door.queued() === 0);
+		releaseAll();
+		await until(() => door.inFlight() === 0);
+		expect(begun).toEqual(['/slow-1']);
 		expect((await get(port, '/incidents')).status).toBe(200);
 	});
 });

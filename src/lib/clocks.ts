@@ -5,6 +5,13 @@ export type ClockStatus = (typeof CLOCK_STATUSES)[number];
 export const AUDIENCES = ['lead_unit_press', 'leader_in_charge', 'principal', 'office_admin', 'superior_office'] as const;
 export type Audience = (typeof AUDIENCES)[number];
 
+/** Where a delivery of a notice stands (deliveries.status). */
+export const DELIVERY_STATUSES = ['queued', 'sent', 'received', 'opened', 'acknowledged', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+/** Which of a step's names 送达情况 shows: all (no filter), those without 收到 yet (failed ones too), or only the failed. */
+export const DELIVERY_FILTERS = ['unacknowledged', 'failed'] as const;
+export type DeliveryFilter = (typeof DELIVERY_FILTERS)[number];
+
 export const URGENCIES = ['normal', 'high', 'critical'] as const;
 export type Urgency = (typeof URGENCIES)[number];
 

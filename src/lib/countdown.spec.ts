@@ -29,6 +29,13 @@ describe('a countdown past the deadline', () => {
 		expect(before(-60)).toBe('已超时 1小时0分');
 		expect(before(-(26 * 60 + 5))).toBe('已超时 26小时5分');
 	});
+
+	it('gives days and hours beyond two days, rounded down', () => {
+		expect(before(-(47 * 60 + 59))).toBe('已超时 47小时59分');
+		expect(before(-48 * 60)).toBe('已超时 2天0小时');
+		expect(before(-(5258 * 60 + 23))).toBe('已超时 219天2小时');
+		expect(before(3 * 24 * 60 + 5 * 60 + 59)).toBe('剩余 3天5小时');
+	});
 });
 
 describe('the last minute', () => {

@@ -1,9 +1,11 @@
 import { hoursMinutes } from './clocks.ts';
 import { m } from './paraglide/messages.js';
 
-/** `3小时12分`, or `25分` under an hour. */
+/** `3小时12分`, `25分` under an hour, `3天5小时` from two days. */
 export function formatSpan(ms: number): string {
 	const { h, m: minutes } = hoursMinutes(ms);
+	// Beyond two days the minutes say nothing and the hours are hard to read: 超时 219天2小时, not 5258小时23分.
+	if (h >= 48) return m['time.days_hours']({ d: Math.floor(h / 24), h: h % 24 });
 	return h > 0 ? m['time.hours_minutes']({ h, m: minutes }) : m['time.minutes']({ m: minutes });
 }
 

@@ -48,3 +48,25 @@ describe('times in the reader\'s language', () => {
 		expect(formatTimeOfDay(new Date('2026-11-21T06:05:00Z'), new Date('2026-11-22T06:05:00Z'))).toBe('11月21日 14:05');
 	});
 });
+
+describe('Beijing time by arithmetic', () => {
+	it('writes what Intl writes for Asia/Shanghai, every few days over the years Huiying holds', () => {
+		const intl = (options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', ...options });
+		const dateTime = intl({ year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+		const date = intl({ year: 'numeric', month: 'long', day: 'numeric' });
+		const parts = intl({ year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+		const start = Date.parse('2000-01-01T00:00:00+08:00');
+		const end = Date.parse('2100-12-31T23:59:59+08:00');
+		// about 3 days apart, at a different minute of the day each time
+		for (let t = start, i = 0; t < end; t += 3 * 86_400_000 + 7_919_000, i++) {
+			const d = new Date(t);
+			expect(formatDateTime(d)).toBe(dateTime.format(d));
+			expect(formatDate(d)).toBe(date.format(d));
+			const p = Object.fromEntries(parts.formatToParts(d).map((x) => [x.type, x.value]));
+			expect(toIso(d)).toBe(`${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}+08:00`);
+		}
+	});
+	it('refuses an invalid time as Intl does', () => {
+		expect(() => formatDateTime('not a time')).toThrow(RangeError);
+	});
+});

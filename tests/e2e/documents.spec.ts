@@ -47,7 +47,7 @@ test('a document with its interpretation package is reviewed, signed as one bund
 	// ---- the press officer drafts the document with its interpretation plan
 	await signIn(page, 'em-press', DEMO_PASSWORD, server.url);
 	// 文件 sits under 发布: the strip of the publishing section leads there.
-	await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '发布' }).tap();
+	await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '发布', exact: true }).tap();
 	await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '文件' }).tap();
 	await ready(page);
 	await page.getByRole('link', { name: '新建文件' }).tap();
@@ -118,7 +118,7 @@ test('a document with its interpretation package is reviewed, signed as one bund
 	const code = request!.versionHash.slice(0, 4).toUpperCase();
 	const leader = await phone(browser);
 	await signIn(leader, 'vicemayor', DEMO_PASSWORD, server.url);
-	await leader.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '发布' }).tap();
+	await leader.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '发布', exact: true }).tap();
 	await leader.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '文件' }).tap();
 	await ready(leader);
 	await leader.getByRole('region', { name: '待我签发' }).getByRole('link', { name: new RegExp(title) }).tap();

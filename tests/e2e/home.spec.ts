@@ -7,7 +7,7 @@ import postgres from 'postgres';
 import { freePort } from '../../scripts/lib/embedded-pg.ts';
 import { serveApp } from '../../scripts/lib/serve.ts';
 import { cleanupsAfterEach, logIncident, ownDemoDatabase, releaseAwaitingSignoff } from './push-support.ts';
-import { cst, DEMO_PASSWORD, ready, signIn } from './support.ts';
+import { cst, DEMO_PASSWORD, ready, shootPhone, signIn } from './support.ts';
 
 const cleanups = cleanupsAfterEach();
 // A database of its own: a request open in the shared one would show on others' homes and lists.
@@ -119,4 +119,36 @@ test('the vice-mayor sees it under 待我签发 at the top of his home, with the
 
 	await row.tap();
 	await expect(page).toHaveURL(new RegExp(`/releases/${release.id}/sign/[0-9a-f-]{36}$`));
+});
+
+test('the office reads every unit short of its yearly duties on a page of its own; others are not shown it', async ({ page }) => {
+	const server = await ownServer();
+	await signIn(page, 'admin', DEMO_PASSWORD, server.url);
+	await ready(page);
+	await page.goto(`${server.url}/obligations`);
+	await ready(page);
+	await expect(page.getByRole('heading', { name: '年度发布任务' })).toBeVisible();
+	// Unfolded here: each unit short of a duty, with a 提醒 for each duty it lacks (the demo year has none held).
+	const summary = page.locator('summary', { hasText: '年度任务未完成的单位' });
+	const shown = Number((await summary.textContent())!.match(/（(\d+)）/)![1]);
+	expect(shown).toBeGreaterThan(0);
+	await expect(page.locator('details[open] li')).toHaveCount(shown);
+	await expect(page.getByRole('button', { name: '提醒' }).first()).toBeVisible();
+	await shootPhone(page, process.env.SHOTS_DIR, 'obligations');
+	// 工作台 shows at most five of them, and in the chasing season (from October) links here for the rest.
+	await page.goto(server.url);
+	await ready(page);
+	const home = page.locator('details', { hasText: '年度任务未完成的单位' });
+	if (await home.count()) {
+		await home.locator('summary').tap();
+		await expect(home.locator('li')).toHaveCount(Math.min(shown, 5));
+		await expect(home.getByRole('link', { name: `查看全部 ${shown} 个单位` })).toHaveCount(shown > 5 ? 1 : 0);
+	}
+
+	await page.context().clearCookies();
+	await signIn(page, 'duty', DEMO_PASSWORD, server.url);
+	await ready(page);
+	const res = await page.goto(`${server.url}/obligations`);
+	expect(res?.status()).toBe(404);
+	await expect(page.getByRole('heading', { name: '年度发布任务' })).toHaveCount(0);
 });

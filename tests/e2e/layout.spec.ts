@@ -79,7 +79,7 @@ async function seed(base: string): Promise<Seeded> {
 	try {
 		const units = await query<{ id: string; name: string }[]>(admin, 'unit.list');
 		const bureau = units.find((u) => u.name === '江城市应急管理局')!;
-		const people = await query<{ id: string; name: string }[]>(admin, 'person.list');
+		const chen = await query<{ items: { id: string; name: string }[] }>(admin, 'person.list', { q: '陈静' });
 		const incident = await call<{ id: string }>(duty, 'incident.create', {
 			clientKey: randomUUID(),
 			title: '江城市化工园区储罐泄漏（排版检查）',
@@ -124,7 +124,7 @@ async function seed(base: string): Promise<Seeded> {
 			documentId: document.id,
 			conferenceId: conference.id,
 			unitId: bureau.id,
-			personId: people.find((p) => p.name === '陈静')!.id
+			personId: chen.items.find((p) => p.name === '陈静')!.id
 		};
 	} finally {
 		await Promise.all(apis.map((a) => a.dispose()));

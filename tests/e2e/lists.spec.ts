@@ -267,3 +267,75 @@ test('the missed deadlines read page after page and narrow to a unit and a perio
 	await expect(page).toHaveURL(/\/admin\/breaches$/);
 	await expect(page.getByRole('article')).toHaveCount(30);
 });
+
+test('the people of a province read page after page, are found by name, and a unit’s principal is picked by typing', async ({ page }) => {
+	test.setTimeout(SHOTS ? 180_000 : 60_000);
+	const db = ownSql();
+	const [unit] = await departments(db, 1);
+	// 90 more people in one department, and three whose surname is searched for: more than a page of 50, and more
+	// than a picker may ever load.
+	await db`
+		insert into people (name, username, unit_id, roles, password_hash)
+		select case when n <= 3 then '欧阳明' || n else '同事' || lpad(n::text, 3, '0') end, 'lists-person-' || n, ${unit!.id}::uuid,
+			case when n <= 3 then array['principal'] else array['duty'] end, 'not-a-hash'
+		from generate_series(1, 93) as n`;
+	const [counted] = await db<{ total: number }[]>`select count(*)::int as total from people`;
+	const total = counted!.total;
+	const server = await ownServer();
+
+	await signInDirectly(page, 'admin', DEMO_PASSWORD, server.url, '/admin/people');
+	const list = page.getByRole('list', { name: '人员管理' });
+	await expect(list.getByRole('listitem')).toHaveCount(50);
+	await expect(page.getByText('已显示 50 人')).toBeVisible();
+	await shootPhone(page, SHOTS, 'people-list');
+	await page.getByRole('button', { name: '加载更多' }).tap();
+	await expect(list.getByRole('listitem')).toHaveCount(Math.min(100, total));
+	const names = await list.locator('.title').allTextContents();
+	expect(new Set(names).size).toBe(names.length);
+	await page.getByText(`已显示 ${Math.min(100, total)} 人`).scrollIntoViewIfNeeded();
+	await shootPhone(page, SHOTS, 'people-more');
+
+	await page.getByLabel('搜索人员').fill('欧阳');
+	await page.getByRole('button', { name: '筛选', exact: true }).first().tap();
+	await expect(page).toHaveURL(/\/admin\/people\?q=%E6%AC%A7%E9%98%B3$/);
+	expect(await list.locator('.title').allTextContents()).toEqual(['欧阳明1', '欧阳明2', '欧阳明3']);
+	await expect(page.getByRole('button', { name: '加载更多' })).toHaveCount(0);
+	await shootPhone(page, SHOTS, 'people-search');
+
+	await page.getByLabel('搜索人员').fill('无此人');
+	await page.getByRole('button', { name: '筛选', exact: true }).first().tap();
+	await expect(page.getByText('没有符合条件的人员。')).toBeVisible();
+	await page.getByRole('link', { name: '清除条件' }).tap();
+	await expect(page).toHaveURL(/\/admin\/people$/);
+	await expect(list.getByRole('listitem')).toHaveCount(50);
+
+	// The unit's principal: typed, not chosen from every person of the province.
+	await page.goto(`${server.url}/admin/units/${unit!.id}`);
+	await ready(page);
+	const principal = page.getByRole('combobox', { name: '主要负责人' });
+	await principal.fill('欧阳明2');
+	await page.getByRole('option', { name: /欧阳明2/ }).tap();
+	await expect(principal).toHaveValue(`欧阳明2（${unit!.name}）`);
+	await shootPhone(page, SHOTS, 'unit-principal-picked');
+	await page.getByRole('button', { name: '保存' }).tap();
+	await expect(page.getByText('已保存')).toBeVisible();
+	const [saved] = await db<{ name: string }[]>`select p.name from units u join people p on p.id = u.principal_id where u.id = ${unit!.id}`;
+	expect(saved?.name).toBe('欧阳明2');
+
+	// A confidentiality reviewer of the unit's chain: found by typing too, and named by the chain once saved.
+	await page.goto(`${server.url}/admin/chains`);
+	await ready(page);
+	const chain = page.locator('details').filter({ has: page.locator('summary > .grow', { hasText: unit!.name }) });
+	await chain.locator('summary').tap();
+	const reviewer = chain.getByRole('combobox', { name: '保密审查人' });
+	await reviewer.fill('欧阳明3');
+	await page.getByRole('option', { name: /欧阳明3/ }).tap();
+	await expect(chain.getByRole('checkbox', { name: /欧阳明3/ })).toBeChecked();
+	await expect(reviewer).toHaveValue('');
+	await shootPhone(page, SHOTS, 'chain-reviewer-added');
+	await chain.getByRole('button', { name: '保存' }).tap();
+	await expect(chain.getByText('已保存')).toBeVisible();
+	await page.reload();
+	await ready(page);
+	await expect(chain.locator('summary')).toContainText('保密审查：欧阳明3');
+});

@@ -89,7 +89,7 @@ test('offline, the tab bar opens visited screens with their last data and others
 	await expect(staleLine(page)).toContainText(fetchedAt);
 
 	// Never opened on this device: the Chinese offline page, inside the app with its tab bar.
-	await nav.getByRole('link', { name: '发布' }).tap();
+	await nav.getByRole('link', { name: '发布', exact: true }).tap();
 	await expect(page.getByRole('heading', { name: '当前无法连接' })).toBeVisible();
 	await expect(page.getByRole('button', { name: '重试' })).toBeVisible();
 	await expect(page.getByRole('link', { name: '返回工作台' })).toBeVisible();
@@ -175,7 +175,7 @@ test.describe('without a service worker', () => {
 			const error = { type: 'error', status: 500, error: { message: '服务器出错了（编号 K7TQ2M4Z），请稍后再试。', requestId: 'K7TQ2M4Z' } };
 			return route.fulfill({ json: { type: 'data', nodes: [...invalid].map((_, i) => (i === invalid.length - 1 ? error : { type: 'skip' })) } });
 		});
-		await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '发布' }).tap();
+		await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '发布', exact: true }).tap();
 		await expect(page.getByRole('heading', { name: '服务器出错了' })).toBeVisible();
 		await expect(page.getByText('错误编号K7TQ2M4Z')).toBeVisible();
 		await expect(page.getByText('错误代码 500')).toBeVisible();

@@ -143,7 +143,7 @@ test('a rumour captured offline with a screenshot is sent when the signal return
 	// ---- the vice-mayor signs it from 待我签发 with his password
 	const leader = await phone(browser);
 	await signIn(leader, 'vicemayor', DEMO_PASSWORD, server.url);
-	await leader.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '发布' }).tap();
+	await leader.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '发布', exact: true }).tap();
 	await ready(leader);
 	await leader.getByRole('region', { name: '待我签发' }).getByRole('link', { name: new RegExp(tag) }).tap();
 	await expect(leader).toHaveURL(new RegExp(`/releases/${releaseId}/sign/[0-9a-f-]{36}$`));

@@ -2,7 +2,8 @@
 // submitted release or document says whom it waits for (and never 尚未提交审签 beside 保密审查中), the 全过程记录
 // lists 送审签 before the 发布文件 entered for the same minute, the incident's 发布与发布会 box shows the conference
 // held and offers a 续报 once the authoritative release is out, and a unit's page has a way back and its
-// spokespersons' phones. SHOTS_DIR=/some/dir also saves each screen at 390 and 360 px, light and dark.
+// spokespersons' phones; its 送达情况 counts each step and lists the failed and unanswered first, a page at a time.
+// SHOTS_DIR=/some/dir also saves each screen at 390 and 360 px, light and dark.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -215,6 +216,87 @@ test('a release says whom it waits for after 提交审签, and the incident box 
 	await expect(box.getByRole('link', { name: '起草权威信息' })).toHaveCount(0);
 	await expect(box.getByRole('link', { name: '起草续报' })).toHaveAttribute('href', `/releases/new?incident=${incident.id}&kind=follow_up`);
 	await shoot(page, 'incident', box);
+});
+
+test('送达情况 counts each step, lists who failed and who has not answered first, reads on with 加载更多, and keeps what was read through a live refresh', async ({ page }) => {
+	const { server, db } = await startServer();
+	const incident = await logIncident(cleanups, server, `港区油罐起火-${randomUUID().slice(0, 6)}`);
+	// Step 2 of the 5-hour clock told everyone of the demo organisation on every channel: a few failed, some answered.
+	const [clock] = await db<{ id: string }[]>`select id from clocks where subject_id = ${incident.id} and rule_key = 'incident.authoritative_release'`;
+	await db`
+		insert into deliveries (clock_id, step_index, tier, recipient_id, channel, status, failure, due_at, sent_at)
+		select ${clock!.id}, 1, 0, t.id, t.channel,
+			case when t.n % 13 = 0 then 'failed' when t.n % 3 = 0 then 'acknowledged' else 'sent' end,
+			case when t.n % 13 = 0 then ${db.json({ key: 'notify.reason.refused', params: { platform: { key: 'channel.sms' }, code: 'E1' } })}::jsonb end,
+			now(), now()
+		from (
+			select p.id, c.channel, row_number() over (order by p.id, c.channel) as n
+			from people p cross join unnest(array['inbox', 'web_push', 'sms', 'wecom', 'dingtalk']) as c(channel)
+		) t`;
+	const counted = async () =>
+		(
+			await db<{ total: number; failed: number; unanswered: number }[]>`
+				select count(*)::int as total, count(*) filter (where status = 'failed')::int as failed,
+					count(*) filter (where status <> 'acknowledged')::int as unanswered
+				from deliveries where clock_id = ${clock!.id} and step_index = 1`
+		)[0]!;
+	const { total, failed } = await counted();
+	expect(total).toBeGreaterThan(60);
+	expect(failed).toBeGreaterThan(0);
+
+	await signInDirectly(page, 'em-press', DEMO_PASSWORD, server.url, `/incidents/${incident.id}`);
+	const section = page.getByTestId('deliveries');
+	// closed, it still says how many failed and how many wait for 收到
+	await expect(section.locator('summary')).toContainText(/送达情况\s*失败 \d+\s*未确认 \d+/);
+	await section.locator('summary').tap();
+	const step = section.getByRole('region', { name: '发布权威信息 · 第 2 步' });
+	await expect(step).toContainText(`共 ${total} 条`);
+	await expect(step).toContainText(`发送失败 ${failed}`);
+	const rows = step.getByRole('row');
+	// a page's worth of names with the incident (after the table's heading), the failed on top with their reason
+	await expect(rows).toHaveCount(11);
+	await expect(rows.nth(1)).toContainText('发送失败');
+	await expect(rows.nth(1)).toContainText('短信：发送被拒绝（错误码 E1）');
+	await expect(rows.nth(failed + 1)).not.toContainText('发送失败');
+	await expect(rows.nth(failed + 1)).not.toContainText('已确认收到');
+	await expect(step).toContainText(`已列出 10 条，共 ${total} 条`);
+	await shoot(page, 'deliveries', section);
+
+	// every name is a 加载更多 or two away
+	const more = step.getByRole('button', { name: '加载更多' });
+	for (let shown = 10; shown < total; shown += 50) {
+		await more.tap();
+		await expect(rows).toHaveCount(Math.min(total, shown + 50) + 1);
+	}
+	await expect(more).toHaveCount(0);
+	await expect(rows.last()).toContainText('已确认收到');
+
+	// Someone answers 收到 for the step elsewhere: the page refreshes by itself and keeps every name it had read.
+	const spokes = await signInApi(cleanups, server, 'em-spokes');
+	const answered = await spokes.post(`${server.url}/api/trpc/clock.acknowledge`, {
+		data: { clockId: clock!.id, stepIndex: 1 },
+		headers: { origin: server.url, 'content-type': 'application/json' }
+	});
+	expect(answered.status()).toBe(200);
+	const spokesRows = rows.filter({ hasText: '赵磊' });
+	await expect(spokesRows).toHaveCount(5);
+	await expect(spokesRows.filter({ hasNotText: '已确认收到' })).toHaveCount(0);
+	await expect(rows).toHaveCount(total + 1);
+
+	// Only the failed: the filter is in the address, the section open on it.
+	const now = await counted();
+	await section.getByRole('link', { name: '发送失败' }).tap();
+	await expect(page).toHaveURL(`${server.url}/incidents/${incident.id}?deliveries=failed`);
+	await expect(rows).toHaveCount(now.failed + 1);
+	await expect(step).toContainText(`共 ${total} 条`);
+	await section.getByRole('link', { name: '未确认' }).tap();
+	await expect(page).toHaveURL(/deliveries=unacknowledged/);
+	await expect(rows.nth(1)).toContainText('发送失败');
+	await expect(step.getByRole('cell', { name: /已确认收到/ })).toHaveCount(0);
+	await expect(step).toContainText(`已列出 10 条，共 ${now.unanswered} 条`);
+	await shoot(page, 'deliveries-unacknowledged', section);
+	await page.reload();
+	await expect(section).toHaveAttribute('open', '');
 });
 
 test('a unit’s page leads back where the person came from and dials its spokespersons', async ({ page }) => {

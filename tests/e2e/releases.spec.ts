@@ -229,7 +229,7 @@ test('a leader without a passkey signs with his password again; a wrong one is r
 
 	// 待我签发 on his phone leads to the request.
 	await signInDirectly(page, 'vicemayor', DEMO_PASSWORD, server.url);
-	await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '发布' }).tap();
+	await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '发布', exact: true }).tap();
 	await ready(page);
 	await page.getByRole('region', { name: '待我签发' }).getByRole('link', { name: new RegExp(title) }).tap();
 	await expect(page).toHaveURL(new RegExp(`/releases/${release.id}/sign/[0-9a-f-]{36}$`));

@@ -202,7 +202,7 @@ test.describe('on a 360 px phone', () => {
 		await call(spokes, 'signoff.review', { kind: 'document', id: created.id, version: sent.version, versionHash: seen.bundleHash, decision: 'passed' });
 
 		await signIn(page, 'vicemayor', DEMO_PASSWORD, server.url);
-		await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '发布' }).tap();
+		await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '发布', exact: true }).tap();
 		await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '文件' }).tap();
 		await ready(page);
 		await page.getByRole('region', { name: '待我签发' }).getByRole('link', { name: new RegExp(title) }).tap();

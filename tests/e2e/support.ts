@@ -89,15 +89,23 @@ export function workerVersion(page: Page): Promise<string> {
 	);
 }
 
-/** The paths the service worker keeps for offline use. */
-export function keptPages(page: Page): Promise<string[]> {
-	return page.evaluate(async () => {
+/**
+ * The paths the service worker keeps for offline use. Read again (at most twice) when the page navigated while it
+ * was being read: signing out reloads the page.
+ */
+export function keptPages(page: Page, retries = 2): Promise<string[]> {
+	const read = page.evaluate(async () => {
 		const paths: string[] = [];
 		for (const key of await caches.keys()) {
 			if (!key.startsWith('pages-')) continue;
 			for (const req of await (await caches.open(key)).keys()) paths.push(new URL(req.url).pathname);
 		}
 		return paths;
+	});
+	return read.catch(async (error: unknown) => {
+		if (retries === 0 || !/Execution context was destroyed/.test(String(error))) throw error;
+		await page.waitForLoadState();
+		return keptPages(page, retries - 1);
 	});
 }
 

@@ -49,6 +49,8 @@ const drafters: readonly Role[] = DRAFTER_ROLE_LIST;
 const one = (label: string, input: unknown, expect: Expectation = refuse()): ((w: World) => Target[]) => () => [{ label, input, expect }];
 const PASSWORD_PROOF = (w: World) => ({ kind: 'password' as const, password: w.password });
 const NEW_PASSWORD = 'harbour-lantern-43-new';
+/** a timeline cursor before which every line lies */
+const EVERY_LINE = Buffer.from(JSON.stringify(['2100-01-01T00:00', '999999999999'])).toString('base64url');
 
 const incidentFields = (w: World, leadUnitId: string) => ({
 	title: `${MARK}改写`,
@@ -152,8 +154,10 @@ export const procedures: Record<string, Entry> = {
 	'person.list': {
 		gate: 'authed',
 		targets: (w) => [
-			{ label: 'everyone in reach', input: { unitId: null }, expect: absent },
-			{ label: "B's people", input: { unitId: w.units.deptB.id }, expect: absent }
+			{ label: 'everyone in reach', input: { unitId: null, limit: 100 }, expect: absent },
+			{ label: "B's people", input: { unitId: w.units.deptB.id, limit: 100 }, expect: absent },
+			{ label: "B's people by name", input: { q: MARK, limit: 100 }, expect: absent },
+			{ label: "B's leaders and spokespersons by role", input: { role: 'leader', active: true, limit: 100 }, expect: absent }
 		]
 	},
 	'person.byId': { gate: 'authed', targets: (w) => [{ label: "B's press officer", input: { id: w.people.staffB.id }, expect: refuse() }] },
@@ -281,7 +285,29 @@ export const procedures: Record<string, Entry> = {
 	'clock.mine': { gate: 'authed', targets: one('open clocks', { limit: 100 }, absent) },
 	'clock.deliveries': {
 		gate: 'authed',
-		targets: (w) => [{ label: "B's clocks", input: { clockIds: [w.b.clock.id, w.secrets["B's 24-hour clock"], w.secrets["B's breached clock"]] }, expect: absent }]
+		targets: (w) => [
+			{ label: "B's clocks", input: { clockIds: [w.b.clock.id, w.secrets["B's 24-hour clock"], w.secrets["B's breached clock"]] }, expect: absent },
+			{ label: "B's clocks, names not yet acknowledged", input: { clockIds: [w.b.clock.id, w.secrets["B's 24-hour clock"], w.secrets["B's breached clock"]], show: 'unacknowledged', limit: 100 }, expect: absent }
+		]
+	},
+	// A cursor before every name reads a whole step: it must read none of B's.
+	'clock.stepDeliveries': {
+		gate: 'authed',
+		targets: (w) =>
+			(
+				[
+					["B's clock", w.b.clock.id],
+					["B's 24-hour clock", w.secrets["B's 24-hour clock"]!],
+					["B's breached clock", w.secrets["B's breached clock"]!]
+				] as const
+			).flatMap(([label, clockId]) => [
+				{ label: `${label}, step 0`, input: { clockId, stepIndex: 0 }, expect: refuse() },
+				{
+					label: `${label}, step 0, failed only, after a cursor before every name`,
+					input: { clockId, stepIndex: 0, show: 'failed', cursor: Buffer.from(JSON.stringify([0, '', '00000000-0000-0000-0000-000000000000', 'inbox'])).toString('base64url') },
+					expect: refuse()
+				}
+			])
 	},
 	'clock.toAcknowledge': { gate: 'authed', targets: (w) => [{ label: "B's clock", input: { clockIds: [w.b.clock.id] }, expect: absent }] },
 	'clock.acknowledge': {
@@ -615,6 +641,21 @@ export const procedures: Record<string, Entry> = {
 	},
 	'channel.myOrder': { gate: 'authed', targets: one('my channel order', undefined, absent) },
 	'channel.setMyOrder': { gate: 'authed', targets: one('my channel order', { order: ['wecom', 'web_push'] }, { global: 'own account' }) },
+
+	// A cursor from the far future reads every line of a subject: it must read none of B's.
+	'timeline.older': {
+		gate: 'authed',
+		targets: (w) =>
+			(
+				[
+					['incident', w.b.incident.id],
+					['opinion_item', w.b.opinion.id],
+					['release', w.b.release.id],
+					['document', w.b.document.id],
+					['conference', w.b.conference.id]
+				] as const
+			).map(([subject, id]) => ({ label: `B's ${subject}'s timeline`, input: { subject, id, cursor: EVERY_LINE }, expect: refuse() }))
+	},
 
 	'calendar.addWorkingDays': { gate: 'authed', targets: one('three working days on', { date: '2030-01-01', days: 3 }, { global: 'one calendar' }) },
 	'calendar.years': { gate: 'authed', targets: one('the years entered', undefined, { global: 'one calendar' }) },

@@ -4,6 +4,8 @@ import { callerFor } from '$lib/server/trpc/caller.ts';
 
 /** How many of 待我签发 the home shows before 查看全部. */
 const HOME_SIGNOFFS = 5;
+/** How many units short of their yearly duties the home shows before 查看全部 (/obligations): a province has a hundred. */
+const HOME_OBLIGATIONS = 5;
 
 export const load: PageServerLoad = async (event) => {
 	event.depends('app:clocks');
@@ -24,7 +26,10 @@ export const load: PageServerLoad = async (event) => {
 	]);
 	return {
 		mine,
-		obligations: obligations?.season && obligations.units.length ? obligations : null,
+		obligations:
+			obligations?.season && obligations.units.length
+				? { year: obligations.year, units: obligations.units.slice(0, HOME_OBLIGATIONS), total: obligations.units.length }
+				: null,
 		opinionsAwaiting,
 		// the soonest to lapse; the whole list is on 发布
 		signoffs: signoffs.slice(0, HOME_SIGNOFFS),

@@ -1,5 +1,6 @@
 import type { Text } from '../../i18n/index.ts';
-import type { Audience, ClockStatus, Urgency } from '../../clocks.ts';
+import type { Audience, ClockStatus, DeliveryFilter, DeliveryStatus, Urgency } from '../../clocks.ts';
+import type { ChannelName } from '../notify/index.ts';
 import type { Subject, SubjectType } from '../../subjects.ts';
 import type { Tx } from '../db.ts';
 import type { DurationUnit } from './deadline.ts';
@@ -265,21 +266,6 @@ export async function unacknowledgedSteps(db: Tx, personId: string, clockIds: st
 	return new Map(rows.map((r) => [r.clockId, r.stepIndex]));
 }
 
-export interface DeliveryView {
-	clockId: string;
-	stepIndex: number;
-	person: string;
-	channel: string;
-	status: string;
-	createdAt: Date;
-	sentAt: Date | null;
-	receivedAt: Date | null;
-	openedAt: Date | null;
-	acknowledgedAt: Date | null;
-	/** why it failed, as stored (rendered for whoever reads it) */
-	failure: Text | null;
-}
-
 /** The subject each of these clocks is about (ids of no clock are left out). */
 export async function subjectsOfClocks(db: Tx, clockIds: string[]): Promise<{ id: string; subject: Subject }[]> {
 	if (!clockIds.length) return [];
@@ -288,15 +274,101 @@ export async function subjectsOfClocks(db: Tx, clockIds: string[]): Promise<{ id
 	return rows.map((r) => ({ id: r.id, subject: { type: r.subject, id: r.subjectId } }));
 }
 
-/** Every delivery of these clocks, person by person and channel by channel: who was reached, how, when. */
-export async function deliveriesOf(db: Tx, clockIds: string[]): Promise<DeliveryView[]> {
+/** Each step of these clocks: how many deliveries stand at each status on each channel (the step's index alone). */
+export async function deliveryCounts(db: Tx, clockIds: string[]): Promise<DeliveryCount[]> {
 	if (!clockIds.length) return [];
+	return db<DeliveryCount[]>`
+		select d.clock_id, d.step_index, d.status, d.channel, count(*)::int as n
+		from deliveries d
+		where d.clock_id = any(${clockIds}::uuid[])
+		group by d.clock_id, d.step_index, d.status, d.channel
+		order by d.clock_id, d.step_index desc, d.status, d.channel`;
+}
+
+export interface DeliveryCount {
+	clockId: string;
+	stepIndex: number;
+	status: DeliveryStatus;
+	channel: ChannelName;
+	n: number;
+}
+
+export interface DeliveryView {
+	id: string;
+	clockId: string;
+	stepIndex: number;
+	person: string;
+	channel: ChannelName;
+	status: DeliveryStatus;
+	createdAt: Date;
+	sentAt: Date | null;
+	receivedAt: Date | null;
+	openedAt: Date | null;
+	acknowledgedAt: Date | null;
+	/** why it failed, as stored (rendered for whoever reads it) */
+	failure: Text | null;
+	/** where it sorts: failed first, then not yet acknowledged, then acknowledged (DELIVERY_RANK) */
+	rank: number;
+	recipientId: string;
+}
+
+/** Where a step's names resume: after this rank, name, person and channel (unique within a step). */
+export type DeliveryKey = [number, string, string, ChannelName];
+
+/**
+ * A delivery's place in its step: failed first, then those still waiting for 收到, then those acknowledged.
+ * What the duty officer at 3 a.m. looks for is on top; within each, by name, a person's channels together.
+ */
+const deliveryRank = (db: Tx) => db`(case d.status when 'failed' then 0 when 'acknowledged' then 2 else 1 end)`;
+
+const deliveryWhere = (db: Tx, show: DeliveryFilter | null) =>
+	show === 'failed' ? db`and d.status = 'failed'` : show === 'unacknowledged' ? db`and d.status <> 'acknowledged'` : db``;
+
+/** The columns of a step's names (`d` a delivery, joined to its person and inbox notice). */
+const deliveryColumns = (db: Tx) => db`
+	d.id::text as id, d.clock_id, d.step_index, d.recipient_id, p.name as person, d.channel, d.status, d.created_at, d.sent_at,
+	d.received_at, d.opened_at, coalesce(d.acknowledged_at, n.acknowledged_at) as acknowledged_at, d.failure, ${deliveryRank(db)} as rank`;
+
+/** One page of a step's deliveries, by keyset after `after`, in the order of `deliveryRank`. */
+export async function stepDeliveries(
+	db: Tx,
+	step: { clockId: string; stepIndex: number },
+	show: DeliveryFilter | null,
+	after: DeliveryKey | null,
+	limit: number
+): Promise<DeliveryView[]> {
+	const from = after
+		? db`and (${deliveryRank(db)}, p.name, d.recipient_id, d.channel) > (${after[0]}::int, ${after[1]}::text, ${after[2]}::uuid, ${after[3]}::text)`
+		: db``;
 	return db<DeliveryView[]>`
-		select d.clock_id, d.step_index, p.name as person, d.channel, d.status, d.created_at, d.sent_at, d.received_at,
-			d.opened_at, coalesce(d.acknowledged_at, n.acknowledged_at) as acknowledged_at, d.failure
+		select ${deliveryColumns(db)}
 		from deliveries d
 		join people p on p.id = d.recipient_id
 		left join notifications n on n.id = d.notification_id
-		where d.clock_id = any(${clockIds}::uuid[])
-		order by d.step_index desc, p.name, d.created_at`;
+		where d.clock_id = ${step.clockId} and d.step_index = ${step.stepIndex} ${deliveryWhere(db, show)} ${from}
+		order by ${deliveryRank(db)}, p.name, d.recipient_id, d.channel
+		limit ${limit}`;
+}
+
+/** The first `limit` deliveries of each of these steps, in one statement: a page's worth per step, never the whole step. */
+export async function firstStepDeliveries(
+	db: Tx,
+	steps: { clockId: string; stepIndex: number }[],
+	show: DeliveryFilter | null,
+	limit: number
+): Promise<DeliveryView[]> {
+	if (!steps.length) return [];
+	return db<DeliveryView[]>`
+		select f.*
+		from unnest(${steps.map((s) => s.clockId)}::uuid[], ${steps.map((s) => s.stepIndex)}::int[]) as s(clock_id, step_index)
+		cross join lateral (
+			select ${deliveryColumns(db)}
+			from deliveries d
+			join people p on p.id = d.recipient_id
+			left join notifications n on n.id = d.notification_id
+			where d.clock_id = s.clock_id and d.step_index = s.step_index ${deliveryWhere(db, show)}
+			order by ${deliveryRank(db)}, p.name, d.recipient_id, d.channel
+			limit ${limit}
+		) f
+		order by f.clock_id, f.step_index desc, f.rank, f.person, f.recipient_id, f.channel`;
 }

@@ -1,5 +1,6 @@
 import { render } from '../../i18n/index.ts';
-import { storedText } from '../notify/index.ts';
+import { DELIVERY_FILTERS } from '../../clocks.ts';
+import { CHANNELS, storedText } from '../notify/index.ts';
 import { z } from 'zod';
 import { toIso } from '../../time.ts';
 import type { Actor } from '../actor.ts';
@@ -11,12 +12,47 @@ import { authedProcedure, router } from '../trpc/index.ts';
 import { inReach } from '../units/index.ts';
 import { acknowledgeClock } from './flows.ts';
 import { cancelAbout, clockOut } from './out.ts';
-import { deliveriesOf, subjectsOfClocks, unacknowledgedSteps, type ClockRow } from './queries.ts';
+import {
+	deliveryCounts,
+	firstStepDeliveries,
+	stepDeliveries,
+	subjectsOfClocks,
+	unacknowledgedSteps,
+	type ClockRow,
+	type DeliveryCount,
+	type DeliveryKey,
+	type DeliveryView
+} from './queries.ts';
 
 /** The clocks a page shows at once: a subject's own and the incident's that govern it. */
 const clockIds = z.object({ clockIds: z.array(z.uuid()).max(50) });
 
 const iso = (d: Date | null) => (d ? toIso(d) : null);
+
+/** Which of a step's names to show: all (null), those without 收到 yet, or the failed. */
+const deliveryShow = z.enum(DELIVERY_FILTERS).nullable().default(null);
+const pageLimit = z.number().int().min(1).max(100).default(20);
+
+const deliveryKey = (d: DeliveryView): DeliveryKey => [d.rank, d.person, d.recipientId, d.channel];
+
+/** A delivery as 送达情况 shows it: the reason of a failure in the reader's language, and the latest thing that happened to it. */
+const deliveryOut = (d: DeliveryView) => ({
+	id: d.id,
+	clockId: d.clockId,
+	stepIndex: d.stepIndex,
+	person: d.person,
+	channel: d.channel,
+	status: d.status,
+	// in the reader's language: the reason is stored as its key
+	failure: d.failure ? render(storedText(d.failure)) : null,
+	createdAt: toIso(d.createdAt),
+	sentAt: iso(d.sentAt),
+	receivedAt: iso(d.receivedAt),
+	openedAt: iso(d.openedAt),
+	acknowledgedAt: iso(d.acknowledgedAt),
+	/** the latest thing that happened to it */
+	at: toIso(d.acknowledgedAt ?? d.openedAt ?? d.receivedAt ?? d.sentAt ?? d.createdAt)
+});
 
 /** Of these clocks, those whose subject the actor may see. */
 async function clocksOfVisibleSubjects(actor: Actor, ids: string[]): Promise<string[]> {
@@ -75,22 +111,53 @@ export const clockRouter = router({
 			});
 			return { serverNow: toIso(new Date()), serverNowMs: Date.now(), clocks: page.items, nextCursor: page.nextCursor, running: counts!.running, breached: counts!.breached };
 		}),
-	/** Who each of these clocks told, how and when, step by step: only for clocks whose subject the actor sees. */
-	deliveries: authedProcedure.input(clockIds).query(async ({ ctx, input }) => {
-		const rows = await deliveriesOf(sql, await clocksOfVisibleSubjects(ctx.actor, input.clockIds));
-		return rows.map((d) => ({
-			...d,
-			// in the reader's language: the reason is stored as its key
-			failure: d.failure ? render(storedText(d.failure)) : null,
-			createdAt: toIso(d.createdAt),
-			sentAt: iso(d.sentAt),
-			receivedAt: iso(d.receivedAt),
-			openedAt: iso(d.openedAt),
-			acknowledgedAt: iso(d.acknowledgedAt),
-			/** the latest thing that happened to it */
-			at: toIso(d.acknowledgedAt ?? d.openedAt ?? d.receivedAt ?? d.sentAt ?? d.createdAt)
-		}));
-	}),
+	/**
+	 * Who each of these clocks told, how and when, clock by clock as asked and latest step first: per step, how many
+	 * deliveries stand at each status on each channel, and the first page of names, failed and unacknowledged first
+	 * (`stepDeliveries` reads on). Only clocks whose subject the actor sees.
+	 */
+	deliveries: authedProcedure
+		.input(clockIds.extend({ show: deliveryShow, limit: pageLimit }))
+		.query(async ({ ctx, input }) => {
+			const counts = await deliveryCounts(sql, await clocksOfVisibleSubjects(ctx.actor, input.clockIds));
+			const steps = new Map<string, { clockId: string; stepIndex: number; total: number; counts: Omit<DeliveryCount, 'clockId' | 'stepIndex'>[] }>();
+			for (const { clockId, stepIndex, ...count } of counts) {
+				const key = `${clockId}:${stepIndex}`;
+				const step = steps.get(key) ?? { clockId, stepIndex, total: 0, counts: [] };
+				step.total += count.n;
+				step.counts.push(count);
+				steps.set(key, step);
+			}
+			// clock by clock in the order asked (the page's order), latest step first
+			const ordered = [...steps.values()].sort((a, b) => input.clockIds.indexOf(a.clockId) - input.clockIds.indexOf(b.clockId) || b.stepIndex - a.stepIndex);
+			const rows = await firstStepDeliveries(sql, ordered, input.show, input.limit + 1);
+			return ordered.map((step) => ({
+				...step,
+				page: pageOf(
+					rows.filter((d) => d.clockId === step.clockId && d.stepIndex === step.stepIndex),
+					input.limit,
+					deliveryKey,
+					deliveryOut
+				)
+			}));
+		}),
+	/** The next page of one step's names, after the cursor: refused, as not found, for a clock out of sight. */
+	stepDeliveries: authedProcedure
+		.input(
+			z.object({
+				clockId: z.uuid(),
+				stepIndex: z.number().int().min(0).max(1000),
+				show: deliveryShow,
+				cursor: cursor(z.tuple([z.number().int().min(0).max(2), z.string().max(60), z.uuid(), z.enum(CHANNELS)])),
+				limit: pageLimit
+			})
+		)
+		.query(async ({ ctx, input }) => {
+			const [visible] = await clocksOfVisibleSubjects(ctx.actor, [input.clockId]);
+			if (!visible) throw notFound();
+			const rows = await stepDeliveries(sql, { clockId: visible, stepIndex: input.stepIndex }, input.show, input.cursor, input.limit + 1);
+			return pageOf(rows, input.limit, deliveryKey, deliveryOut);
+		}),
 	/**
 	 * For each of these clocks, the latest step a notice asked the actor to acknowledge and nobody has yet: 收到
 	 * right where the notice led. Only their own notices, so nothing of anyone else's reach.

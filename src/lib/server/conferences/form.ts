@@ -7,9 +7,9 @@ import { openDeadlines } from './queries.ts';
 type Caller = ReturnType<typeof createCaller>;
 
 export async function formChoices(caller: Caller, alsoIncidentId: string | null = null) {
-	const [units, people, spokespersons, open] = await Promise.all([
+	// No list of people: a speaker or host beyond the unit's spokespersons is found by name (PersonPicker).
+	const [units, spokespersons, open] = await Promise.all([
 		caller.unit.list(),
-		caller.person.list(),
 		caller.conference.spokespersons(),
 		caller.incident.list({ status: 'open', limit: 100 }).then((page) => page.items)
 	]);
@@ -25,7 +25,6 @@ export async function formChoices(caller: Caller, alsoIncidentId: string | null 
 	);
 	return {
 		units: units.filter((u) => u.active),
-		people: people.filter((p) => p.active).map((p) => ({ id: p.id, name: p.name, unitId: p.unitId, unitName: p.unitName })),
 		spokespersons,
 		incidents: incidents.map((i) => {
 			const d = deadlines.find((x) => x.incidentId === i.id);

@@ -7,7 +7,7 @@ import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
 import { getIncident } from '../incidents/index.ts';
 import { cursor, pageOf } from '../pages.ts';
-import { timelineFor } from '../timeline/index.ts';
+import { timelineOut } from '../timeline/index.ts';
 import { authedProcedure, labelledAs, moment, officeProcedure, roleProcedure, router, text } from '../trpc/index.ts';
 import {
 	cancelConference,
@@ -98,7 +98,7 @@ export const conferenceRouter = router({
 			c.hostId ? peopleNamed(sql, [c.hostId]) : Promise.resolve([]),
 			incident ? clocksOf(sql, { type: 'incident', id: incident.id }) : Promise.resolve([]),
 			releasesOf(sql, c.id, scope, ctx.actor.personId),
-			timelineFor(sql, { type: 'conference', id: c.id }, ctx.actor)
+			timelineOut(sql, { type: 'conference', id: c.id }, ctx.actor)
 		]);
 		return {
 			...conferenceOut(c),
@@ -111,7 +111,7 @@ export const conferenceRouter = router({
 					: null,
 			clocks: await clocksSeen(sql, clocks, ctx.actor),
 			releases,
-			timeline: timeline.map((e) => ({ ...e, at: toIso(e.at) })),
+			...timeline,
 			canManage: canManageConferences(ctx.actor.roles)
 		};
 	}),

@@ -10,7 +10,7 @@ import { cursor, pageOf } from '../pages.ts';
 import { searchText, wordsOf } from '../search.ts';
 import { chainOf, requestSeen, shortCode, signoffSeen } from '../signoff/index.ts';
 import { readerOf } from '../subjects.ts';
-import { timelineFor } from '../timeline/index.ts';
+import { timelineOut } from '../timeline/index.ts';
 import { authedProcedure, moment, router, text } from '../trpc/index.ts';
 import { scopeRoot } from '../units/index.ts';
 import {
@@ -81,7 +81,7 @@ async function details(d: DocumentRow, user: SessionUser) {
 		materialsOf(sql, d.id),
 		documentVersions(sql, d.id),
 		clocksOf(sql, { type: 'document', id: d.id }),
-		timelineFor(sql, { type: 'document', id: d.id }, readerOf(user)),
+		timelineOut(sql, { type: 'document', id: d.id }, readerOf(user)),
 		chainOf(sql, d.unitId),
 		ownsDocument(sql, d, scopeRoot(user))
 	]);
@@ -102,7 +102,7 @@ async function details(d: DocumentRow, user: SessionUser) {
 		/** whom the package waits for once submitted */
 		waiting: signoff.waiting,
 		clocks: await clocksSeen(sql, clocks, readerOf(user)),
-		timeline: timeline.map((e) => ({ ...e, at: toIso(e.at) })),
+		...timeline,
 		gate: gateProblem(d, materials.length),
 		can: {
 			edit: drafter && editable,

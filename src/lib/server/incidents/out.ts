@@ -1,5 +1,5 @@
 import { toIso } from '../../time.ts';
-import type { IncidentRow } from './queries.ts';
+import type { IncidentRow, ListedIncident } from './queries.ts';
 
 /** An incident as the interface and the API see it: times in China time, without the replay bookkeeping. */
 export function incidentOut(i: IncidentRow) {
@@ -17,7 +17,7 @@ export function incidentOut(i: IncidentRow) {
 export type IncidentOut = ReturnType<typeof incidentOut>;
 
 /** An incident as a list shows it: what a row and a picker need, not its description or its record of receipt. */
-export function incidentListed(i: IncidentRow) {
+export function incidentListed(i: ListedIncident) {
 	return {
 		id: i.id,
 		title: i.title,
@@ -26,6 +26,7 @@ export function incidentListed(i: IncidentRow) {
 		status: i.status,
 		occurredAt: toIso(i.occurredAt),
 		leadUnitId: i.leadUnitId,
-		leadUnitName: i.leadUnitName
+		leadUnitName: i.leadUnitName,
+		openClocks: i.openClocks.map((c) => ({ ruleName: c.ruleName, dueAt: toIso(new Date(c.dueAt)), status: c.status }))
 	};
 }

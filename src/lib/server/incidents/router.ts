@@ -7,7 +7,7 @@ import { notFound } from '../errors.ts';
 import { cursor, pageOf } from '../pages.ts';
 import { searchText, wordsOf } from '../search.ts';
 import type { Reader } from '../subjects.ts';
-import { timelineFor } from '../timeline/index.ts';
+import { timelineOut } from '../timeline/index.ts';
 import { A_DAY_MS, authedProcedure, day, moment, router, text } from '../trpc/index.ts';
 import { changeLevel, closeIncident, editIncident, logIncident, mergeIncident } from './flows.ts';
 import { incidentListed, incidentOut } from './out.ts';
@@ -47,13 +47,13 @@ export const incidentRouter = router({
 		const incident = await getIncident(sql, input.id, ctx.actor.scope);
 		if (!incident) throw notFound();
 		const [timeline, conferences, authoritativeAt] = await Promise.all([
-			timelineFor(sql, { type: 'incident', id: incident.id }, ctx.actor),
+			timelineOut(sql, { type: 'incident', id: incident.id }, ctx.actor),
 			conferencesOfIncident(sql, incident.id, ctx.actor.scope),
 			authoritativePublishedAt(sql, incident.id)
 		]);
 		return {
 			...(await withClocks(incident, ctx.actor)),
-			timeline: timeline.map((e) => ({ ...e, at: toIso(e.at) })),
+			...timeline,
 			/** its conferences within the reader's reach */
 			conferences: conferences.map((c) => ({ ...c, plannedAt: toIso(c.plannedAt), heldAt: c.heldAt && toIso(c.heldAt) })),
 			/** when its first authoritative release went out, whichever unit published it: what is drafted after is a 续报 */
@@ -91,17 +91,7 @@ export const incidentRouter = router({
 				after: input.cursor,
 				limit: input.limit + 1
 			});
-			const shown = rows.slice(0, input.limit);
-			const clocks = shown.length
-				? await sql<{ subjectId: string; dueAt: Date; status: string; ruleName: string }[]>`
-					select subject_id, due_at, status, rule_name from clocks
-					where subject = 'incident' and subject_id = any(${shown.map((r) => r.id)}::uuid[]) and status in ('running', 'breached')
-					order by due_at`
-				: [];
-			return pageOf(rows, input.limit, incidentCursorOf, (r) => ({
-				...incidentListed(r),
-				openClocks: clocks.filter((c) => c.subjectId === r.id).map((c) => ({ ruleName: c.ruleName, dueAt: toIso(c.dueAt), status: c.status }))
-			}));
+			return pageOf(rows, input.limit, incidentCursorOf, incidentListed);
 		}),
 	update: authedProcedure.input(fields.extend({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
 		const { id, ...f } = input;

@@ -115,7 +115,7 @@ describe('a failure reason', () => {
 		// the delivery list on the subject's page, for an office admin in each language
 		const office = await signInAs('office-admin');
 		const read = async (locale: 'zh-CN' | 'en') =>
-			(await inLocale(locale, () => office.caller.clock.deliveries({ clockIds: [clockId] }))).find((d) => d.channel === 'dingtalk')!.failure;
+			(await inLocale(locale, () => office.caller.clock.deliveries({ clockIds: [clockId] }))).flatMap((step) => step.page.items).find((d) => d.channel === 'dingtalk')!.failure;
 		expect(await read('zh-CN')).toBe('钉钉：用户 ID 无效（33012）');
 		expect(await read('en')).toBe('DingTalk: the user ID is invalid (33012)');
 	});

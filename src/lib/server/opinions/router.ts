@@ -9,7 +9,7 @@ import { cursor, pageOf } from '../pages.ts';
 import { releaseVisible } from '../releases/index.ts';
 import { searchText, wordsOf } from '../search.ts';
 import { visibleSubjects, type Reader } from '../subjects.ts';
-import { timelineFor } from '../timeline/index.ts';
+import { timelineOut } from '../timeline/index.ts';
 import { authedProcedure, labelledAs, moment, router, text } from '../trpc/index.ts';
 import { inReach } from '../units/index.ts';
 import { addConsultation, assessItem, captureItem, evaluateItem, linkConference, linkIncident, mergeItem, possibleDuplicates, recordResponse } from './flows.ts';
@@ -115,7 +115,7 @@ export const opinionRouter = router({
 			sightingsOf(sql, o.id),
 			consultationsOf(sql, o.id),
 			responsesOf(sql, o.id),
-			timelineFor(sql, { type: 'opinion_item', id: o.id }, ctx.actor),
+			timelineOut(sql, { type: 'opinion_item', id: o.id }, ctx.actor),
 			sql<{ id: string; kind: string; status: string; title: string; publishedAt: Date | null }[]>`
 				select r.id, r.kind, r.status, v.title, r.published_at from releases r
 				join release_versions v on v.release_id = r.id and v.number = r.current_version
@@ -134,7 +134,7 @@ export const opinionRouter = router({
 			releases: releases.map((r) => ({ ...r, publishedAt: r.publishedAt ? toIso(r.publishedAt) : null })),
 			conferences: conferences.map((c) => ({ ...c, heldAt: c.heldAt ? toIso(c.heldAt) : null, plannedAt: toIso(c.plannedAt) })),
 			duplicates: duplicates.map(duplicateOut),
-			timeline: timeline.map((e) => ({ ...e, at: toIso(e.at) }))
+			...timeline
 		};
 	}),
 	/**

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from '../auth/flows.ts';
 import { sql } from '../db.ts';
 import type { PersonRow } from './queries.ts';
-import { makeCity, makePerson, signInAs, TEST_ACTOR, TEST_PASSWORD, type SignedIn, refusal } from '../test-helpers.ts';
+import { makeCity, makePerson, makeUnit, signInAs, TEST_ACTOR, TEST_PASSWORD, type SignedIn, refusal, walkPages } from '../test-helpers.ts';
 
 let city: Awaited<ReturnType<typeof makeCity>>;
 let officeAdmin: SignedIn, sysadmin: SignedIn, adminA: SignedIn, staffA: SignedIn;
@@ -28,17 +28,17 @@ const newcomer = (unitId: string, extra: Record<string, unknown> = {}) => {
 
 describe('what a person may see', () => {
 	it('lists only the people of their own department', async () => {
-		const usernames = (await staffA.caller.person.list()).map((p) => p.username);
+		const usernames = (await staffA.caller.person.list()).items.map((p) => p.username);
 		expect(usernames).toEqual(expect.arrayContaining(['admin-a', 'staff-a']));
 		expect(usernames).not.toContain('staff-b');
 		expect(usernames).not.toContain('office-admin');
 	});
 
 	it('lets the government office see everyone in every department', async () => {
-		const usernames = (await officeAdmin.caller.person.list()).map((p) => p.username);
+		const usernames = (await officeAdmin.caller.person.list()).items.map((p) => p.username);
 		expect(usernames).toEqual(expect.arrayContaining(['office-admin', 'root-admin', 'admin-a', 'staff-a', 'staff-b']));
 		const onlyB = await officeAdmin.caller.person.list({ unitId: city.deptB.id });
-		expect(onlyB.map((p) => p.username)).toEqual(['staff-b']);
+		expect(onlyB.items.map((p) => p.username)).toEqual(['staff-b']);
 	});
 
 	it("answers another department's person as not found", async () => {
@@ -47,7 +47,7 @@ describe('what a person may see', () => {
 	});
 
 	it("filters by another department's unit to nothing", async () => {
-		expect(await adminA.caller.person.list({ unitId: city.deptB.id })).toEqual([]);
+		expect(await adminA.caller.person.list({ unitId: city.deptB.id })).toEqual({ items: [], nextCursor: null });
 	});
 
 	it('never hands out a password hash', async () => {
@@ -190,5 +190,76 @@ describe('bad input', () => {
 		expect(messages[4]).toContain('错误次数过多');
 		const right = { currentPassword: TEST_PASSWORD, newPassword: 'kite-over-river-7' };
 		expect((await refusal(guesser.caller.person.changeOwnPassword(right))).message).toContain('错误次数过多');
+	});
+});
+
+describe('the people list at the size of a province', () => {
+	// 48 more people in department A (one in a section below it) and 16 in B: surnames that share characters, phone
+	// numbers that share digits, every fifth a principal, every seventh no longer active.
+	const NAMES = ['张伟', '张伟民', '王芳', '李娜', '刘洋', '陈静', '杨帆', '黄磊'];
+	let section: Awaited<ReturnType<typeof makeUnit>>;
+
+	beforeAll(async () => {
+		section = await makeUnit('江城市应急管理局指挥中心', city.deptA.id);
+		await sql`
+			insert into people (name, username, phone, unit_id, roles, password_hash, active)
+			select (${sql.array(NAMES)}::text[])[1 + n % ${NAMES.length}] || n, 'bulk' || n, '1390000' || lpad(n::text, 4, '0'),
+				case when n = 0 then ${section.id}::uuid when n < 48 then ${city.deptA.id}::uuid else ${city.deptB.id}::uuid end,
+				case when n % 5 = 0 then array['principal'] else array['duty'] end, 'not-a-hash', n % 7 <> 0
+			from generate_series(0, 63) as n`;
+	});
+
+	type Input = Parameters<SignedIn['caller']['person']['list']>[0];
+	const everyPage = (who: SignedIn, input: Input = {}, limit = 7) =>
+		walkPages((cursor) => who.caller.person.list({ ...input, cursor, limit }), limit);
+
+	it('gives everyone in reach once, by name in pinyin order, a page at a time', async () => {
+		const expected = await sql<{ id: string }[]>`select id from people order by name collate "zh-x-icu", id`;
+		const { rows, pages } = await everyPage(officeAdmin);
+		expect(rows.map((r) => r.id)).toEqual(expected.map((r) => r.id));
+		expect(pages).toBe(Math.ceil(expected.length / 7));
+		expect(JSON.stringify(rows)).not.toContain('not-a-hash');
+	});
+
+	it('never shows a department administrator anyone outside its unit and the units under it', async () => {
+		const reach = await sql<{ id: string }[]>`select id from people where unit_id in (${city.deptA.id}, ${section.id}) order by name collate "zh-x-icu", id`;
+		const { rows } = await everyPage(adminA, {}, 5);
+		expect(rows.map((r) => r.id)).toEqual(reach.map((r) => r.id));
+		expect(rows.some((r) => r.unitId === section.id)).toBe(true);
+		// B's people are found by no search, role or unit asked from A's reach: the unit filters to nothing.
+		expect((await everyPage(adminA, { q: 'bulk50' })).rows).toEqual([]);
+		expect((await everyPage(adminA, { unitId: city.deptB.id })).rows).toEqual([]);
+		expect((await everyPage(adminA, { unitId: city.office.id, role: 'office_admin' })).rows).toEqual([]);
+	});
+
+	it('finds a Chinese name, a username and the digits of a phone number, word by word, and takes % and _ as typed', async () => {
+		const zhangWei = (await everyPage(officeAdmin, { q: '张伟' })).rows;
+		expect(zhangWei).toHaveLength(16);
+		expect(zhangWei.every((r) => r.name.startsWith('张伟'))).toBe(true);
+		expect((await everyPage(officeAdmin, { q: '伟民' })).rows).toHaveLength(8);
+		expect((await everyPage(officeAdmin, { q: '张伟 民' })).rows).toHaveLength(8);
+		expect((await everyPage(officeAdmin, { q: 'bulk17' })).rows.map((r) => r.username)).toEqual(['bulk17']);
+		expect((await everyPage(officeAdmin, { q: '13900000042' })).rows.map((r) => r.username)).toEqual(['bulk42']);
+		expect((await everyPage(officeAdmin, { q: 'staff-b' })).rows.map((r) => r.username)).toEqual(['staff-b']);
+		expect((await everyPage(officeAdmin, { q: '%' })).rows).toEqual([]);
+		expect((await everyPage(officeAdmin, { q: '张_' })).rows).toEqual([]);
+	});
+
+	it('filters by the unit itself, a role and whether the person is active', async () => {
+		const a = (await everyPage(officeAdmin, { unitId: city.deptA.id })).rows;
+		expect(a.length).toBeGreaterThan(40);
+		expect(a.every((r) => r.unitId === city.deptA.id)).toBe(true);
+		const principals = (await everyPage(officeAdmin, { role: 'principal', active: true })).rows;
+		expect(principals.map((r) => r.username).sort()).toEqual(['bulk10', 'bulk15', 'bulk20', 'bulk25', 'bulk30', 'bulk40', 'bulk45', 'bulk5', 'bulk50', 'bulk55', 'bulk60']);
+		const inactive = (await everyPage(officeAdmin, { active: false, unitId: city.deptB.id })).rows;
+		expect(inactive.map((r) => r.username).sort()).toEqual(['bulk49', 'bulk56', 'bulk63']);
+	});
+
+	it('refuses a cursor it did not give, too long a page and an overlong search, in Chinese', async () => {
+		for (const input of [{ cursor: 'bm90LWEta2V5' }, { cursor: '!!' }, { limit: 101 }, { q: '张'.repeat(51) }]) {
+			expect((await refusal(officeAdmin.caller.person.list(input))).code).toBe('BAD_REQUEST');
+		}
+		const error = await refusal(officeAdmin.caller.person.list({ cursor: 'bm90LWEta2V5' }));
+		expect(JSON.stringify(error.cause)).toContain('翻页位置');
 	});
 });

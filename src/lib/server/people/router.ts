@@ -3,10 +3,12 @@ import { ROLES } from '../../roles.ts';
 import { toIso } from '../../time.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
+import { cursor, pageOf } from '../pages.ts';
+import { searchText, wordsOf } from '../search.ts';
 import { adminProcedure, authedProcedure, router, text } from '../trpc/index.ts';
 import { locales } from '../../paraglide/runtime.js';
 import { changeOwnPassword, setOwnLocale, createPerson, editPerson, resetPassword, setPersonActivity } from './flows.ts';
-import { getPerson, listPeople, type PersonRow } from './queries.ts';
+import { getPerson, listPeople, personCursorOf, type PersonRow } from './queries.ts';
 
 const optionalText = (schema: z.ZodString) =>
 	z
@@ -32,9 +34,35 @@ export type PersonOut = ReturnType<typeof personOut>;
 
 
 export const personRouter = router({
+	/**
+	 * A page of the people in reach by name, filtered as an administrator or a picker looks for one (words of the
+	 * name, username or phone number; the unit itself, a role, active or not). `cursor` is the previous page's
+	 * `nextCursor`.
+	 */
 	list: authedProcedure
-		.input(z.object({ unitId: z.uuid().nullable().default(null) }).default({ unitId: null }))
-		.query(async ({ ctx, input }) => (await listPeople(sql, ctx.actor.scope, input.unitId)).map(personOut)),
+		.input(
+			z
+				.object({
+					q: searchText(),
+					unitId: z.uuid().nullable().default(null),
+					role: z.enum(ROLES).nullable().default(null),
+					active: z.boolean().nullable().default(null),
+					cursor: cursor(z.tuple([z.string().max(60), z.uuid()])),
+					limit: z.number().int().min(1).max(100).default(50)
+				})
+				.default({ q: '', unitId: null, role: null, active: null, cursor: null, limit: 50 })
+		)
+		.query(async ({ ctx, input }) => {
+			const rows = await listPeople(sql, ctx.actor.scope, {
+				unitId: input.unitId,
+				role: input.role,
+				active: input.active,
+				words: wordsOf(input.q),
+				after: input.cursor,
+				limit: input.limit + 1
+			});
+			return pageOf(rows, input.limit, personCursorOf, personOut);
+		}),
 	byId: authedProcedure.input(z.object({ id: z.uuid() })).query(async ({ ctx, input }) => {
 		const row = await getPerson(sql, input.id, ctx.actor.scope);
 		if (!row) throw notFound();

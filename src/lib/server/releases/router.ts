@@ -9,7 +9,7 @@ import { cursor, pageOf } from '../pages.ts';
 import { searchText, wordsOf } from '../search.ts';
 import { chainOf, requestSeen, servedClockOut, signoffSeen } from '../signoff/index.ts';
 import { readerOf, visibleSubjects } from '../subjects.ts';
-import { timelineFor } from '../timeline/index.ts';
+import { timelineOut } from '../timeline/index.ts';
 import { authedProcedure, labelledAs, moment, router, text } from '../trpc/index.ts';
 import { diffText, RELEASE_CHANNELS, renderBody } from './content.ts';
 import {
@@ -67,7 +67,7 @@ async function details(r: ReleaseRow, user: SessionUser, compareTo: number | nul
 		publicationsOf(sql, r.id),
 		servedClockSeen(sql, r),
 		chainOf(sql, r.unitId),
-		timelineFor(sql, { type: 'release', id: r.id }, readerOf(user))
+		timelineOut(sql, { type: 'release', id: r.id }, readerOf(user))
 	]);
 	const current = versions.find((v) => v.number === r.currentVersion)!;
 	const base = versions.find((v) => v.number === (compareTo ?? r.currentVersion - 1)) ?? null;
@@ -85,7 +85,7 @@ async function details(r: ReleaseRow, user: SessionUser, compareTo: number | nul
 		waiting: signoff.waiting,
 		publications: publications.map(publicationOut),
 		clock: servedClockOut(clock),
-		timeline: timeline.map((e) => ({ ...e, at: toIso(e.at) })),
+		...timeline,
 		can: {
 			edit: drafter && open,
 			submit: drafter && (r.status === 'draft' || r.status === 'rejected'),

@@ -61,12 +61,17 @@ export const signoffRouter = router({
 		if (!(await getUnit(sql, input.unitId, ctx.actor.scope))) throw notFound();
 		return chainOf(sql, input.unitId);
 	}),
-	/** Every unit's chain in the office's reach, for the office's settings page. */
+	/** Every unit's chain in the office's reach, with its reviewers by name, for the office's settings page. */
 	chains: officeProcedure.query(async ({ ctx }) => {
 		const scope = ctx.actor.scope;
-		return sql<{ unitId: string; confidentialityReviewerIds: string[]; countersignUnitIds: string[]; signoffHours: number }[]>`
-			select unit_id, confidentiality_reviewer_ids, countersign_unit_ids, signoff_hours::float8 as signoff_hours from review_chains
-			where ${inReach(sql, 'unit_id', scope)}`;
+		return sql<
+			{ unitId: string; confidentialityReviewerIds: string[]; countersignUnitIds: string[]; signoffHours: number; reviewers: { id: string; name: string; unitId: string }[] }[]
+		>`
+			select c.unit_id, c.confidentiality_reviewer_ids, c.countersign_unit_ids, c.signoff_hours::float8 as signoff_hours,
+				coalesce((select json_agg(json_build_object('id', p.id, 'name', p.name, 'unitId', p.unit_id))
+					from people p where p.id = any(c.confidentiality_reviewer_ids)), '[]') as reviewers
+			from review_chains c
+			where ${inReach(sql, 'c.unit_id', scope)}`;
 	}),
 	setChain: officeProcedure
 		.input(

@@ -1,3 +1,3 @@
 // The public face of timeline/: what other domains may use. Anything else in this folder is its own business.
 
-export { addEvent, timelineFor } from './queries.ts';
+export { addEvent, timelineFor, timelineOut } from './queries.ts';

@@ -1,6 +1,8 @@
 import { text, type Text } from '../../i18n/index.ts';
 import { describeLine, isText } from './lines.ts';
 import type { Tx } from '../db.ts';
+import { encodeCursor } from '../pages.ts';
+import { toIso } from '../../time.ts';
 import { SUBJECT_TYPES, SUBJECTS, type Subject, type SubjectType } from '../../subjects.ts';
 import { announce } from '../live/index.ts';
 import { notVisible, unitOfSubject, visibleSubjects, withoutQuotes, type CanSee, type Reader } from '../subjects.ts';
@@ -41,7 +43,50 @@ export async function timelineOf(db: Tx, subject: Subject): Promise<TimelineEven
 		select e.id::text, e.at, e.kind, e.actor_id, p.name as actor_name, e.data
 		from timeline_events e left join people p on p.id = e.actor_id
 		where e.subject = ${subject.type} and e.subject_id = ${subject.id}
-		order by date_trunc('minute', e.at), e.id`;
+		order by ${minuteOf(db)}, e.id`;
+}
+
+/**
+ * The minute of a line, as the timeline orders them and `timeline_subject_minute` (0022) holds them: taken in UTC,
+ * which an index can hold (a time zone's minute may not be), and whose minutes are Beijing's too (8 whole hours).
+ */
+const minuteOf = (db: Tx) => db`date_trunc('minute', e.at at time zone 'UTC')`;
+
+/** Where a page of older lines starts: the minute and id of the oldest line shown. */
+export type TimelineCursor = [minute: string, id: string];
+
+/** How many of the latest lines a subject's page shows; the older ones come a page at a time (`timeline.older`). */
+export const TIMELINE_PAGE = 100;
+
+/**
+ * A page of the subject's timeline as `reader` may read it, newest first, from before `before` (the latest when
+ * null): a major incident's record grows by a line per escalation step for days, and its page shows the latest.
+ */
+export async function timelinePage(db: Tx, subject: Subject, reader: Reader, before: TimelineCursor | null, limit = TIMELINE_PAGE) {
+	const rows = await db<(TimelineEvent & { minute: string })[]>`
+		select e.id::text, e.at, e.kind, e.actor_id, p.name as actor_name, e.data,
+			to_char(${minuteOf(db)}, 'YYYY-MM-DD"T"HH24:MI') as minute
+		from timeline_events e left join people p on p.id = e.actor_id
+		where e.subject = ${subject.type} and e.subject_id = ${subject.id}
+			${before ? db`and (${minuteOf(db)}, e.id) < (${before[0]}::timestamp, ${before[1]}::bigint)` : db``}
+		order by ${minuteOf(db)} desc, e.id desc
+		limit ${limit + 1}`;
+	const kept = rows.slice(0, limit);
+	const last = kept.at(-1);
+	const items = await described(db, kept, subject, reader);
+	return {
+		items: items.map(({ minute: _m, ...e }) => ({ ...e, at: toIso(e.at) })),
+		nextCursor: rows.length > limit && last ? encodeCursor([last.minute, last.id] satisfies TimelineCursor) : null
+	};
+}
+
+/**
+ * What a subject's page carries of its timeline: the latest lines in the order they happened, and where the older
+ * ones start (null: this is all of it).
+ */
+export async function timelineOut(db: Tx, subject: Subject, reader: Reader) {
+	const page = await timelinePage(db, subject, reader, null);
+	return { timeline: page.items.reverse(), timelineOlder: page.nextCursor };
 }
 
 /**
@@ -51,7 +96,10 @@ export async function timelineOf(db: Tx, subject: Subject): Promise<TimelineEven
  * reader's language (the request's), so the browser carries no catalogue for it.
  */
 export async function timelineFor(db: Tx, subject: Subject, reader: Reader): Promise<(TimelineEvent & { line: string })[]> {
-	const events = await timelineOf(db, subject);
+	return described(db, await timelineOf(db, subject), subject, reader);
+}
+
+async function described<E extends TimelineEvent>(db: Tx, events: E[], subject: Subject, reader: Reader): Promise<(E & { line: string })[]> {
 	const named = events.flatMap((e) => partsOf(e, subject).flatMap((part) => part.about));
 	const canSee = await visibleSubjects(db, named, reader);
 	return events.map((e) => {
@@ -114,7 +162,7 @@ function reasonUnquoted(reason: unknown): string | Text {
 	return { ...reason, params: hidden };
 }
 
-function seenAs(e: TimelineEvent, own: Subject, canSee: CanSee): TimelineEvent {
+function seenAs<E extends TimelineEvent>(e: E, own: Subject, canSee: CanSee): E {
 	let data = e.data;
 	for (const part of partsOf(e, own)) {
 		if (part.about.length && part.about.every(canSee)) continue;

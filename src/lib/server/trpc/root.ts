@@ -18,6 +18,7 @@ import { obligationRouter } from '../obligations/router.ts';
 import { opinionRouter } from '../opinions/router.ts';
 import { personRouter } from '../people/router.ts';
 import { settingsRouter } from '../settings/router.ts';
+import { timelineRouter } from '../timeline/router.ts';
 import { unitRouter } from '../units/router.ts';
 import { authedProcedure, createCallerFactory, router } from './init.ts';
 
@@ -43,7 +44,8 @@ export const appRouter = router({
 	obligation: obligationRouter,
 	opinion: opinionRouter,
 	channel: channelRouter,
-	calendar: calendarRouter
+	calendar: calendarRouter,
+	timeline: timelineRouter
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,6 +2,7 @@ import type { PageServerLoad } from './$types';
 import { DOCUMENT_STATUS_LIST } from '$lib/documents.ts';
 import { idOf, pick } from '$lib/query-filters.ts';
 import { callerFor, listOrProblem } from '$lib/server/trpc/caller.ts';
+import { unitChoices } from '$lib/units-tree.ts';
 
 export const load: PageServerLoad = async (event) => {
 	event.depends('app:documents');
@@ -12,7 +13,7 @@ export const load: PageServerLoad = async (event) => {
 		// A filter from the address that the list refuses says why in its place instead of failing the page.
 		listOrProblem(event, (c) => c.document.list({ ...filter, limit: 50 }), () => ({ items: [], nextCursor: null })),
 		caller.signoff.mine(),
-		caller.unit.list()
+		caller.unit.list().then(unitChoices)
 	]);
 	return { page, filter, units, signoffs: signoffs.filter((q) => q.kind === 'document') };
 };

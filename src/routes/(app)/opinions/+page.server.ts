@@ -2,6 +2,7 @@ import type { PageServerLoad } from './$types';
 import { OPINION_HEATS, OPINION_SOURCES, OPINION_TYPES } from '$lib/opinions.ts';
 import { idOf, pick } from '$lib/query-filters.ts';
 import { callerFor, listOrProblem } from '$lib/server/trpc/caller.ts';
+import { unitChoices } from '$lib/units-tree.ts';
 
 const STATUSES = ['open', 'responded', 'closed', 'all'] as const;
 
@@ -20,7 +21,7 @@ export const load: PageServerLoad = async (event) => {
 	const [page, units] = await Promise.all([
 		// A filter from the address that the list refuses says why in its place instead of failing the page.
 		listOrProblem(event, (c) => c.opinion.list({ ...filter, status: filter.status === 'all' ? null : filter.status, limit: 50 }), async () => ({ items: [], nextCursor: null, awaiting: await caller.opinion.awaitingCount() })),
-		caller.unit.list()
+		caller.unit.list().then(unitChoices)
 	]);
 	return { page, units, filter, serverNowMs: Date.now() };
 };

@@ -1,6 +1,7 @@
 import type { PageServerLoad } from './$types';
 import { dayOf, idOf } from '$lib/query-filters.ts';
 import { callerFor, listOrProblem } from '$lib/server/trpc/caller.ts';
+import { unitChoices } from '$lib/units-tree.ts';
 
 export const load: PageServerLoad = async (event) => {
 	const q = event.url.searchParams;
@@ -9,7 +10,7 @@ export const load: PageServerLoad = async (event) => {
 	const [page, units] = await Promise.all([
 		// A filter from the address that the list refuses says why in its place instead of failing the page.
 		listOrProblem(event, (c) => c.breach.list({ ...filter, limit: 30 }), () => ({ items: [], nextCursor: null })),
-		caller.unit.list()
+		caller.unit.list().then(unitChoices)
 	]);
 	return { page, units, filter, serverNowMs: Date.now() };
 };

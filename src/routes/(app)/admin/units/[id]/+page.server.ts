@@ -3,10 +3,7 @@ import { callerFor } from '$lib/server/trpc/caller.ts';
 
 export const load: PageServerLoad = async (event) => {
 	const caller = callerFor(event);
-	const [unit, units, people] = await Promise.all([
-		caller.unit.byId({ id: event.params.id }),
-		caller.unit.list({ includeInactive: true }),
-		caller.person.list()
-	]);
-	return { unit, units, people };
+	// The principal and leader in charge are found by name as they are typed (PersonPicker), not loaded here.
+	const [unit, units] = await Promise.all([caller.unit.byId({ id: event.params.id }), caller.unit.list({ includeInactive: true })]);
+	return { unit, units };
 };
