@@ -27,6 +27,21 @@ export async function createDatabaseIfMissing(maintenanceUrl: string, name: stri
 	}
 }
 
+/**
+ * A database of this name, empty: an older one of the name is dropped first, with whoever is connected to it. A
+ * test that starts again after a failure (a retry, a new worker) starts from what it expects, not from what the
+ * failed attempt left.
+ */
+export async function recreateDatabase(maintenanceUrl: string, name: string): Promise<void> {
+	const admin = postgres(maintenanceUrl, { max: 1, onnotice: () => {} });
+	try {
+		await admin.unsafe(`drop database if exists "${name}" with (force)`);
+		await admin.unsafe(`create database "${name}"`);
+	} finally {
+		await admin.end();
+	}
+}
+
 export async function openDatabase(opts: { quiet?: boolean } = {}): Promise<Database> {
 	if (process.env.DATABASE_URL) {
 		return { url: process.env.DATABASE_URL, embedded: false, server: null, close: async () => {} };

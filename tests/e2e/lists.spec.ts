@@ -313,7 +313,27 @@ test('the people of a province read page after page, are found by name, and a un
 	await page.goto(`${server.url}/admin/units/${unit!.id}`);
 	await ready(page);
 	const principal = page.getByRole('combobox', { name: '主要负责人' });
+	// Only what answers the words typed is offered. The field offers the first people when it takes focus (欧阳明2 is
+	// the 8th); once 欧阳明2 is typed they go at once, and nothing is offered until the answer for the typed words
+	// comes: a finger reaching for the 8th row would otherwise land below the list when that answer shrank it.
+	const offered = page.getByRole('listbox').getByRole('option');
+	await principal.tap();
+	await expect(offered).toHaveCount(8);
+	let answer!: () => void;
+	const held = new Promise<void>((ok) => (answer = ok));
+	await page.route(
+		(url) => url.pathname.endsWith('/person.list') && url.searchParams.get('input')!.includes('欧阳明2'),
+		async (route) => {
+			await held;
+			await route.continue();
+		}
+	);
 	await principal.fill('欧阳明2');
+	await expect(page.getByText('正在查找…')).toBeVisible();
+	await expect(offered).toHaveCount(0);
+	answer();
+	await expect(offered).toHaveText([/欧阳明2/]);
+	await page.unrouteAll();
 	await page.getByRole('option', { name: /欧阳明2/ }).tap();
 	await expect(principal).toHaveValue(`欧阳明2（${unit!.name}）`);
 	await shootPhone(page, SHOTS, 'unit-principal-picked');
@@ -329,6 +349,7 @@ test('the people of a province read page after page, are found by name, and a un
 	await chain.locator('summary').tap();
 	const reviewer = chain.getByRole('combobox', { name: '保密审查人' });
 	await reviewer.fill('欧阳明3');
+	await expect(chain.getByRole('listbox').getByRole('option')).toHaveText([/欧阳明3/]);
 	await page.getByRole('option', { name: /欧阳明3/ }).tap();
 	await expect(chain.getByRole('checkbox', { name: /欧阳明3/ })).toBeChecked();
 	await expect(reviewer).toHaveValue('');

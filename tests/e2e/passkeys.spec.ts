@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { expect, test, type CDPSession } from '@playwright/test';
 import postgres from 'postgres';
-import { ROOT, createDatabaseIfMissing } from '../../scripts/lib/database.ts';
+import { ROOT, recreateDatabase } from '../../scripts/lib/database.ts';
 import { readE2eState } from '../../scripts/lib/e2e-state.ts';
 import { freePort } from '../../scripts/lib/embedded-pg.ts';
 import { run, serveApp, type AppServer } from '../../scripts/lib/serve.ts';
@@ -17,7 +17,7 @@ test.beforeAll(async ({}, workerInfo) => {
 	// A database of its own: a passkey on the vice-mayor would change how he signs off in other tests.
 	const maintenanceUrl = readE2eState().databaseUrl.replace(/\/[^/]+$/, '/postgres');
 	const name = `huiying_passkeys_${workerInfo.parallelIndex}`;
-	await createDatabaseIfMissing(maintenanceUrl, name);
+	await recreateDatabase(maintenanceUrl, name);
 	databaseUrl = maintenanceUrl.replace(/\/postgres$/, `/${name}`);
 	await run(process.execPath, [resolve(ROOT, 'scripts', 'demo-database.ts')], { ...process.env, DATABASE_URL: databaseUrl });
 	// WebAuthn refuses IP addresses as relying-party ids: this server is reached as localhost.

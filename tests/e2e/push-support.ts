@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, request, test, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test';
-import { ROOT, createDatabaseIfMissing } from '../../scripts/lib/database.ts';
+import { ROOT, recreateDatabase } from '../../scripts/lib/database.ts';
 import { readE2eState } from '../../scripts/lib/e2e-state.ts';
 import { freePort } from '../../scripts/lib/embedded-pg.ts';
 import { run, serveApp, type AppServer } from '../../scripts/lib/serve.ts';
@@ -53,7 +53,7 @@ export function ownDemoDatabase(prefix: string): { readonly url: string } {
 	test.beforeAll(async ({}, workerInfo) => {
 		const maintenanceUrl = readE2eState().databaseUrl.replace(/\/[^/]+$/, '/postgres');
 		const name = `${prefix}_${workerInfo.parallelIndex}`;
-		await createDatabaseIfMissing(maintenanceUrl, name);
+		await recreateDatabase(maintenanceUrl, name);
 		url = maintenanceUrl.replace(/\/postgres$/, `/${name}`);
 		await run(process.execPath, [resolve(ROOT, 'scripts', 'demo-database.ts')], { ...process.env, DATABASE_URL: url });
 	});
