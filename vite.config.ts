@@ -1,17 +1,19 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
+import { appChunks } from './scripts/lib/chunks.ts';
+
+const chunks = appChunks();
 
 export default defineConfig({
 	// The messages under src/lib/paraglide are compiled before Vite runs (scripts/lib/messages.ts: `npm run build`,
 	// `npm start`, `npm test`, `npm run dev` and vitest's global setup do it).
-	plugins: [sveltekit()],
-	// The plugin-timing report is noise in every build log; the bundle benchmark tracks what matters. Code that a
-	// dozen screens or more share (the layout's, the messages it names) goes in one chunk: without it, each message
-	// is a chunk of its own and a screen loads sixty files (docs/benchmarks.md).
+	plugins: [sveltekit(), chunks.plugin],
+	// The plugin-timing report is noise in every build log; the bundle benchmark tracks what matters. How the browser
+	// build is cut into files: scripts/lib/chunks.ts.
 	build: {
 		rolldownOptions: {
 			checks: { pluginTimings: false },
-			output: { codeSplitting: { groups: [{ name: 'common', minShareCount: 12 }] } }
+			output: { codeSplitting: { groups: chunks.groups } }
 		}
 	},
 	test: {
