@@ -43,7 +43,9 @@ test('an admin creates a department and an officer, who then signs in and sees i
 
 	await tabs.getByRole('link', { name: '我的' }).tap();
 	await page.getByRole('button', { name: '退出登录' }).tap();
-	await expect(page.getByRole('button', { name: '登录' })).toBeVisible();
+	// The sign-in page itself ('退出登录' also holds the word 登录), or the next step would race the sign-out.
+	await expect(page).toHaveURL(/\/login$/);
+	await expect(page.getByRole('button', { name: '登录', exact: true })).toBeVisible();
 
 	await signIn(page, officer.username, officer.password);
 	await expect(page.getByRole('heading', { level: 1 })).toContainText(officer.name);

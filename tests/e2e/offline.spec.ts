@@ -130,7 +130,9 @@ test('on a shared phone the next person never sees what the last one kept', asyn
 	await expect.poll(() => keptPages(page), { timeout: 10_000 }).toEqual(expect.arrayContaining(['/me', '/incidents', '/incidents/__data.json']));
 
 	await page.getByRole('button', { name: '退出登录' }).tap();
-	await expect(page.getByRole('button', { name: '登录' })).toBeVisible();
+	// The sign-in page itself ('退出登录' also holds the word 登录), or the next step would race the sign-out.
+	await expect(page).toHaveURL(/\/login$/);
+	await expect(page.getByRole('button', { name: '登录', exact: true })).toBeVisible();
 	// Signed out: nothing of 陈静's stays on the phone.
 	await expect.poll(() => keptPages(page), { timeout: 10_000 }).toEqual([]);
 
