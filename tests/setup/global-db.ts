@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { PgBoss } from 'pg-boss';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
-import { ROOT, readMigrationFiles } from '../../scripts/lib/database.ts';
+import { ROOT, readMigrationFiles, recreateDatabase } from '../../scripts/lib/database.ts';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../scripts/lib/embedded-pg.ts';
 import { compileMessages } from '../../scripts/lib/messages.ts';
 import { installQueues } from '../../src/lib/server/jobs/boss.ts';
@@ -33,13 +33,7 @@ export async function setup(project: TestProject) {
 		server = await startEmbeddedPostgres({ dir: dataDir, fresh: true, fast: true, quiet: true });
 		maintenanceUrl = server.url;
 	}
-	const admin = postgres(maintenanceUrl, { max: 1, onnotice: () => {} });
-	try {
-		await admin.unsafe(`drop database if exists "${TEMPLATE_DB}" with (force)`);
-		await admin.unsafe(`create database "${TEMPLATE_DB}"`);
-	} finally {
-		await admin.end();
-	}
+	await recreateDatabase(maintenanceUrl, TEMPLATE_DB);
 	const templateUrl = maintenanceUrl.replace(/\/[^/]*$/, `/${TEMPLATE_DB}`);
 	const db = postgres(templateUrl, { max: 1, onnotice: () => {} });
 	try {
