@@ -1,6 +1,6 @@
 // No statement and no forgotten transaction holds one of the pool's connections for long.
 import { expect, it } from 'vitest';
-import { parseTimestamptz, sql, untilHungUp } from './db.ts';
+import { forEveryReader, HungUp, parseTimestamptz, sql, untilHungUp } from './db.ts';
 
 it('gives every session of the pool a statement and an idle-in-transaction limit', async () => {
 	const [row] = await sql<{ statementTimeout: string; idleInTransactionSessionTimeout: string }[]>`
@@ -39,4 +39,15 @@ it('starts no statement for a reader who hung up, and lets the ones already aske
 	// Outside a hung-up request the pool answers as ever, and no connection is left inside a transaction.
 	expect(await sql`select 3 as n`).toEqual([{ n: 3 }]);
 	expect(await sql.begin(async (tx) => tx`select 4 as n`)).toEqual([{ n: 4 }]);
+});
+
+it('runs work shared by every reader even when the reader who started it has hung up', async () => {
+	const hangUp = new AbortController();
+	hangUp.abort();
+	// The live changes' lookup of a unit's ancestors serves every open screen (live/router.ts).
+	const [own, shared] = await untilHungUp(hangUp.signal, async () =>
+		Promise.allSettled([(async () => sql`select 1 as n`)(), forEveryReader(async () => sql`select 2 as n`)])
+	);
+	expect(own.status === 'rejected' && own.reason).toBeInstanceOf(HungUp);
+	expect(shared).toEqual({ status: 'fulfilled', value: [{ n: 2 }] });
 });

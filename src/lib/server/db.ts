@@ -90,6 +90,14 @@ export function untilHungUp<T>(signal: AbortSignal, work: () => Promise<T>): Pro
 	return readings.run(reading, work).finally(() => signal.removeEventListener('abort', hangUp));
 }
 
+/**
+ * Runs `work` for nobody's request in particular: work shared by several readers (one lookup serving every open
+ * screen) must not be refused because the reader who happened to start it hung up.
+ */
+export function forEveryReader<T>(work: () => T): T {
+	return readings.exit(work);
+}
+
 /** The pool, with each statement a hung-up reader asks for refused or dropped (untilHungUp). */
 function watched(pool: postgres.Sql<{}>): postgres.Sql<{}> {
 	return new Proxy(pool, {

@@ -136,4 +136,18 @@ describe('a screen that goes away', () => {
 		expect(news(staying)).toEqual([change]);
 		expect(leaving.got).toHaveLength(count);
 	});
+
+	it('ends quietly when its view fails after it hung up: nobody is left to read the failure', async () => {
+		const controller = new AbortController();
+		const stream = changes(controller.signal, async () => {
+			controller.abort();
+			throw new Error('the statement was refused: its reader hung up');
+		});
+		const waiting = stream.next();
+		await vi.waitFor(async () => {
+			await announce(sql, inbox(randomUUID()));
+			expect(controller.signal.aborted).toBe(true);
+		});
+		await expect(waiting).resolves.toEqual({ done: true, value: undefined });
+	});
 });

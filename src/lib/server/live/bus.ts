@@ -74,6 +74,8 @@ export function changes<T = Change>(
 				}
 			} catch (e) {
 				await end();
+				// Whoever hung up no longer reads the answer: a failure now would reject a promise nobody awaits.
+				if (signal?.aborted) return { done: true, value: undefined };
 				throw e;
 			}
 		},

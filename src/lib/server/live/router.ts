@@ -1,4 +1,4 @@
-import { sql } from '../db.ts';
+import { forEveryReader, sql } from '../db.ts';
 import { authedProcedure, router } from '../trpc/index.ts';
 import { reachesEveryUnit } from '../units/index.ts';
 import { changes, type Change } from './bus.ts';
@@ -7,12 +7,13 @@ import { unitsAbove } from './queries.ts';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // Every subscriber on this instance receives the same Change object: the lookup runs once per change, not once
-// per subscriber (as `reaches` would), and is forgotten with the change.
+// per subscriber (as `reaches` would), and is forgotten with the change. It serves them all, so it is nobody's
+// request: a phone that hung up first must not make it fail for the others.
 const above = new WeakMap<Change, Promise<Set<string>>>();
 function unitsAboveOnce(change: Change, unitId: string): Promise<Set<string>> {
 	let found = above.get(change);
 	if (!found) {
-		found = unitsAbove(sql, unitId);
+		found = forEveryReader(() => unitsAbove(sql, unitId));
 		above.set(change, found);
 	}
 	return found;
