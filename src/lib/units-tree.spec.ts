@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { unitsAsTree } from './units-tree.ts';
+import { pickableUnits, unitsAsTree } from './units-tree.ts';
 
 const unit = (id: string, name: string, parentId: string | null) => ({ id, name, parentId });
 
@@ -45,5 +45,18 @@ describe('unitsAsTree', () => {
 
 	it('shows nothing for no units', () => {
 		expect(unitsAsTree([])).toEqual([]);
+	});
+});
+
+describe('pickableUnits', () => {
+	const full = (id: string, active: boolean) => ({ id, name: id, parentId: null, kind: 'department', active, principalId: null });
+
+	it('offers the active units and a closed one only where it is already chosen, each as id, parent and name', () => {
+		const units = [full('open', true), full('closed', false), full('chosen-closed', false)];
+		expect(pickableUnits(units, ['chosen-closed', null])).toEqual([
+			{ id: 'open', name: 'open', parentId: null },
+			{ id: 'chosen-closed', name: 'chosen-closed', parentId: null }
+		]);
+		expect(pickableUnits(units).map((u) => u.id)).toEqual(['open']);
 	});
 });

@@ -9,6 +9,12 @@ export function unitChoices(units: UnitChoice[]): UnitChoice[] {
 	return units.map(({ id, parentId, name }) => ({ id, parentId, name }));
 }
 
+/** The units a form offers: the active ones, and those already chosen even if they have since been closed, as choices
+ * (an incident page of a province carried its hundred units' full rows, a third of the page). */
+export function pickableUnits(units: (UnitChoice & { active: boolean })[], chosen: readonly (string | null)[] = []): UnitChoice[] {
+	return unitChoices(units.filter((u) => u.active || chosen.includes(u.id)));
+}
+
 /** Orders units depth-first under their parents, with each unit's depth, for indented lists and pickers. */
 export function unitsAsTree<U extends { id: string; parentId: string | null; name: string }>(units: U[]): (U & { depth: number })[] {
 	const ids = new Set(units.map((u) => u.id));

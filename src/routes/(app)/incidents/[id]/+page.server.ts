@@ -1,6 +1,7 @@
 import type { PageServerLoad } from './$types';
 import { DELIVERY_FILTERS } from '$lib/clocks.ts';
 import { callerFor } from '$lib/server/trpc/caller.ts';
+import { pickableUnits } from '$lib/units-tree.ts';
 
 /** Names shown per step of 送达情况 with the page; 加载更多 reads on. */
 const DELIVERY_PAGE = 10;
@@ -22,7 +23,7 @@ export const load: PageServerLoad = async (event) => {
 	]);
 	return {
 		incident,
-		units,
+		units: pickableUnits(units, [incident.leadUnitId]),
 		releases: releases.map((r) => ({ id: r.id, title: r.title, kind: r.kind, status: r.status, code: r.code })),
 		conferences,
 		authoritativeAt,

@@ -1,6 +1,7 @@
 import type { PageServerLoad } from './$types';
 import { opinionOpen } from '$lib/opinions.ts';
 import { callerFor } from '$lib/server/trpc/caller.ts';
+import { pickableUnits } from '$lib/units-tree.ts';
 
 export const load: PageServerLoad = async (event) => {
 	event.depends('app:opinion_item');
@@ -14,7 +15,7 @@ export const load: PageServerLoad = async (event) => {
 	const linked = new Set(item.conferences.map((c) => c.id));
 	return {
 		item,
-		units,
+		units: pickableUnits(units, item.localityUnitIds),
 		incidents: incidents.map((i) => ({ id: i.id, title: i.title, level: i.level })),
 		conferences: conferences
 			? [...conferences.upcoming, ...conferences.recent]
