@@ -5,8 +5,8 @@ import { run } from './lib/serve.ts';
 
 const db = await openDatabase();
 onShutdown(() => db.close());
-const { sql, demo } = await prepareDatabase(db.url, { demo: db.embedded });
+const { sql, demo } = await prepareDatabase(db.ownerUrl, { demo: db.embedded, appUrl: db.url });
 await sql.end();
 if (demo) console.log(`Demo sign-ins (password ${demo.password}): ${demo.signIns.map((s) => s.username).join(', ')}`);
-await run(process.execPath, [resolve(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'dev', ...process.argv.slice(2)]).catch(() => {});
+await run(process.execPath, [resolve(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'dev', ...process.argv.slice(2)], { ...process.env, DATABASE_URL: db.url }).catch(() => {});
 await db.close();

@@ -1,7 +1,7 @@
 // Playwright's webServer: a fresh embedded PostgreSQL with the demo organisation, and the production
 // build (made beforehand by `vite build`) on E2E_PORT. Stops both on SIGTERM/SIGINT or on any failure.
 import { resolve } from 'node:path';
-import { ROOT, createDatabaseIfMissing, onShutdown, prepareDatabase } from './lib/database.ts';
+import { ROOT, appRoleUrl, createDatabaseIfMissing, onShutdown, prepareDatabase } from './lib/database.ts';
 import { writeE2eState } from './lib/e2e-state.ts';
 import { startEmbeddedPostgres, type RunningPostgres } from './lib/embedded-pg.ts';
 import { serveApp, type AppServer } from './lib/serve.ts';
@@ -28,12 +28,15 @@ try {
 	await createDatabaseIfMissing(pg.url, DATABASE);
 	const databaseUrl = pg.url.replace(/\/postgres$/, `/${DATABASE}`);
 
-	const { sql } = await prepareDatabase(databaseUrl, { demo: true });
+	// The app as in production: its own role, which may not change the audit log; the tests' own reads and
+	// writes as the owner.
+	const appUrl = await appRoleUrl(databaseUrl);
+	const { sql } = await prepareDatabase(databaseUrl, { demo: true, appUrl });
 	await sql.end();
 	writeE2eState({ databaseUrl });
 
 	// A short SHUTDOWN_TIMEOUT: the browser's keep-alive connections must not hold up the end of the run.
-	app = await serveApp({ databaseUrl, port, buildDir: process.env.E2E_BUILD_DIR, quiet: true, env: { SHUTDOWN_TIMEOUT: '2' } });
+	app = await serveApp({ databaseUrl: appUrl, port, buildDir: process.env.E2E_BUILD_DIR, quiet: true, env: { SHUTDOWN_TIMEOUT: '2' } });
 	app.child.once('exit', (code, signal) => {
 		if (stopping) return;
 		console.error(`[e2e] the app exited unexpectedly (${code ?? signal})`);

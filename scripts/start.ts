@@ -28,7 +28,7 @@ onShutdown(async () => {
 	await db.close();
 });
 
-const { sql, applied, demo } = await prepareDatabase(db.url, { demo: db.embedded || args.has('--demo') });
+const { sql, applied, demo } = await prepareDatabase(db.ownerUrl, { demo: db.embedded || args.has('--demo'), appUrl: db.url });
 await sql.end();
 if (applied.length) console.log(`[migrate] applied ${applied.join(', ')}`);
 if (demo?.created) console.log('[seed] demo organisation created');

@@ -3,6 +3,7 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { building } from '$app/environment';
 import { deleteSessionCookie } from '$lib/server/auth/cookie.ts';
 import { SESSION_COOKIE, sessionCacheKey, validateSessionToken } from '$lib/server/auth/session.ts';
+import { sealAudit, verifyAndAlert } from '$lib/server/audit/index.ts';
 import { auditClocks, runClock } from '$lib/server/clocks/flows.ts';
 import { sql, ticksSql, untilHungUp } from '$lib/server/db.ts';
 import { startJobs, stopJobs } from '$lib/server/jobs/boss.ts';
@@ -11,7 +12,7 @@ import { deliver, fallback } from '$lib/server/notify/dispatch.ts';
 import { appSenders } from '$lib/server/notify/senders.ts';
 import { withdrawNotices } from '$lib/server/notify/withdraw.ts';
 import { lapseRequest } from '$lib/server/signoff/lapse.ts';
-import { migrate } from '$lib/server/migrate.ts';
+import { migrateOrCheck } from '$lib/server/migrate.ts';
 import { migrationFiles } from '$lib/server/migrations.ts';
 import { formRefusal } from '$lib/server/security/origin.ts';
 import { logServerError, newRequestId } from '$lib/server/log.ts';
@@ -23,7 +24,7 @@ import { SESSION_HEADER } from '$lib/offline.ts';
 export const init: ServerInit = async () => {
 	// Prerendering (the offline page) runs this too: a build must not need a database.
 	if (building) return;
-	const { applied } = await migrate(sql, migrationFiles);
+	const { applied } = await migrateOrCheck(sql, migrationFiles);
 	if (applied.length) console.log(`[migrate] applied ${applied.join(', ')}`);
 	if (process.env.HUIYING_JOBS !== 'off') {
 		await startJobs({
@@ -33,7 +34,9 @@ export const init: ServerInit = async () => {
 			fallback: async (data) => fallback(data, await appSenders()),
 			signoffExpiry: async (data) => void (await lapseRequest(data.requestId)),
 			withdraw: async (data) => void (await withdrawNotices(data, await appSenders())),
-			filesCleanup: async () => void (await removeUnusedUploads())
+			filesCleanup: async () => void (await removeUnusedUploads()),
+			auditSeal: async () => void (await sealAudit(sql)),
+			auditVerify: async () => void (await verifyAndAlert(sql))
 		});
 	}
 	// adapter-node waits for open connections on SIGTERM: close them so a stop takes seconds, not forever.

@@ -10,7 +10,10 @@ export const EMBEDDED_DIR = resolve(ROOT, '.data', 'pg');
 const EMBEDDED_DB = 'huiying';
 
 export interface Database {
+	/** what the app connects with: its own role, which owns nothing (docs/security.md) */
 	url: string;
+	/** what migrations and the demo data run with: the owner of the tables */
+	ownerUrl: string;
 	embedded: boolean;
 	server: RunningPostgres | null;
 	/** stops the embedded server if this process started it */
@@ -42,14 +45,50 @@ export async function recreateDatabase(maintenanceUrl: string, name: string): Pr
 	}
 }
 
+/** The embedded server's role for the app: it may read and write the records, never change the audit log. */
+export const EMBEDDED_APP_ROLE = { user: 'huiying_app', password: 'huiying-app-embedded' } as const;
+
+/**
+ * The app's role on the server of `ownerUrl` (created if missing: roles belong to the whole server), and the URL of
+ * the same database signed in as it.
+ */
+export async function appRoleUrl(ownerUrl: string, role: { user: string; password: string } = EMBEDDED_APP_ROLE): Promise<string> {
+	const admin = postgres(ownerUrl, { max: 1, onnotice: () => {} });
+	try {
+		const [exists] = await admin`select 1 from pg_roles where rolname = ${role.user}`;
+		if (!exists) {
+			// several test workers may ask at once: the one that loses finds the role made by the other
+			await admin.unsafe(`create role "${role.user}" login password '${role.password.replace(/'/g, "''")}'`).catch(async (e: unknown) => {
+				const [made] = await admin`select 1 from pg_roles where rolname = ${role.user}`;
+				if (!made) throw e;
+			});
+		}
+	} finally {
+		await admin.end();
+	}
+	const url = new URL(ownerUrl);
+	url.username = encodeURIComponent(role.user);
+	url.password = encodeURIComponent(role.password);
+	return url.toString();
+}
+
+/** The role a database URL signs in as. */
+export const roleOf = (url: string): string => decodeURIComponent(new URL(url).username);
+
+/**
+ * DATABASE_URL (the app's role) and MIGRATION_DATABASE_URL (the owner; DATABASE_URL when unset: one role for
+ * everything, and the audit log then only as safe as that role); otherwise the embedded server in .data/pg, with
+ * the superuser as owner and the app's own role.
+ */
 export async function openDatabase(opts: { quiet?: boolean } = {}): Promise<Database> {
 	if (process.env.DATABASE_URL) {
-		return { url: process.env.DATABASE_URL, embedded: false, server: null, close: async () => {} };
+		const url = process.env.DATABASE_URL;
+		return { url, ownerUrl: process.env.MIGRATION_DATABASE_URL ?? url, embedded: false, server: null, close: async () => {} };
 	}
 	const server = await startEmbeddedPostgres({ dir: EMBEDDED_DIR, quiet: opts.quiet });
 	await createDatabaseIfMissing(server.url, EMBEDDED_DB);
-	const url = server.url.replace(/\/postgres$/, `/${EMBEDDED_DB}`);
-	return { url, embedded: true, server, close: () => server.stop() };
+	const ownerUrl = server.url.replace(/\/postgres$/, `/${EMBEDDED_DB}`);
+	return { url: await appRoleUrl(ownerUrl), ownerUrl, embedded: true, server, close: () => server.stop() };
 }
 
 /** The migration files as the runner wants them, read from db/migrations. */
@@ -86,15 +125,17 @@ export interface Prepared {
 
 /**
  * Points the server modules at `databaseUrl` (they read DATABASE_URL when first imported), applies the
- * migrations and, when asked, seeds the demo organisation. One process, one database.
+ * migrations and, when asked, seeds the demo organisation, as the owner. Given `appUrl` (another role's), grants
+ * that role what the app may do. One process, one database.
  */
-export async function prepareDatabase(databaseUrl: string, opts: { demo: boolean }): Promise<Prepared> {
+export async function prepareDatabase(databaseUrl: string, opts: { demo: boolean; appUrl?: string }): Promise<Prepared> {
 	process.env.DATABASE_URL = databaseUrl;
 	// The server code below names messages compiled from messages/ (generated, not committed).
 	(await import('./messages.ts')).compileMessages();
 	const { sql } = await import('../../src/lib/server/db.ts');
 	const { migrate } = await import('../../src/lib/server/migrate.ts');
-	const { applied } = await migrate(sql, readMigrationFiles());
+	const appRole = opts.appUrl && roleOf(opts.appUrl) !== roleOf(databaseUrl) ? roleOf(opts.appUrl) : null;
+	const { applied } = await migrate(sql, readMigrationFiles(), { appRole });
 	if (!opts.demo) return { sql, applied, demo: null };
 	const { seedDemo, DEMO_PASSWORD } = await import('../../db/seed/demo.ts');
 	const seeded = await seedDemo();

@@ -2,3 +2,5 @@
 
 export { SYSTEM_ACTOR, audit, auditRefusal } from './log.ts';
 export type { Actor } from './log.ts';
+export { sealAudit, verifyAndAlert, verifyAudit } from './chain.ts';
+export type { Anchor, ChainReport } from './chain.ts';

@@ -194,7 +194,8 @@ describe('the audit log is append-only', () => {
 
 	it('refuses to empty the table', async () => {
 		const before = await auditCount();
-		await expect(sql`truncate audit_log`).rejects.toThrow(/append-only/);
+		// refused twice over: by its trigger, and first by the seals that reference its rows
+		await expect(sql`truncate audit_log`).rejects.toThrow(/append-only|referenced in a foreign key/);
 		expect(before).toBeGreaterThan(0);
 		expect(await auditCount()).toBe(before);
 	});

@@ -12,7 +12,9 @@ export const QUEUES = {
 	deliveryFallback: 'delivery-fallback',
 	signoffExpiry: 'signoff-expiry',
 	noticeWithdraw: 'notice-withdraw',
-	filesCleanup: 'files-cleanup'
+	filesCleanup: 'files-cleanup',
+	auditSeal: 'audit-seal',
+	auditVerify: 'audit-verify'
 } as const;
 
 let boss: PgBoss | null = null;
@@ -22,6 +24,8 @@ export function getBoss(): PgBoss {
 		connectionString: process.env.DATABASE_URL,
 		max: Number(process.env.JOBS_POOL_SIZE ?? 4),
 		application_name: 'huiying-jobs',
+		// made by the migrations (0024): the app's own role may not create a schema
+		createSchema: false,
 		// Its maintenance may scan the job table for a while; nothing of it may hold a connection forever.
 		options: '-c statement_timeout=60s -c idle_in_transaction_session_timeout=60s',
 		connectionTimeoutMillis: 10_000
@@ -159,6 +163,10 @@ export interface Workers {
 	withdraw?(data: WithdrawData): Promise<void>;
 	/** removes uploads no record took up within a day (files/flows.ts); absent in benchmarks that run no server */
 	filesCleanup?(): Promise<void>;
+	/** seals the audit rows written since the last time (audit/chain.ts) */
+	auditSeal?(): Promise<void>;
+	/** verifies the audit log's chain and alerts the system administrators if it is broken */
+	auditVerify?(): Promise<void>;
 }
 
 /** Starts pg-boss in this process: installs its schema, the queues, the minute auditor and the workers. */
@@ -209,6 +217,21 @@ export async function startJobs(workers: Workers): Promise<PgBoss> {
 		await b.schedule(QUEUES.filesCleanup, '23 * * * *');
 		await b.work(QUEUES.filesCleanup, { pollingIntervalSeconds: 30 }, async () => {
 			await filesCleanup();
+		});
+	}
+	const { auditSeal, auditVerify } = workers;
+	if (auditSeal) {
+		// every minute: a row changed behind the app's back before its seal would go unnoticed, so seals follow soon
+		await b.schedule(QUEUES.auditSeal, '* * * * *');
+		await b.work(QUEUES.auditSeal, { pollingIntervalSeconds: 5 }, async () => {
+			await auditSeal();
+		});
+	}
+	if (auditVerify) {
+		// every night at 03:30 China time, when a person can still act on it before the working day
+		await b.schedule(QUEUES.auditVerify, '30 3 * * *', null, { tz: 'Asia/Shanghai' });
+		await b.work(QUEUES.auditVerify, { pollingIntervalSeconds: 30 }, async () => {
+			await auditVerify();
 		});
 	}
 	return b;
