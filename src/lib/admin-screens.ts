@@ -6,10 +6,11 @@ import FileCheck from '@lucide/svelte/icons/file-check';
 import GraduationCap from '@lucide/svelte/icons/graduation-cap';
 import ListChecks from '@lucide/svelte/icons/list-checks';
 import MessagesSquare from '@lucide/svelte/icons/messages-square';
+import ScrollText from '@lucide/svelte/icons/scroll-text';
 import Settings from '@lucide/svelte/icons/settings';
 import ShieldAlert from '@lucide/svelte/icons/shield-alert';
 import Users from '@lucide/svelte/icons/users';
-import { isOffice, type AccessPerson } from './access.ts';
+import { isOffice, isTopOffice, type AccessPerson } from './access.ts';
 import { m } from './paraglide/messages.js';
 import { isAdmin } from './roles.ts';
 
@@ -21,7 +22,8 @@ export interface AdminScreen {
 
 // `office`: the screen reads what only the open-government office may (officeProcedure); the others are open to
 // every administrator, a department's too (its own units and people; settings, calendar and experts to read).
-const SCREENS: { href: string; label: () => string; icon: AdminScreen['icon']; office: boolean }[] = [
+// `top`: only the top office's (topOfficeProcedure), for what spans the whole organisation.
+const SCREENS: { href: string; label: () => string; icon: AdminScreen['icon']; office: boolean; top?: true }[] = [
 	{ href: '/admin/units', label: m['nav.admin_units'], icon: Building2, office: false },
 	{ href: '/admin/people', label: m['nav.admin_people'], icon: Users, office: false },
 	{ href: '/admin/breaches', label: m['nav.admin_breaches'], icon: ShieldAlert, office: true },
@@ -30,12 +32,14 @@ const SCREENS: { href: string; label: () => string; icon: AdminScreen['icon']; o
 	{ href: '/admin/channels', label: m['nav.admin_channels'], icon: MessagesSquare, office: true },
 	{ href: '/admin/calendar', label: m['nav.admin_calendar'], icon: CalendarDays, office: false },
 	{ href: '/admin/experts', label: m['nav.admin_experts'], icon: GraduationCap, office: false },
-	{ href: '/admin/settings', label: m['nav.admin_settings'], icon: Settings, office: false }
+	{ href: '/admin/settings', label: m['nav.admin_settings'], icon: Settings, office: false },
+	{ href: '/admin/audit', label: m['nav.admin_audit'], icon: ScrollText, office: true, top: true }
 ];
 
 /** The administration screens this person may open, in the order both menus show them; none for a non-administrator. */
-export function adminScreensFor(user: Pick<AccessPerson, 'roles' | 'unitKind'>): AdminScreen[] {
+export function adminScreensFor(user: AccessPerson): AdminScreen[] {
 	if (!isAdmin(user.roles)) return [];
 	const office = isOffice(user);
-	return SCREENS.filter((s) => office || !s.office).map((s) => ({ href: s.href, label: s.label(), icon: s.icon }));
+	const top = isTopOffice(user);
+	return SCREENS.filter((s) => (office || !s.office) && (top || !s.top)).map((s) => ({ href: s.href, label: s.label(), icon: s.icon }));
 }

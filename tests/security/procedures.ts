@@ -202,6 +202,8 @@ export const procedures: Record<string, Entry> = {
 	'settings.updateFallback': { gate: 'topOffice', targets: one('the fallback window', { fallbackSeconds: 900 }, { global: 'organisation-wide' }) },
 	'settings.session': { gate: 'authed', targets: one('session lengths', undefined, { global: 'organisation-wide' }) },
 	'settings.updateSession': { gate: 'topOffice', targets: one('session lengths', { idleHours: 72, absoluteDays: 90 }, { global: 'organisation-wide' }) },
+	'audit.chain': { gate: 'topOffice', targets: one('the audit chain', undefined, { global: 'organisation-wide' }) },
+	'audit.verify': { gate: 'topOffice', targets: one('the audit chain', undefined, { global: 'organisation-wide' }) },
 
 	'incident.create': {
 		gate: 'authed',

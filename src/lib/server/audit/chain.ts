@@ -4,9 +4,10 @@
 // and on demand (`npm run audit:verify`).
 import { createHash } from 'node:crypto';
 import { text } from '../../i18n/index.ts';
+import { toIso } from '../../time.ts';
 import type { Sql, Tx } from '../db.ts';
 import { sendNotice } from '../notify/index.ts';
-import { audit, SYSTEM_ACTOR } from './log.ts';
+import { audit, SYSTEM_ACTOR, type Actor } from './log.ts';
 
 /** SM3 (GB/T 32905, as MLPS assessors expect) unless AUDIT_HASH=sha256; each seal names its own, so a change of setting keeps the older seals checkable. */
 export type ChainAlgorithm = 'sm3' | 'sha256';
@@ -131,10 +132,12 @@ export async function verifyAudit(db: Tx, anchors: Anchor[] = []): Promise<Chain
  * The nightly check: seals what is due, verifies the chain, keeps the result for the office's screen and, when the
  * chain is broken, puts that on the record and tells every system administrator at once, by every channel.
  */
-export async function verifyAndAlert(db: Sql, now: Date = new Date()): Promise<ChainReport> {
+export async function verifyAndAlert(db: Sql, now: Date = new Date(), by: Actor = SYSTEM_ACTOR): Promise<ChainReport> {
 	await sealAudit(db);
 	const report = await verifyAudit(db);
 	await db.begin(async (tx) => {
+		// a check a person asked for is on the record like any other action of theirs
+		if (by.personId) await audit(tx, by, { action: 'audit.verified', entity: 'audit_log', entityId: null, after: { checked: report.checked, head: report.head, broken: report.broken } });
 		await tx`
 			insert into audit_verifications (at, checked, head_seq, head_hash, broken_seq, broken_audit_id, reason)
 			values (${now}, ${report.checked}, ${report.head?.seq ?? null}, ${report.head?.hash ?? null},
@@ -153,4 +156,44 @@ export async function verifyAndAlert(db: Sql, now: Date = new Date()): Promise<C
 		}, now);
 	});
 	return report;
+}
+
+export interface ChainStatus {
+	/** seals made so far (the last one's number) and when the last was made */
+	sealed: number;
+	lastSealedAt: string | null;
+	/** rows written since, waiting for the next sealing (within a minute) */
+	waiting: number;
+	/** the last verification, by the nightly job or a person */
+	last: {
+		at: string;
+		checked: number;
+		head: Anchor | null;
+		broken: ChainReport['broken'];
+	} | null;
+}
+
+/** The chain's state for the office's screen: read from the seals' head and an index range, never a count of the whole log. */
+export async function chainStatus(db: Tx): Promise<ChainStatus> {
+	const [head] = await db<{ seq: string; xid: string; auditId: string; sealedAt: Date }[]>`
+		select s.seq::text, s.xid::text, s.audit_id::text, s.sealed_at from audit_seals s order by s.seq desc limit 1`;
+	const [waiting] = await db<{ n: number }[]>`
+		select count(*)::int as n from audit_log a
+		where ${head?.xid ?? null}::xid8 is null or (a.xid, a.id) > (${head?.xid ?? null}::xid8, ${head?.auditId ?? null}::bigint)`;
+	const [last] = await db<{ at: Date; checked: string; headSeq: string | null; headHash: string | null; brokenSeq: string | null; brokenAuditId: string | null; reason: BreakReason | null }[]>`
+		select at, checked::text, head_seq::text, head_hash, broken_seq::text, broken_audit_id::text, reason
+		from audit_verifications order by at desc, id desc limit 1`;
+	return {
+		sealed: Number(head?.seq ?? 0),
+		lastSealedAt: head ? toIso(head.sealedAt) : null,
+		waiting: waiting!.n,
+		last: last
+			? {
+					at: toIso(last.at),
+					checked: Number(last.checked),
+					head: last.headSeq && last.headHash ? { seq: last.headSeq, hash: last.headHash } : null,
+					broken: last.reason ? { seq: last.brokenSeq, auditId: last.brokenAuditId, reason: last.reason } : null
+				}
+			: null
+	};
 }

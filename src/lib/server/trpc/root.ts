@@ -18,6 +18,7 @@ import { obligationRouter } from '../obligations/router.ts';
 import { opinionRouter } from '../opinions/router.ts';
 import { personRouter } from '../people/router.ts';
 import { settingsRouter } from '../settings/router.ts';
+import { auditRouter } from '../audit/router.ts';
 import { timelineRouter } from '../timeline/router.ts';
 import { unitRouter } from '../units/router.ts';
 import { authedProcedure, createCallerFactory, router } from './init.ts';
@@ -27,6 +28,7 @@ export const appRouter = router({
 	unit: unitRouter,
 	person: personRouter,
 	settings: settingsRouter,
+	audit: auditRouter,
 	incident: incidentRouter,
 	conference: conferenceRouter,
 	expert: expertRouter,
