@@ -63,6 +63,8 @@ const BASES: Record<string, (w: World) => Base> = {
 	'settings.updateFallback': () => ({ input: { fallbackSeconds: 60 } }),
 	'settings.updateSession': () => ({ input: { idleHours: 12, absoluteDays: 30 } }),
 	'audit.verify': () => ({ input: {} }),
+	'session.end': () => ({ input: { handle: '0'.repeat(32) } }),
+	'session.endOthers': () => ({ input: {} }),
 	'incident.create': (w) => ({
 		input: { clientKey: some(), title: '江城化工园区储罐爆炸', category: INCIDENT_CATEGORIES[1], level: 3, occurredAt: fromNow(-30), location: '化工园区', leadUnitId: w.city.deptA.id, description: '', deviceRecordedAt: null, confirmOld: false }
 	}),

@@ -24,6 +24,7 @@ import {
 import { toIso } from '../../src/lib/time.ts';
 import { createCaller } from '../../src/lib/server/trpc/root.ts';
 import { samplePdf, samplePng } from '../support/sample-files.ts';
+import { sessionHandle } from '../../src/lib/server/auth/sessions.ts';
 
 export const ORIGIN = 'https://huiying.example.gov.cn';
 /** In every title and name B owns, so a leak shows up in any answer however it is shaped. */
@@ -328,6 +329,8 @@ export async function buildWorld() {
 			laterPublic,
 			device,
 			passkey,
+			/** B's leader's sign-in, as 登录设备 names it */
+			session: sessionHandle(leaderBIn.session.id),
 			pendingRegistration,
 			files: { doc: fileDoc.id, material: fileMaterial.id, withheld: fileWithheld.id, earlier: fileEarlier.id, screenshot: fileShot.id }
 		},

@@ -204,6 +204,9 @@ export const procedures: Record<string, Entry> = {
 	'settings.updateSession': { gate: 'topOffice', targets: one('session lengths', { idleHours: 72, absoluteDays: 90 }, { global: 'organisation-wide' }) },
 	'audit.chain': { gate: 'topOffice', targets: one('the audit chain', undefined, { global: 'organisation-wide' }) },
 	'audit.verify': { gate: 'topOffice', targets: one('the audit chain', undefined, { global: 'organisation-wide' }) },
+	'session.mine': { gate: 'authed', targets: one('own sign-ins', undefined, { global: 'own account' }) },
+	'session.end': { gate: 'authed', targets: (w) => [{ label: "B's leader's sign-in", input: { handle: w.b.session }, expect: { noop: true } }] },
+	'session.endOthers': { gate: 'authed', targets: one('own other sign-ins', undefined, { global: 'own account' }) },
 
 	'incident.create': {
 		gate: 'authed',

@@ -19,6 +19,7 @@ import { opinionRouter } from '../opinions/router.ts';
 import { personRouter } from '../people/router.ts';
 import { settingsRouter } from '../settings/router.ts';
 import { auditRouter } from '../audit/router.ts';
+import { sessionRouter } from '../auth/router.ts';
 import { timelineRouter } from '../timeline/router.ts';
 import { unitRouter } from '../units/router.ts';
 import { authedProcedure, createCallerFactory, router } from './init.ts';
@@ -29,6 +30,7 @@ export const appRouter = router({
 	person: personRouter,
 	settings: settingsRouter,
 	audit: auditRouter,
+	session: sessionRouter,
 	incident: incidentRouter,
 	conference: conferenceRouter,
 	expert: expertRouter,
