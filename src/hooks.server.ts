@@ -11,11 +11,13 @@ import { removeUnusedUploads } from '$lib/server/files/flows.ts';
 import { deliver, fallback } from '$lib/server/notify/dispatch.ts';
 import { appSenders } from '$lib/server/notify/senders.ts';
 import { withdrawNotices } from '$lib/server/notify/withdraw.ts';
+import { sealStoredSecrets } from '$lib/server/notify/index.ts';
+import { secretsKey } from '$lib/server/security/index.ts';
 import { lapseRequest } from '$lib/server/signoff/lapse.ts';
 import { migrateOrCheck } from '$lib/server/migrate.ts';
 import { migrationFiles } from '$lib/server/migrations.ts';
 import { formRefusal } from '$lib/server/security/origin.ts';
-import { logServerError, newRequestId } from '$lib/server/log.ts';
+import { log, logServerError, newRequestId } from '$lib/server/log.ts';
 import { serverErrorMessage } from '$lib/server/errors.ts';
 import { m } from '$lib/paraglide/messages.js';
 import { inLocale, localeOf, LOCALE_COOKIE } from '$lib/server/locale.ts';
@@ -26,6 +28,9 @@ export const init: ServerInit = async () => {
 	if (building) return;
 	const { applied } = await migrateOrCheck(sql, migrationFiles);
 	if (applied.length) console.log(`[migrate] applied ${applied.join(', ')}`);
+	// Secrets stored before SECRETS_KEY was set are sealed now; without the key they stay as they are, and that is said.
+	if (!secretsKey()) log.warn({ where: 'secrets' }, 'SECRETS_KEY is not set: channel secrets and the VAPID private key are kept unsealed in the database');
+	else await sql.begin((tx) => sealStoredSecrets(tx));
 	if (process.env.HUIYING_JOBS !== 'off') {
 		await startJobs({
 			tick: async (id) => void (await runClock(id, new Date(), ticksSql)),

@@ -1,7 +1,8 @@
 // Runs the production build (adapter-node) as a child process and waits until it answers.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ROOT } from './database.ts';
 
@@ -9,6 +10,24 @@ export interface AppServer {
 	url: string;
 	child: ChildProcess;
 	stop(): Promise<void>;
+}
+
+/**
+ * The key that seals secrets in the database (src/lib/server/security/secrets.ts): SECRETS_KEY when set, otherwise
+ * one made on this machine's first start and kept in .data/secrets.key (readable by its owner only), so that
+ * `npm start` seals from the beginning. Keep that file with the data: without it the sealed secrets cannot be read.
+ */
+export function localSecretsKey(file = resolve(ROOT, '.data', 'secrets.key')): string {
+	if (process.env.SECRETS_KEY) return process.env.SECRETS_KEY;
+	if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+	mkdirSync(dirname(file), { recursive: true });
+	try {
+		writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+	} catch (e) {
+		// another process (a test worker) made it first: theirs is the key
+		if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+	}
+	return readFileSync(file, 'utf8').trim();
 }
 
 export async function buildApp(): Promise<void> {
@@ -44,7 +63,7 @@ export async function serveApp(opts: {
 		cwd: ROOT,
 		stdio: [opts.quiet ? 'ignore' : 'inherit', opts.pipeStdout || opts.quiet ? 'pipe' : 'inherit', 'inherit'],
 		// Open live streams (server-sent events) would hold a stop for adapter-node's default 30 s.
-		env: { ...process.env, SHUTDOWN_TIMEOUT: '2', BODY_SIZE_LIMIT: '25M', ...opts.env, DATABASE_URL: opts.databaseUrl, PORT: String(opts.port), HOST: host, ORIGIN: url }
+		env: { ...process.env, SHUTDOWN_TIMEOUT: '2', BODY_SIZE_LIMIT: '25M', SECRETS_KEY: localSecretsKey(), ...opts.env, DATABASE_URL: opts.databaseUrl, PORT: String(opts.port), HOST: host, ORIGIN: url }
 	});
 	// Quiet still shows the server's errors (JSON lines of level error or fatal, src/lib/server/log.ts): a failing
 	// end-to-end test then says why the page answered 500.

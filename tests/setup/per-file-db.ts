@@ -15,6 +15,8 @@ try {
 	await admin.end();
 }
 process.env.DATABASE_URL = maintenanceUrl.replace(/\/[^/]*$/, `/${name}`);
+// Secrets in the database are sealed under this key in tests (src/lib/server/security/secrets.ts).
+process.env.SECRETS_KEY ??= randomBytes(32).toString('hex');
 
 afterAll(async () => {
 	const { sql } = await import('../../src/lib/server/db.ts');

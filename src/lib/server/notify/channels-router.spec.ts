@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../db.ts';
+import { isSealed, openSecret } from '../security/index.ts';
 import { makeProvince, refusal, signInAs, type SignedIn } from '../test-helpers.ts';
 
 let city: Awaited<ReturnType<typeof makeProvince>>;
@@ -26,7 +27,44 @@ describe('WeCom and DingTalk settings', () => {
 		await top.caller.channel.updateSettings(wecom);
 		await top.caller.channel.updateSettings({ ...wecom, config: { ...wecom.config, corpId: 'ww0000000001', secret: '' } });
 		const [row] = await sql<{ config: { secret: string; corpId: string } }[]>`select config from channel_settings where channel = 'wecom'`;
-		expect(row!.config).toMatchObject({ corpId: 'ww0000000001', secret: 'the-real-secret' });
+		expect(row!.config.corpId).toBe('ww0000000001');
+		expect(openSecret(row!.config.secret, 'channel_settings.wecom.secret')).toBe('the-real-secret');
+	});
+
+	it('keep the secret sealed under SECRETS_KEY, never in the clear, and refuse a new one without the key', async () => {
+		await top.caller.channel.updateSettings(wecom);
+		const [row] = await sql<{ text: string; secret: string }[]>`select config::text as text, config->>'secret' as secret from channel_settings where channel = 'wecom'`;
+		expect(row!.text).not.toContain('the-real-secret');
+		expect(isSealed(row!.secret)).toBe(true);
+		const kept = process.env.SECRETS_KEY;
+		delete process.env.SECRETS_KEY;
+		try {
+			const e = await refusal(top.caller.channel.updateSettings({ ...wecom, config: { ...wecom.config, secret: 'another-secret' } }));
+			expect(e.message).toContain('SECRETS_KEY');
+			// a blank secret, keeping the sealed one, is still fine without the key
+			await top.caller.channel.updateSettings({ ...wecom, enabled: false, config: { ...wecom.config, secret: '' } });
+		} finally {
+			process.env.SECRETS_KEY = kept;
+		}
+		const [after] = await sql<{ secret: string }[]>`select config->>'secret' as secret from channel_settings where channel = 'wecom'`;
+		expect(openSecret(after!.secret, 'channel_settings.wecom.secret')).toBe('the-real-secret');
+	});
+
+	it('seals, at start, the secrets stored before the key was set, the VAPID private key too', async () => {
+		await sql`update channel_settings set config = jsonb_set(config, '{secret}', '"stored-in-the-clear"') where channel = 'wecom'`;
+		const { vapidKeys } = await import('./vapid.ts');
+		const { sealStoredSecrets } = await import('./index.ts');
+		const plainVapid = await vapidKeys(sql);
+		await sql`update settings set value = jsonb_set(value, '{privateKey}', to_jsonb(${plainVapid.privateKey}::text)) where key = 'push.vapid'`;
+		expect(await sql.begin((tx) => sealStoredSecrets(tx))).toBe(2);
+		const [row] = await sql<{ secret: string }[]>`select config->>'secret' as secret from channel_settings where channel = 'wecom'`;
+		expect(isSealed(row!.secret)).toBe(true);
+		expect(openSecret(row!.secret, 'channel_settings.wecom.secret')).toBe('stored-in-the-clear');
+		const [vapid] = await sql<{ privateKey: string }[]>`select value->>'privateKey' as private_key from settings where key = 'push.vapid'`;
+		expect(isSealed(vapid!.privateKey)).toBe(true);
+		expect((await vapidKeys(sql)).privateKey).toBe(plainVapid.privateKey);
+		// nothing left to seal the second time
+		expect(await sql.begin((tx) => sealStoredSecrets(tx))).toBe(0);
 	});
 
 	it('cannot be changed by a city office or a press officer, nor read by a press officer', async () => {

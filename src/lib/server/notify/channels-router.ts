@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { audit } from '../audit/index.ts';
 import { sql } from '../db.ts';
-import { notFound } from '../errors.ts';
+import { FieldError, notFound } from '../errors.ts';
 import { getPerson } from '../people/index.ts';
 import { text, adminProcedure, authedProcedure, officeProcedure, router, topOfficeProcedure } from '../trpc/index.ts';
 import { inReach } from '../units/index.ts';
 import { forgetSenders } from './senders.ts';
+import { channelSecretContext, SECRET_FIELD } from './secrets.ts';
+import { sealSecret, secretsKey } from '../security/index.ts';
 
 export interface WeComConfig {
 	corpId: string;
@@ -58,10 +60,17 @@ export const channelRouter = router({
 	updateSettings: topOfficeProcedure.input(settingsInput).mutation(async ({ ctx, input }) =>
 		sql.begin(async (tx) => {
 			const [before] = await tx<SettingsRow[]>`select channel, enabled, config from channel_settings where channel = ${input.channel}`;
-			const secretKey = input.channel === 'wecom' ? 'secret' : 'appSecret';
+			const secretKey = SECRET_FIELD[input.channel];
 			const config: Record<string, unknown> = { ...input.config };
-			// A blank secret keeps the one on record: it is never shown back, so it cannot be re-typed.
-			if (!config[secretKey]) config[secretKey] = (before?.config[secretKey] as string | undefined) ?? '';
+			const typed = config[secretKey] as string;
+			// A blank secret keeps the one on record: it is never shown back, so it cannot be re-typed. A typed one is
+			// kept sealed under SECRETS_KEY (security/secrets.ts): never in the clear, so not without the key.
+			if (!typed) config[secretKey] = (before?.config[secretKey] as string | undefined) ?? '';
+			else {
+				const key = secretsKey();
+				if (!key) throw new FieldError(secretKey, 'channels.no_secrets_key');
+				config[secretKey] = sealSecret(typed, channelSecretContext(input.channel, secretKey), key);
+			}
 			await tx`
 				insert into channel_settings (channel, enabled, config, updated_by)
 				values (${input.channel}, ${input.enabled}, ${tx.json(config as never)}, ${ctx.actor.personId})

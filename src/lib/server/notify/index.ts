@@ -4,3 +4,4 @@ export { sendNotice, settleNotices } from './notices.ts';
 export { fallbackSeconds } from './pipeline.ts';
 export { storedText } from './text.ts';
 export { CHANNELS, type ChannelName } from './channel.ts';
+export { sealStoredSecrets } from './secrets.ts';

@@ -3,9 +3,11 @@
 // once after the office changes them) and swapped into the same clients, so an access token lasts its two
 // hours and the push sender keeps its signed VAPID tokens and its connections.
 import { sql } from '../db.ts';
+import { openSecret } from '../security/index.ts';
 import type { DingTalkConfig, WeComConfig } from './channels-router.ts';
 import { createDingTalkClient, type DingTalkClient, type DingTalkOptions, type DingTalkSettings } from './dingtalk.ts';
 import type { Senders } from './pipeline.ts';
+import { channelSecretContext, SECRET_FIELD } from './secrets.ts';
 import { vapidKeys } from './vapid.ts';
 import { createWebPushSender, withRetries, type WebPushSender } from './webpush.ts';
 import { createWeComClient, type WeComClient, type WeComOptions, type WeComSettings } from './wecom.ts';
@@ -52,7 +54,8 @@ export function createAppSenders(options: SenderOptions = {}): AppSenders {
 
 		let wecomNow: WeComClient | null = null;
 		if (wecomConfig?.secret) {
-			const settings: WeComSettings = { corpId: wecomConfig.corpId, agentId: Number(wecomConfig.agentId), secret: wecomConfig.secret, publicOrigin };
+			const secret = openSecret(wecomConfig.secret, channelSecretContext('wecom', SECRET_FIELD.wecom));
+			const settings: WeComSettings = { corpId: wecomConfig.corpId, agentId: Number(wecomConfig.agentId), secret, publicOrigin };
 			if (wecom) wecom.configure(settings);
 			else wecom = createWeComClient({ ...options.wecom, ...settings });
 			wecomNow = wecom;
@@ -61,7 +64,7 @@ export function createAppSenders(options: SenderOptions = {}): AppSenders {
 		if (dingtalkConfig?.appSecret) {
 			const settings: DingTalkSettings = {
 				appKey: dingtalkConfig.appKey,
-				appSecret: dingtalkConfig.appSecret,
+				appSecret: openSecret(dingtalkConfig.appSecret, channelSecretContext('dingtalk', SECRET_FIELD.dingtalk)),
 				agentId: Number(dingtalkConfig.agentId),
 				publicOrigin
 			};
