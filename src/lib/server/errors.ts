@@ -12,6 +12,13 @@ export class FieldError extends TRPCError {
 	}
 }
 
+/** A change that needs the person to prove who they are again first (trpc/init.ts steppedUp). */
+export class StepUpRequired extends TRPCError {
+	constructor(message: string) {
+		super({ code: 'FORBIDDEN', message });
+	}
+}
+
 /** A value beyond the person's reach or authority (a parent unit, an office): a field error to them, a refusal in the audit log. */
 export class RefusedField extends FieldError {}
 

@@ -1,4 +1,5 @@
 import { formProblem, type FormProblem } from '$lib/trpc.ts';
+import { needsStepUp, stepUp } from './step-up.svelte.ts';
 
 /**
  * One form's round trip: busy while saving, the problem (with a message per field) when it fails,
@@ -15,7 +16,13 @@ export class Submission {
 		this.done = false;
 		this.problem = null;
 		try {
-			await action();
+			try {
+				await action();
+			} catch (err) {
+				// A change that needs the password again: asked once, then the same change once more.
+				if (!needsStepUp(err) || !(await stepUp.ask())) throw err;
+				await action();
+			}
 			this.done = true;
 			return true;
 		} catch (err) {

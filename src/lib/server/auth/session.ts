@@ -27,6 +27,8 @@ export interface Session {
 	id: string;
 	personId: string;
 	expiresAt: Date;
+	/** when the person last proved who they are on it: signed in, or stepped up (auth/step-up.ts) */
+	authenticatedAt: Date;
 }
 
 /** 20 random bytes, base32: the only copy of the token is the cookie. */
@@ -52,15 +54,15 @@ export interface SessionMeta {
 
 export async function createSession(db: Tx, token: string, personId: string, meta: SessionMeta): Promise<Session> {
 	const id = sessionIdFromToken(token);
-	const [row] = await db<{ expiresAt: Date }[]>`
+	const [row] = await db<{ expiresAt: Date; authenticatedAt: Date }[]>`
 		insert into sessions (id, person_id, expires_at, ip, user_agent)
 		values (
 			${id}, ${personId},
 			now() + make_interval(days => (select value::int from settings where key = 'session.absolute_days')),
 			${meta.ip}, ${meta.userAgent}
 		)
-		returning expires_at`;
-	return { id, personId, expiresAt: row!.expiresAt };
+		returning expires_at, authenticated_at`;
+	return { id, personId, expiresAt: row!.expiresAt, authenticatedAt: row!.authenticatedAt };
 }
 
 // Sliding "last seen" is written at most once a minute, not on every request.
@@ -75,6 +77,7 @@ export async function validateSessionToken(
 			id: string;
 			personId: string;
 			expiresAt: Date;
+			authenticatedAt: Date;
 			lastSeenAt: Date;
 			now: Date;
 			idleHours: number;
@@ -89,7 +92,7 @@ export async function validateSessionToken(
 			locale: string;
 		}[]
 	>`
-		select s.id, s.person_id, s.expires_at, s.last_seen_at, now() as now,
+		select s.id, s.person_id, s.expires_at, s.authenticated_at, s.last_seen_at, now() as now,
 			(select value::int from settings where key = 'session.idle_hours') as idle_hours,
 			p.active, p.name, p.unit_id, u.name as unit_name, p.roles, p.locale,
 			${scopeUnitOf(sql, 'u')} as scope_unit_id,
@@ -110,7 +113,7 @@ export async function validateSessionToken(
 		await sql`update sessions set last_seen_at = now() where id = ${id}`;
 	}
 	return {
-		session: { id: row.id, personId: row.personId, expiresAt: row.expiresAt },
+		session: { id: row.id, personId: row.personId, expiresAt: row.expiresAt, authenticatedAt: row.authenticatedAt },
 		user: {
 			id: row.personId,
 			name: row.name,

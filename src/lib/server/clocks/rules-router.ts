@@ -5,7 +5,7 @@ import { toIso } from '../../time.ts';
 import { audit } from '../audit/index.ts';
 import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
-import { text, authedProcedure, officeProcedure, router, topOfficeProcedure } from '../trpc/index.ts';
+import { text, authedProcedure, officeProcedure, router, steppedUp, topOfficeProcedure } from '../trpc/index.ts';
 import { getRule, listRules, updateRule, type RuleRow } from './queries.ts';
 
 const step = z.object({
@@ -33,7 +33,7 @@ export const rulesRouter = router({
 			.filter((r) => r.active)
 			.map((r) => ({ key: r.key, name: r.name, appliesTo: r.appliesTo, durationValue: r.durationValue, durationUnit: r.durationUnit }))
 	),
-	update: topOfficeProcedure
+	update: steppedUp(topOfficeProcedure)
 		.input(
 			z.object({
 				key: text(100, { min: 1, trim: false }),

@@ -3,7 +3,7 @@ import { audit } from '../audit/index.ts';
 import { sql } from '../db.ts';
 import { FieldError, notFound } from '../errors.ts';
 import { getPerson } from '../people/index.ts';
-import { text, adminProcedure, authedProcedure, officeProcedure, router, topOfficeProcedure } from '../trpc/index.ts';
+import { text, adminProcedure, authedProcedure, officeProcedure, router, steppedUp, topOfficeProcedure } from '../trpc/index.ts';
 import { inReach } from '../units/index.ts';
 import { forgetSenders } from './senders.ts';
 import { channelSecretContext, SECRET_FIELD } from './secrets.ts';
@@ -57,7 +57,7 @@ export const channelRouter = router({
 		return rows.map(masked);
 	}),
 	/** WeCom and DingTalk serve the whole organisation: the top office configures them. */
-	updateSettings: topOfficeProcedure.input(settingsInput).mutation(async ({ ctx, input }) =>
+	updateSettings: steppedUp(topOfficeProcedure).input(settingsInput).mutation(async ({ ctx, input }) =>
 		sql.begin(async (tx) => {
 			const [before] = await tx<SettingsRow[]>`select channel, enabled, config from channel_settings where channel = ${input.channel}`;
 			const secretKey = SECRET_FIELD[input.channel];

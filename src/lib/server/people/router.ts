@@ -5,7 +5,10 @@ import { sql } from '../db.ts';
 import { notFound } from '../errors.ts';
 import { cursor, pageOf } from '../pages.ts';
 import { searchText, wordsOf } from '../search.ts';
-import { adminProcedure, authedProcedure, router, text } from '../trpc/index.ts';
+import { adminProcedure, authedProcedure, router, steppedUp, text } from '../trpc/index.ts';
+
+// People and their roles are changed only by an administrator who proved who they are in the last 15 minutes.
+const adminChange = steppedUp(adminProcedure);
 import { locales } from '../../paraglide/runtime.js';
 import { changeOwnPassword, setOwnLocale, createPerson, editPerson, resetPassword, setPersonActivity } from './flows.ts';
 import { getPerson, listPeople, personCursorOf, type PersonRow } from './queries.ts';
@@ -68,18 +71,18 @@ export const personRouter = router({
 		if (!row) throw notFound();
 		return personOut(row);
 	}),
-	create: adminProcedure.input(personFields.extend({ password })).mutation(async ({ ctx, input }) => {
+	create: adminChange.input(personFields.extend({ password })).mutation(async ({ ctx, input }) => {
 		const { password: pw, ...p } = input;
 		return personOut(await createPerson(p, pw, ctx.actor, ctx.actor));
 	}),
-	update: adminProcedure.input(personFields.extend({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
+	update: adminChange.input(personFields.extend({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
 		const { id, ...p } = input;
 		return personOut(await editPerson(id, p, ctx.actor, ctx.actor));
 	}),
-	setActive: adminProcedure.input(z.object({ id: z.uuid(), active: z.boolean() })).mutation(async ({ ctx, input }) =>
+	setActive: adminChange.input(z.object({ id: z.uuid(), active: z.boolean() })).mutation(async ({ ctx, input }) =>
 		personOut(await setPersonActivity(input.id, input.active, ctx.actor, ctx.actor))
 	),
-	resetPassword: adminProcedure.input(z.object({ id: z.uuid(), password })).mutation(async ({ ctx, input }) => {
+	resetPassword: adminChange.input(z.object({ id: z.uuid(), password })).mutation(async ({ ctx, input }) => {
 		await resetPassword(input.id, input.password, ctx.actor, ctx.actor);
 		return { ok: true as const };
 	}),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { audit } from '../audit/index.ts';
 import { sql } from '../db.ts';
-import { authedProcedure, router, topOfficeProcedure } from '../trpc/index.ts';
+import { authedProcedure, router, steppedUp, topOfficeProcedure } from '../trpc/index.ts';
 import { fallbackSeconds } from '../notify/index.ts';
 import { getSessionSettings, putSetting } from './queries.ts';
 
@@ -9,7 +9,7 @@ import { getSessionSettings, putSetting } from './queries.ts';
 export const settingsRouter = router({
 	fallbackSeconds: authedProcedure.query(() => fallbackSeconds()),
 	/** How long a push may go unreceived before the next channel is tried. */
-	updateFallback: topOfficeProcedure
+	updateFallback: steppedUp(topOfficeProcedure)
 		.input(z.object({ fallbackSeconds: z.number().int().min(15).max(3600) }))
 		.mutation(async ({ ctx, input }) =>
 			sql.begin(async (tx) => {
@@ -20,7 +20,7 @@ export const settingsRouter = router({
 			})
 		),
 	session: authedProcedure.query(() => getSessionSettings(sql)),
-	updateSession: topOfficeProcedure
+	updateSession: steppedUp(topOfficeProcedure)
 		.input(
 			z.object({
 				idleHours: z.number().int().min(1).max(72),

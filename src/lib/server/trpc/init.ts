@@ -6,7 +6,7 @@ import { actorFor } from '../actor.ts';
 import { auditRefusal } from '../audit/index.ts';
 import { writeLimiter } from '../auth/index.ts';
 import { sql } from '../db.ts';
-import { ConflictError, FieldError, RefusedField, serverErrorMessage } from '../errors.ts';
+import { ConflictError, FieldError, RefusedField, serverErrorMessage, StepUpRequired } from '../errors.ts';
 import type { Context } from './context.ts';
 import './zod-messages.ts';
 
@@ -42,7 +42,14 @@ const t = initTRPC.context<Context>().create({
 		return {
 			...shape,
 			message,
-			data: { ...data, fieldErrors, ...(existing === undefined ? {} : { existing }), ...(requestId === undefined ? {} : { requestId }) }
+			data: {
+				...data,
+				fieldErrors,
+				...(existing === undefined ? {} : { existing }),
+				...(requestId === undefined ? {} : { requestId }),
+				// the screen asks for the password again and tries once more (lib/state/step-up.svelte.ts)
+				...(error instanceof StepUpRequired ? { stepUp: true } : {})
+			}
 		};
 	}
 });
@@ -107,4 +114,19 @@ export function roleProcedure(...roles: Role[]) {
 			throw new TRPCError({ code: 'FORBIDDEN', message: msg('error.forbidden') });
 		return next();
 	});
+}
+
+/** How long a sign-in or a step-up counts as a fresh proof of who the person is. */
+export const STEP_UP_WINDOW_MS = 15 * 60_000;
+
+/**
+ * Changing people, roles, rules, channel secrets and settings: the person must have proved who they are within the
+ * last 15 minutes (signed in, or given their password again through session.stepUp). A phone left signed in on a
+ * desk, or a stolen cookie, cannot make an administrator of anyone.
+ */
+export function steppedUp<P extends typeof authedProcedure>(procedure: P): P {
+	return procedure.use(({ ctx, next }) => {
+		if (Date.now() - ctx.session!.authenticatedAt.getTime() > STEP_UP_WINDOW_MS) throw new StepUpRequired(msg('stepup.required'));
+		return next();
+	}) as P;
 }
