@@ -1,6 +1,7 @@
-// Step-up on a phone: an administrator whose sign-in is more than 15 minutes old saves the session settings, is
-// asked for her password in a dialog over the form, is refused a wrong one there, and the save goes through after
-// the right one, with what she typed kept. SHOTS_DIR=/some/dir also saves the dialog at 390 and 360 px, light and dark.
+// Step-up on a phone: an administrator (who has no passkey) whose sign-in is more than 15 minutes old saves the
+// session settings, is asked for her password in a dialog over the form, is refused a wrong one there, and the save
+// goes through after the right one, with what she typed kept. SHOTS_DIR=/some/dir also saves the dialog at 390 and
+// 360 px, light and dark.
 import { createHash } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import postgres from 'postgres';
@@ -24,7 +25,7 @@ test('an administrator gives her password again before changing the session sett
 		await expect(dialog).toBeVisible();
 		await dialog.getByLabel('密码').fill('not-her-password');
 		await dialog.getByRole('button', { name: '确认并继续' }).click();
-		await expect(dialog.getByText('密码不对，请重新输入。')).toBeVisible();
+		await expect(dialog.getByText('「身份验证」未通过：密码不正确')).toBeVisible();
 		await shootPhone(page, process.env.SHOTS_DIR, 'step-up');
 
 		await dialog.getByLabel('密码').fill(DEMO_PASSWORD);

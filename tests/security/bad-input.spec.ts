@@ -65,7 +65,8 @@ const BASES: Record<string, (w: World) => Base> = {
 	'audit.verify': () => ({ input: {} }),
 	'session.end': () => ({ input: { handle: '0'.repeat(32) } }),
 	'session.endOthers': () => ({ input: {} }),
-	'session.stepUp': () => ({ input: { password: 'not-my-password-1' } }),
+	'session.stepUpOptions': () => ({ input: {} }),
+	'session.stepUp': () => ({ input: { proof: { kind: 'password', password: 'not-my-password-1' } } }),
 	'incident.create': (w) => ({
 		input: { clientKey: some(), title: '江城化工园区储罐爆炸', category: INCIDENT_CATEGORIES[1], level: 3, occurredAt: fromNow(-30), location: '化工园区', leadUnitId: w.city.deptA.id, description: '', deviceRecordedAt: null, confirmOld: false }
 	}),

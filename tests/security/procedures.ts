@@ -207,7 +207,8 @@ export const procedures: Record<string, Entry> = {
 	'session.mine': { gate: 'authed', targets: one('own sign-ins', undefined, { global: 'own account' }) },
 	'session.end': { gate: 'authed', targets: (w) => [{ label: "B's leader's sign-in", input: { handle: w.b.session }, expect: { noop: true } }] },
 	'session.endOthers': { gate: 'authed', targets: one('own other sign-ins', undefined, { global: 'own account' }) },
-	'session.stepUp': { gate: 'authed', targets: one('own password again', { password: 'not-the-password' }, { global: 'own account' }) },
+	'session.stepUpOptions': { gate: 'authed', targets: one('own step-up challenge', undefined, { global: 'own account' }) },
+	'session.stepUp': { gate: 'authed', targets: one('own password again', { proof: { kind: 'password', password: 'not-the-password' } }, { global: 'own account' }) },
 
 	'incident.create': {
 		gate: 'authed',

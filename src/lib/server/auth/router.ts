@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { authedProcedure, router, text } from '../trpc/index.ts';
-import { stepUp } from './step-up.ts';
+import { secondFactorProof } from '../passkeys/index.ts';
+import { authedProcedure, router } from '../trpc/index.ts';
+import { stepUp, stepUpChallenge } from './step-up.ts';
 import { endOtherSessions, endOwnSession, listOwnSessions } from './sessions.ts';
 
 // Only ever the caller's own sign-ins: every statement is bound to ctx.user.id.
@@ -12,11 +13,11 @@ export const sessionRouter = router({
 		.mutation(async ({ ctx, input }) => ({ ended: await endOwnSession(ctx.user.id, input.handle, ctx.actor) })),
 	/** 退出其他所有设备 */
 	endOthers: authedProcedure.mutation(async ({ ctx }) => ({ ended: await endOtherSessions(ctx.user.id, ctx.session.id, ctx.actor) })),
-	/** the password again: changes that need a recent proof of who this is (steppedUp) are allowed for 15 minutes */
-	stepUp: authedProcedure
-		.input(z.object({ password: text(1024, { min: 1, trim: false }) }))
-		.mutation(async ({ ctx, input }) => {
-			await stepUp(ctx.user.id, ctx.session.id, input.password, ctx.actor);
-			return { ok: true as const };
-		})
+	/** the step-up ceremony: a passkey challenge bound to this session, or "use your password" */
+	stepUpOptions: authedProcedure.mutation(({ ctx }) => stepUpChallenge(ctx.user.id, ctx.session.id, ctx.origin)),
+	/** proof of who this is again: changes that need a recent one (steppedUp) are then allowed for 15 minutes */
+	stepUp: authedProcedure.input(z.object({ proof: secondFactorProof })).mutation(async ({ ctx, input }) => {
+		await stepUp(ctx.user.id, ctx.session.id, input.proof, ctx.actor, ctx.origin);
+		return { ok: true as const };
+	})
 });
