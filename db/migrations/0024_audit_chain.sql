@@ -35,15 +35,16 @@ create table audit_seals (
 	sealed_at timestamptz not null default now()
 );
 
-create function audit_seals_are_append_only() returns trigger language plpgsql as $$
+-- The audit log's own refusal (0001), naming whichever table it guards: the seals refuse the same way.
+create or replace function audit_log_is_append_only() returns trigger language plpgsql as $$
 begin
-	raise exception 'audit_seals is append-only: % is not allowed', tg_op using errcode = 'insufficient_privilege';
+	raise exception '% is append-only: % is not allowed', tg_table_name, tg_op using errcode = 'insufficient_privilege';
 end;
 $$;
 create trigger audit_seals_no_update before update or delete on audit_seals
-	for each row execute function audit_seals_are_append_only();
+	for each row execute function audit_log_is_append_only();
 create trigger audit_seals_no_truncate before truncate on audit_seals
-	for each statement execute function audit_seals_are_append_only();
+	for each statement execute function audit_log_is_append_only();
 
 -- A row's content as it is hashed: one JSON array, its jsonb text (keys ordered by PostgreSQL, the same for the
 -- same values), the time in microseconds since 1970. Sealing and verifying both read it here.

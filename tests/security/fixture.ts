@@ -24,7 +24,7 @@ import {
 import { toIso } from '../../src/lib/time.ts';
 import { createCaller } from '../../src/lib/server/trpc/root.ts';
 import { samplePdf, samplePng } from '../support/sample-files.ts';
-import { sessionHandle } from '../../src/lib/server/auth/sessions.ts';
+import { sessionHandle } from '../../src/lib/server/auth/session.ts';
 
 export const ORIGIN = 'https://huiying.example.gov.cn';
 /** In every title and name B owns, so a leak shows up in any answer however it is shaped. */

@@ -44,6 +44,17 @@ async function seedCalendarOnce(conn: postgres.ReservedSql<Record<string, unknow
 	}
 }
 
+/** The migrations applied, by name with their checksums; refuses if one of `files` was edited since it was applied. */
+async function appliedMigrations(db: postgres.Sql<Record<string, unknown>> | postgres.ReservedSql<Record<string, unknown>>, files: MigrationFile[]): Promise<Map<string, string>> {
+	const rows = await db<{ name: string; checksum: string }[]>`select name, checksum from schema_migrations`;
+	const done = new Map(rows.map((r) => [r.name, r.checksum]));
+	for (const f of files) {
+		const sum = done.get(f.name);
+		if (sum !== undefined && sum !== checksum(f.text)) throw new EditedMigrationError(f.name);
+	}
+	return done;
+}
+
 /**
  * Applies forward-only SQL files in name order, each in its own transaction, under a session
  * advisory lock so that concurrent starts apply every file exactly once.
@@ -65,12 +76,7 @@ export async function migrate(
 				checksum text not null,
 				applied_at timestamptz not null default now()
 			)`;
-		const rows = await conn<{ name: string; checksum: string }[]>`select name, checksum from schema_migrations`;
-		const done = new Map(rows.map((r) => [r.name, r.checksum]));
-		for (const f of sorted) {
-			const sum = done.get(f.name);
-			if (sum !== undefined && sum !== checksum(f.text)) throw new EditedMigrationError(f.name);
-		}
+		const done = await appliedMigrations(conn, sorted);
 		const applied: string[] = [];
 		for (const f of sorted) {
 			if (done.has(f.name)) continue;
@@ -148,12 +154,7 @@ export class PendingMigrationsError extends Error {
 export async function migrateOrCheck(db: postgres.Sql<Record<string, unknown>>, files: MigrationFile[]): Promise<MigrationResult> {
 	const [role] = await db<{ canCreate: boolean }[]>`select has_schema_privilege('public', 'CREATE') as can_create`;
 	if (role!.canCreate) return migrate(db, files);
-	const rows = await db<{ name: string; checksum: string }[]>`select name, checksum from schema_migrations`;
-	const done = new Map(rows.map((r) => [r.name, r.checksum]));
-	for (const f of files) {
-		const sum = done.get(f.name);
-		if (sum !== undefined && sum !== checksum(f.text)) throw new EditedMigrationError(f.name);
-	}
+	const done = await appliedMigrations(db, files);
 	const pending = files.filter((f) => !done.has(f.name)).map((f) => f.name);
 	if (pending.length) throw new PendingMigrationsError(pending);
 	return { applied: [], alreadyApplied: done.size };

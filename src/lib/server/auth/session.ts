@@ -42,10 +42,14 @@ export function sessionIdFromToken(token: string): string {
 	return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
 }
 
+/** A label derived from a session's id for one use, which gives the id away to nobody. */
+const derivedLabel = (use: string, sessionId: string) => encodeHexLowerCase(sha256(new TextEncoder().encode(`${use}:${sessionId}`))).slice(0, 32);
+
 /** An opaque label of a session: the service worker keeps each session's offline copies apart by it. */
-export function sessionCacheKey(sessionId: string): string {
-	return encodeHexLowerCase(sha256(new TextEncoder().encode(`offline-copies:${sessionId}`))).slice(0, 32);
-}
+export const sessionCacheKey = (sessionId: string): string => derivedLabel('offline-copies', sessionId);
+
+/** How 登录设备 names a session to the browser (auth/sessions.ts). */
+export const sessionHandle = (sessionId: string): string => derivedLabel('session-handle', sessionId);
 
 export interface SessionMeta {
 	ip: string | null;

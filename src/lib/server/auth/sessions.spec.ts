@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../db.ts';
 import { makeCity, signInAs, type SignedIn } from '../test-helpers.ts';
-import { sessionHandle } from './sessions.ts';
+import { sessionHandle } from './session.ts';
 import { validateSessionToken } from './session.ts';
 
 const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.50';

@@ -1,14 +1,9 @@
 // 我的 → 登录设备: a person's own sign-ins, and ending one of them or all but this one. A session is named to the
 // browser by a handle derived from its id, never by the id (the hash of the cookie's token) itself.
-import { sha256 } from '@oslojs/crypto/sha2';
-import { encodeHexLowerCase } from '@oslojs/encoding';
 import { toIso } from '../../time.ts';
 import { audit, type Actor } from '../audit/index.ts';
 import { sql, type Tx } from '../db.ts';
-
-export function sessionHandle(sessionId: string): string {
-	return encodeHexLowerCase(sha256(new TextEncoder().encode(`session-handle:${sessionId}`))).slice(0, 32);
-}
+import { sessionHandle } from './session.ts';
 
 export interface SignedInDevice {
 	handle: string;

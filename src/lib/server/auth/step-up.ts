@@ -6,7 +6,7 @@ import { audit, type Actor } from '../audit/index.ts';
 import { sql } from '../db.ts';
 import { FieldError } from '../errors.ts';
 import { stepUpOptions, verifyStepUp, type SecondFactorProof } from '../passkeys/index.ts';
-import { sessionHandle } from './sessions.ts';
+import { sessionHandle } from './session.ts';
 
 const bindingOf = (sessionId: string) => `session-step-up:${sessionHandle(sessionId)}`;
 

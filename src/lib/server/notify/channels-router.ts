@@ -26,7 +26,7 @@ interface SettingsRow {
 	config: Record<string, unknown>;
 }
 
-const SECRET_FIELDS = new Set(['secret', 'appSecret']);
+const SECRET_FIELDS = new Set<string>(Object.values(SECRET_FIELD));
 
 /** Secrets never leave the server: the screen learns only whether one is set. */
 function masked(row: SettingsRow) {
