@@ -1,9 +1,10 @@
 // npm run restore -- ARCHIVE: brings a backup (npm run backup) back into an empty database (DATABASE_URL's owner,
-// MIGRATION_DATABASE_URL, or a new embedded one) and its files into FILES_DIR or .data/files, then checks every
-// table's rows and the audit chain against the backup. Refuses a database that already has tables.
+// MIGRATION_DATABASE_URL, or a new embedded one) and its files into the store (S3 when S3_ENDPOINT and S3_BUCKET are
+// set, else FILES_DIR or .data/files), then checks every table's rows and the audit chain against the backup. Refuses a database that already has tables.
 import { resolve } from 'node:path';
 import { restore } from './lib/backup.ts';
-import { openDatabase, readMigrationFiles, roleOf, ROOT } from './lib/database.ts';
+import { storeFromEnv } from '../src/lib/server/files/store.ts';
+import { openDatabase, readMigrationFiles, roleOf } from './lib/database.ts';
 
 const archive = process.argv[2];
 if (!archive) {
@@ -15,7 +16,7 @@ let failed = false;
 try {
 	process.env.DATABASE_URL = db.ownerUrl;
 	(await import('./lib/messages.ts')).compileMessages();
-	const manifest = await restore(resolve(archive), db.ownerUrl, process.env.FILES_DIR || resolve(ROOT, '.data', 'files'), readMigrationFiles());
+	const manifest = await restore(resolve(archive), db.ownerUrl, storeFromEnv(), readMigrationFiles());
 	const { sql } = await import('../src/lib/server/db.ts');
 	const { verifyAudit } = await import('../src/lib/server/audit/index.ts');
 	// the app's own role gets its rights on the restored tables (docs/security.md)

@@ -1,4 +1,5 @@
 // npm start: database (embedded unless DATABASE_URL is set), migrations, demo data, build, serve.
+import { DEMO_TOTP_KEY } from '../db/seed/demo-key.ts';
 import { createConnection } from 'node:net';
 import { openDatabase, onShutdown, prepareDatabase } from './lib/database.ts';
 import { buildApp, serveApp, type AppServer } from './lib/serve.ts';
@@ -50,6 +51,8 @@ console.log(`\n回应 Huiying is running: ${app.url}\n`);
 if (signIns.length) {
 	console.log(`Demo sign-ins (演示账号), password 密码 for all: ${demoPassword}`);
 	for (const s of signIns) console.log(`  ${s.username.padEnd(14)} ${s.name}  ${s.unit} · ${s.title}`);
+	console.log(`Administrators and the auditor also give a second factor (管理员、审计员需第二重验证): the demo authenticator key`);
+	console.log(`  演示验证器密钥 ${DEMO_TOTP_KEY}, or \`npm run demo:code\` for the current 6-digit code (当前验证码).`);
 	console.log('');
 }
 console.log('Press Ctrl+C to stop.');

@@ -2,6 +2,7 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { building } from '$app/environment';
 import { deleteSessionCookie } from '$lib/server/auth/cookie.ts';
+import { sealStoredTotpKeys } from '$lib/server/auth/index.ts';
 import { SESSION_COOKIE, sessionCacheKey, validateSessionToken } from '$lib/server/auth/session.ts';
 import { sealAudit, verifyAndAlert } from '$lib/server/audit/index.ts';
 import { auditClocks, runClock } from '$lib/server/clocks/flows.ts';
@@ -29,8 +30,11 @@ export const init: ServerInit = async () => {
 	const { applied } = await migrateOrCheck(sql, migrationFiles);
 	if (applied.length) console.log(`[migrate] applied ${applied.join(', ')}`);
 	// Secrets stored before SECRETS_KEY was set are sealed now; without the key they stay as they are, and that is said.
-	if (!secretsKey()) log.warn({ where: 'secrets' }, 'SECRETS_KEY is not set: channel secrets and the VAPID private key are kept unsealed in the database');
-	else await sql.begin((tx) => sealStoredSecrets(tx));
+	if (!secretsKey()) log.warn({ where: 'secrets' }, 'SECRETS_KEY is not set: channel secrets, the VAPID private key and authenticator keys are kept unsealed in the database');
+	else await sql.begin(async (tx) => {
+		await sealStoredSecrets(tx);
+		await sealStoredTotpKeys(tx);
+	});
 	if (process.env.HUIYING_JOBS !== 'off') {
 		await startJobs({
 			tick: async (id) => void (await runClock(id, new Date(), ticksSql)),

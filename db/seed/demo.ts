@@ -3,10 +3,15 @@
 import type { Role, UnitKind } from '../../src/lib/roles.ts';
 import { SYSTEM_ACTOR } from '../../src/lib/server/audit/log.ts';
 import { sql } from '../../src/lib/server/db.ts';
+import { decodeBase32IgnorePadding } from '@oslojs/encoding';
+import { DEMO_TOTP_KEY } from './demo-key.ts';
+import { needsSecondFactor } from '../../src/lib/server/auth/second-factor.ts';
+import { startTotp } from '../../src/lib/server/auth/totp.ts';
 import { createPerson } from '../../src/lib/server/people/flows.ts';
 import { createUnit, editUnit } from '../../src/lib/server/units/flows.ts';
 
 export const DEMO_PASSWORD = 'jiangcheng-2026';
+export { DEMO_TOTP_KEY } from './demo-key.ts';
 
 interface DemoPerson {
 	name: string;
@@ -38,7 +43,8 @@ const ORG: DemoUnit = {
 			kind: 'office',
 			people: [
 				{ name: '王敏', username: 'admin', phone: '13900000003', roles: ['office_admin', 'sysadmin'], title: '政务公开办、系统管理员' },
-				{ name: '李强', username: 'duty', phone: '13900000004', roles: ['duty'], title: '值班人员' }
+				{ name: '李强', username: 'duty', phone: '13900000004', roles: ['duty'], title: '值班人员' },
+				{ name: '林晓', username: 'auditor', phone: '13900000015', roles: ['auditor'], title: '审计员' }
 			]
 		},
 		{
@@ -123,6 +129,10 @@ export async function seedDemo(): Promise<{ created: boolean; signIns: DemoSignI
 				SYSTEM_ACTOR
 			);
 			personIds.set(p.username, person.id);
+			if (needsSecondFactor(p.roles, false)) {
+				await startTotp(sql, person.id, decodeBase32IgnorePadding(DEMO_TOTP_KEY));
+				await sql`update totp_keys set confirmed_at = now() where person_id = ${person.id}`;
+			}
 		}
 		for (const child of def.children ?? []) await create(child, unit.id);
 	};

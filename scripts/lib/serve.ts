@@ -8,6 +8,8 @@ import { ROOT } from './database.ts';
 
 export interface AppServer {
 	url: string;
+	/** the database it serves */
+	databaseUrl: string;
 	child: ChildProcess;
 	stop(): Promise<void>;
 }
@@ -42,6 +44,10 @@ export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = proces
 		child.on('exit', (code, signal) => (code === 0 ? ok() : fail(new Error(`${cmd} ${args.join(' ')} exited with ${code ?? signal}`))));
 	});
 }
+
+// The database each server started in this process serves, by its address (the end-to-end tests look it up).
+const serving = new Map<string, string>();
+export const databaseServedAt = (url: string): string | undefined => serving.get(url);
 
 export async function serveApp(opts: {
 	databaseUrl: string;
@@ -96,5 +102,6 @@ export async function serveApp(opts: {
 		}
 		await new Promise((r) => setTimeout(r, 150));
 	}
-	return { url, child, stop };
+	serving.set(url, opts.databaseUrl);
+	return { url, databaseUrl: opts.databaseUrl, child, stop };
 }

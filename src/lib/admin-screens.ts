@@ -9,10 +9,11 @@ import MessagesSquare from '@lucide/svelte/icons/messages-square';
 import ScrollText from '@lucide/svelte/icons/scroll-text';
 import Settings from '@lucide/svelte/icons/settings';
 import ShieldAlert from '@lucide/svelte/icons/shield-alert';
+import ShieldCheck from '@lucide/svelte/icons/shield-check';
 import Users from '@lucide/svelte/icons/users';
 import { isOffice, isTopOffice, type AccessPerson } from './access.ts';
 import { m } from './paraglide/messages.js';
-import { isAdmin } from './roles.ts';
+import { isAdmin, isAuditor } from './roles.ts';
 
 export interface AdminScreen {
 	href: string;
@@ -33,11 +34,16 @@ const SCREENS: { href: string; label: () => string; icon: AdminScreen['icon']; o
 	{ href: '/admin/calendar', label: m['nav.admin_calendar'], icon: CalendarDays, office: false },
 	{ href: '/admin/experts', label: m['nav.admin_experts'], icon: GraduationCap, office: false },
 	{ href: '/admin/settings', label: m['nav.admin_settings'], icon: Settings, office: false },
-	{ href: '/admin/audit', label: m['nav.admin_audit'], icon: ScrollText, office: true, top: true }
+	{ href: '/admin/audit/records', label: m['nav.admin_audit_records'], icon: ScrollText, office: true, top: true },
+	{ href: '/admin/audit', label: m['nav.admin_audit'], icon: ShieldCheck, office: true, top: true }
 ];
+
+/** Who may open the administration screens: an administrator, and an auditor (every one of them, to read). */
+export const opensAdminScreens = (user: Pick<AccessPerson, 'roles'>): boolean => isAdmin(user.roles) || isAuditor(user.roles);
 
 /** The administration screens this person may open, in the order both menus show them; none for a non-administrator. */
 export function adminScreensFor(user: AccessPerson): AdminScreen[] {
+	if (isAuditor(user.roles)) return SCREENS.map((s) => ({ href: s.href, label: s.label(), icon: s.icon }));
 	if (!isAdmin(user.roles)) return [];
 	const office = isOffice(user);
 	const top = isTopOffice(user);

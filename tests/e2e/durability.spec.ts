@@ -9,7 +9,7 @@ import { ROOT, createDatabaseIfMissing } from '../../scripts/lib/database.ts';
 import { readE2eState } from '../../scripts/lib/e2e-state.ts';
 import { freePort, startEmbeddedPostgres, type RunningPostgres } from '../../scripts/lib/embedded-pg.ts';
 import { run, serveApp, type AppServer } from '../../scripts/lib/serve.ts';
-import { DEMO_PASSWORD } from './support.ts';
+import { DEMO_PASSWORD, signInRequest } from './support.ts';
 
 const HOUR = 3_600_000;
 const RULE = 'incident.authoritative_release';
@@ -56,8 +56,7 @@ async function prepare(maintenanceUrl: string, name: string): Promise<string> {
 async function signIn(playwright: PlaywrightWorkerArgs['playwright'], server: AppServer, login: string): Promise<APIRequestContext> {
 	const api = await playwright.request.newContext();
 	contexts.push(api);
-	const res = await api.post(`${server.url}/login`, { form: { login, password: DEMO_PASSWORD }, maxRedirects: 0 });
-	expect(res.status(), `sign-in of ${login}`).toBeLessThan(400);
+	await signInRequest(api, server.url, login, DEMO_PASSWORD);
 	return api;
 }
 

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import AxeBuilder from '@axe-core/playwright';
 import axe from 'axe-core';
 import { expect, request, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
-import { DEMO_PASSWORD, ready } from './support.ts';
+import { DEMO_PASSWORD, ready, signInRequest } from './support.ts';
 
 test.describe.configure({ mode: 'parallel' });
 
@@ -36,8 +36,7 @@ type Api = APIRequestContext & { base: string };
 
 async function apiAs(base: string, login: string): Promise<Api> {
 	const api = await request.newContext();
-	const res = await api.post(`${base}/login`, { form: { login, password: DEMO_PASSWORD }, maxRedirects: 0 });
-	expect(res.status(), `sign-in of ${login}`).toBeLessThan(400);
+	await signInRequest(api, base, login, DEMO_PASSWORD);
 	return Object.assign(api, { base });
 }
 
@@ -170,12 +169,26 @@ const adminScreens = (s: Seeded): Screen[] => [
 	{ name: '企业微信与钉钉', path: '/admin/channels' },
 	{ name: '审签流程', path: '/admin/chains' },
 	{ name: '工作日日历', path: '/admin/calendar' },
-	{ name: '专家库', path: '/admin/experts' }
+	{ name: '专家库', path: '/admin/experts' },
+	{ name: '审计记录', path: '/admin/audit/records' },
+	{ name: '审计记录校验', path: '/admin/audit' }
+];
+
+// The auditor reads what the office reads, with nothing to change on it.
+const auditorScreens = (s: Seeded): Screen[] => [
+	{ name: '工作台', path: '/' },
+	{ name: '我的', path: '/me' },
+	{ name: '审计记录', path: '/admin/audit/records' },
+	{ name: '人员管理', path: '/admin/people' },
+	{ name: '人员详情', path: `/admin/people/${s.personId}` },
+	{ name: '时限规则', path: '/admin/rules' },
+	{ name: '超时与问责', path: '/admin/breaches' }
 ];
 
 const ROLES = [
 	{ role: '新闻干事', login: 'em-press', screens: pressScreens },
-	{ role: '政务公开办管理员', login: 'admin', screens: adminScreens }
+	{ role: '政务公开办管理员', login: 'admin', screens: adminScreens },
+	{ role: '审计员', login: 'auditor', screens: auditorScreens }
 ];
 
 let seeded: Promise<Seeded> | null = null;

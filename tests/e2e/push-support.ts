@@ -12,7 +12,7 @@ import { readE2eState } from '../../scripts/lib/e2e-state.ts';
 import { freePort } from '../../scripts/lib/embedded-pg.ts';
 import { run, serveApp, type AppServer } from '../../scripts/lib/serve.ts';
 import type { FakePushService } from '../support/fake-push-service.ts';
-import { DEMO_PASSWORD } from './support.ts';
+import { DEMO_PASSWORD, signInRequest } from './support.ts';
 
 /** What the service worker gets in a push (src/lib/server/notify/webpush.ts). */
 export interface Payload {
@@ -209,8 +209,7 @@ export async function tapNotification(context: BrowserContext, deliveryId: strin
 export async function signInApi(cleanups: Cleanups, server: AppServer, login: string): Promise<APIRequestContext> {
 	const api = await request.newContext();
 	cleanups.push(() => api.dispose());
-	const res = await api.post(`${server.url}/login`, { form: { login, password: DEMO_PASSWORD }, maxRedirects: 0 });
-	expect(res.status(), `sign-in of ${login}`).toBeLessThan(400);
+	await signInRequest(api, server.url, login, DEMO_PASSWORD);
 	return api;
 }
 

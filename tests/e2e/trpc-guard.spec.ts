@@ -1,7 +1,7 @@
 // A signed-in admin's browser can be made to send requests by another site: only JSON from this
 // origin may change anything. Each refused request names a unit that must never appear.
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { DEMO_PASSWORD } from './support.ts';
+import { DEMO_PASSWORD, signInRequest } from './support.ts';
 
 const suffix = Date.now().toString(36).slice(-5);
 
@@ -20,12 +20,7 @@ async function listUnits(request: APIRequestContext): Promise<Unit[]> {
 test('unit.create accepts same-origin JSON only', async ({ request, baseURL }) => {
 	const origin = new URL(baseURL!).origin;
 	// The sign-in form posted as a browser posts it.
-	const signedIn = await request.post('/login', {
-		form: { login: 'admin', password: DEMO_PASSWORD },
-		headers: { origin, accept: 'text/html' },
-		maxRedirects: 0
-	});
-	expect(signedIn.status()).toBe(303);
+	await signInRequest(request, origin, 'admin', DEMO_PASSWORD, { origin, accept: 'text/html' });
 
 	const root = (await listUnits(request)).find((u) => u.parentId === null);
 	expect(root?.name).toBe('江城市人民政府');

@@ -187,6 +187,14 @@ export const procedures: Record<string, Entry> = {
 		}
 	},
 	'person.setActive': { gate: admins, targets: (w) => [{ label: "B's press officer", input: { id: w.people.staffB.id, active: false }, expect: refuse() }] },
+	'person.resetSecondFactor': {
+		gate: admins,
+		targets: (w) => [
+			{ label: "B's leader", input: { id: w.people.leaderB.id }, expect: refuse() },
+			{ label: 'the top office admin', input: { id: w.people.topAdmin.id }, expect: refuse() },
+			{ label: 'the sysadmin', input: { id: w.people.sysadmin.id }, expect: refuse() }
+		]
+	},
 	'person.resetPassword': {
 		gate: admins,
 		targets: (w) => [
@@ -204,6 +212,7 @@ export const procedures: Record<string, Entry> = {
 	'settings.updateSession': { gate: 'topOffice', targets: one('session lengths', { idleHours: 72, absoluteDays: 90 }, { global: 'organisation-wide' }) },
 	'audit.chain': { gate: 'topOffice', targets: one('the audit chain', undefined, { global: 'organisation-wide' }) },
 	'audit.verify': { gate: 'topOffice', targets: one('the audit chain', undefined, { global: 'organisation-wide' }) },
+	'audit.records': { gate: 'topOffice', targets: one('the audit log', {}, { global: 'organisation-wide' }) },
 	'session.mine': { gate: 'authed', targets: one('own sign-ins', undefined, { global: 'own account' }) },
 	'session.end': { gate: 'authed', targets: (w) => [{ label: "B's leader's sign-in", input: { handle: w.b.session }, expect: { noop: true } }] },
 	'session.endOthers': { gate: 'authed', targets: one('own other sign-ins', undefined, { global: 'own account' }) },

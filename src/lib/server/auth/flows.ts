@@ -1,6 +1,8 @@
 import { audit, type Actor } from '../audit/index.ts';
 import { sql } from '../db.ts';
 import { burnVerifyTime, verifyPassword } from './password.ts';
+import type { Role } from '../../roles.ts';
+import { needsSecondFactor, secondFactorForLeaders, startPendingSignIn } from './second-factor.ts';
 import { createSession, generateSessionToken, invalidateSession, type Session } from './session.ts';
 import {
 	ACCOUNT_MAX_FAILURES,
@@ -13,7 +15,16 @@ import {
 } from './throttle.ts';
 
 export type SignInError = 'invalid' | 'locked' | 'address_limited';
-export type SignInResult = { ok: true; token: string; session: Session } | { ok: false; error: SignInError };
+export type SignInResult =
+	| { ok: true; token: string; session: Session }
+	/** the right password of someone who must also give a second factor: a pending sign-in, no session yet */
+	| { ok: true; pending: string }
+	| { ok: false; error: SignInError };
+
+/** Where to go after signing in: only paths on this site, never `//elsewhere` or a full URL. */
+export function safeRedirect(target: string | null): string {
+	return target && target.startsWith('/') && !target.startsWith('//') && !target.startsWith('/\\') ? target : '/';
+}
 
 /** A phone number, or a username in lower case. */
 export function normaliseLogin(login: string): string {
@@ -37,8 +48,8 @@ export async function signIn(login: string, password: string, actor: Actor): Pro
 		return { ok: false, error: 'locked' };
 	}
 
-	const [person] = await sql<{ id: string; passwordHash: string; active: boolean }[]>`
-		select id, password_hash, active from people where username = ${name} or phone = ${name} limit 1`;
+	const [person] = await sql<{ id: string; passwordHash: string; active: boolean; roles: Role[] }[]>`
+		select id, password_hash, active, roles from people where username = ${name} or phone = ${name} limit 1`;
 	const good = person ? await verifyPassword(person.passwordHash, password) : (await burnVerifyTime(password), false);
 	// A busy address (a whole office behind one NAT) never stops the right password: guessing from it is still
 	// held back by each account's own lock and by the hashing time, and its failures are told apart below.
@@ -56,6 +67,16 @@ export async function signIn(login: string, password: string, actor: Actor): Pro
 			return locks;
 		});
 		return { ok: false, error: locked ? 'locked' : addressLimited ? 'address_limited' : 'invalid' };
+	}
+
+	if (needsSecondFactor(person.roles, await secondFactorForLeaders(sql))) {
+		const pending = await sql.begin(async (tx) => {
+			await clearFailures(tx, key);
+			const token = await startPendingSignIn(tx, person.id);
+			await audit(tx, { ...actor, personId: person.id }, { action: 'sign_in.second_factor_asked', entity: 'session', after: attempt });
+			return token;
+		});
+		return { ok: true, pending };
 	}
 
 	const token = generateSessionToken();

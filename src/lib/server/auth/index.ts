@@ -5,3 +5,4 @@ export { invalidatePersonSessions } from './session.ts';
 export type { Session, SessionUser } from './session.ts';
 export { ACCOUNT_MAX_FAILURES, clearFailures, isLocked, recordFailure } from './throttle.ts';
 export { writeLimiter } from './write-limits.ts';
+export { removeTotp, sealStoredTotpKeys } from './totp.ts';

@@ -92,7 +92,7 @@ describe('session settings', () => {
 		const admin = await signInAs('office-admin');
 		const before = await signInAs('staff-b');
 		await admin.caller.settings.updateSession({ idleHours: 2, absoluteDays: 3 });
-		expect(await admin.caller.settings.session()).toEqual({ idleHours: 2, absoluteDays: 3 });
+		expect(await admin.caller.settings.session()).toEqual({ idleHours: 2, absoluteDays: 3, secondFactorForLeaders: false });
 
 		const after = await signInAs('staff-b');
 		expect(after.session.expiresAt.getTime() - Date.now()).toBeGreaterThan(3 * DAY - HOUR);
@@ -113,7 +113,7 @@ describe('session settings', () => {
 		await expect(staff.caller.settings.updateSession({ idleHours: 72, absoluteDays: 90 })).rejects.toMatchObject({
 			code: 'FORBIDDEN'
 		});
-		expect(await staff.caller.settings.session()).toEqual({ idleHours: 12, absoluteDays: 30 });
+		expect(await staff.caller.settings.session()).toEqual({ idleHours: 12, absoluteDays: 30, secondFactorForLeaders: false });
 	});
 
 	it('refuses limits outside the allowed range, naming the field', async () => {

@@ -1,7 +1,7 @@
-import type { Role } from '../../roles.ts';
+import { SYSADMIN_GRANTED, type Role } from '../../roles.ts';
 import type { Locale } from '../../paraglide/runtime.js';
 import { audit, type Actor } from '../audit/index.ts';
-import { hashPassword, passwordProblem, verifyPassword, invalidatePersonSessions, ACCOUNT_MAX_FAILURES, clearFailures, isLocked, recordFailure } from '../auth/index.ts';
+import { hashPassword, passwordProblem, verifyPassword, invalidatePersonSessions, removeTotp, ACCOUNT_MAX_FAILURES, clearFailures, isLocked, recordFailure } from '../auth/index.ts';
 import { sql, type Tx } from '../db.ts';
 import { FieldError, forbidden, notFound } from '../errors.ts';
 import { getUnit } from '../units/index.ts';
@@ -31,6 +31,8 @@ async function checkPersonInput(tx: Tx, p: PersonInput, granter: Granter, except
 	if (!p.username && !p.phone) throw new FieldError('username', 'people.login_required');
 	if (p.roles.length === 0) throw new FieldError('roles', 'people.no_roles');
 	if (p.roles.includes('sysadmin') && !granter.roles.includes('sysadmin')) throw new FieldError('roles', 'people.sysadmin_only');
+	if (p.roles.includes('auditor') && !granter.roles.includes('sysadmin')) throw new FieldError('roles', 'people.auditor_sysadmin_only');
+	if (p.roles.includes('auditor') && p.roles.length > 1) throw new FieldError('roles', 'people.auditor_alone');
 	const unit = await getUnit(tx, p.unitId, granter.scope);
 	if (!unit || !unit.active) throw new FieldError('unitId', 'error.invalid_choice');
 	const taken = await takenLogins(tx, p.username, p.phone, exceptId);
@@ -101,6 +103,23 @@ export async function resetPassword(id: string, password: string, granter: Grant
 		await setPasswordHash(tx, id, passwordHash);
 		await invalidatePersonSessions(tx, id);
 		await audit(tx, actor, { action: 'person.password_reset', entity: 'person', entityId: id });
+	});
+}
+
+/**
+ * A lost phone and no recovery code left: the person's authenticator and recovery codes are removed and every
+ * session of theirs ends; at the next sign-in they set up a new one. Never one's own (someone else must vouch), and
+ * a system administrator's or an auditor's only by a system administrator.
+ */
+export async function resetSecondFactor(id: string, granter: Granter, actor: Actor): Promise<void> {
+	await sql.begin(async (tx) => {
+		const person = await getPerson(tx, id, granter.scope);
+		if (!person) throw notFound();
+		if (person.id === actor.personId) throw forbidden();
+		if (person.roles.some((r) => SYSADMIN_GRANTED.includes(r)) && !granter.roles.includes('sysadmin')) throw forbidden();
+		const had = await removeTotp(tx, id);
+		await invalidatePersonSessions(tx, id);
+		await audit(tx, actor, { action: 'second_factor.reset', entity: 'person', entityId: id, before: { authenticator: had } });
 	});
 }
 

@@ -10,7 +10,7 @@ import { adminProcedure, authedProcedure, router, steppedUp, text } from '../trp
 // People and their roles are changed only by an administrator who proved who they are in the last 15 minutes.
 const adminChange = steppedUp(adminProcedure);
 import { locales } from '../../paraglide/runtime.js';
-import { changeOwnPassword, setOwnLocale, createPerson, editPerson, resetPassword, setPersonActivity } from './flows.ts';
+import { changeOwnPassword, setOwnLocale, createPerson, editPerson, resetPassword, resetSecondFactor, setPersonActivity } from './flows.ts';
 import { getPerson, listPeople, personCursorOf, type PersonRow } from './queries.ts';
 
 const optionalText = (schema: z.ZodString) =>
@@ -84,6 +84,11 @@ export const personRouter = router({
 	),
 	resetPassword: adminChange.input(z.object({ id: z.uuid(), password })).mutation(async ({ ctx, input }) => {
 		await resetPassword(input.id, input.password, ctx.actor, ctx.actor);
+		return { ok: true as const };
+	}),
+	/** A lost phone: the person sets up a new authenticator at the next sign-in (auth/second-factor.ts). */
+	resetSecondFactor: adminChange.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
+		await resetSecondFactor(input.id, ctx.actor, ctx.actor);
 		return { ok: true as const };
 	}),
 	// Only one's own: the actor is the person whose language changes.

@@ -20,14 +20,17 @@ describe('organisation-wide settings', () => {
 			expect((await refusal(who.caller.settings.updateSession({ idleHours: 72, absoluteDays: 90 }))).code).toBe('FORBIDDEN');
 			expect((await refusal(who.caller.settings.updateFallback({ fallbackSeconds: 3600 }))).message).toBe('您没有权限执行此操作');
 		}
-		expect(await press.caller.settings.session()).toEqual({ idleHours: 12, absoluteDays: 30 });
+		expect(await press.caller.settings.session()).toEqual({ idleHours: 12, absoluteDays: 30, secondFactorForLeaders: false });
 		expect(await press.caller.settings.fallbackSeconds()).not.toBe(3600);
 	});
 
 	it('lets the top office change them for everyone', async () => {
-		await provinceOffice.caller.settings.updateSession({ idleHours: 8, absoluteDays: 14 });
+		await provinceOffice.caller.settings.updateSession({ idleHours: 8, absoluteDays: 14, secondFactorForLeaders: true });
 		await provinceOffice.caller.settings.updateFallback({ fallbackSeconds: 120 });
-		expect(await press.caller.settings.session()).toEqual({ idleHours: 8, absoluteDays: 14 });
+		expect(await press.caller.settings.session()).toEqual({ idleHours: 8, absoluteDays: 14, secondFactorForLeaders: true });
+		// left out, the leaders' second factor stays as it was
+		await provinceOffice.caller.settings.updateSession({ idleHours: 8, absoluteDays: 14 });
+		expect(await press.caller.settings.session()).toMatchObject({ secondFactorForLeaders: true });
 		expect(await press.caller.settings.fallbackSeconds()).toBe(120);
 	});
 });

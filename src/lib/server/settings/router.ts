@@ -24,7 +24,9 @@ export const settingsRouter = router({
 		.input(
 			z.object({
 				idleHours: z.number().int().min(1).max(72),
-				absoluteDays: z.number().int().min(1).max(90)
+				absoluteDays: z.number().int().min(1).max(90),
+				/** absent: left as it is */
+				secondFactorForLeaders: z.boolean().optional()
 			})
 		)
 		.mutation(async ({ ctx, input }) =>
@@ -32,8 +34,10 @@ export const settingsRouter = router({
 				const before = await getSessionSettings(tx);
 				await putSetting(tx, 'session.idle_hours', input.idleHours, ctx.actor.personId);
 				await putSetting(tx, 'session.absolute_days', input.absoluteDays, ctx.actor.personId);
-				await audit(tx, ctx.actor, { action: 'settings.session_updated', entity: 'settings', entityId: 'session', before, after: input });
-				return input;
+				if (input.secondFactorForLeaders !== undefined) await putSetting(tx, 'session.second_factor_leaders', input.secondFactorForLeaders, ctx.actor.personId);
+				const after = await getSessionSettings(tx);
+				await audit(tx, ctx.actor, { action: 'settings.session_updated', entity: 'settings', entityId: 'session', before, after });
+				return after;
 			})
 		)
 });

@@ -1,6 +1,6 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
-import { isAdmin, type Role } from '../../roles.ts';
+import { isAdmin, isAuditor, type Role } from '../../roles.ts';
 import { t as msg } from '../../i18n/index.ts';
 import { actorFor } from '../actor.ts';
 import { auditRefusal } from '../audit/index.ts';
@@ -74,12 +74,21 @@ function entityIdOf(input: unknown): string | null {
 	return typeof value === 'string' ? value.slice(0, 100) : null;
 }
 
-export const authedProcedure = limitedProcedure.use(async ({ ctx, next, path, getRawInput }) => {
+/** What an auditor may still change: their own sessions, second factors, language and devices. */
+export const AUDITOR_MAY = ['session.', 'passkey.', 'device.', 'person.setOwnLocale', 'audit.verify'];
+
+export const authedProcedure = limitedProcedure.use(async ({ ctx, next, path, type, getRawInput }) => {
 	if (!ctx.user || !ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: msg('error.unauthorized') });
 	// A shared phone's outbox entry is sent only as the person who typed it; it waits on the device otherwise.
 	if (ctx.ownerId && ctx.ownerId !== ctx.user.id) throw new TRPCError({ code: 'PRECONDITION_FAILED', message: msg('error.not_the_author') });
 	// From here on the request acts as this one actor (actor.ts): its flows, reach and audit lines all read it.
 	const actor = actorFor(ctx.user, ctx.actor, ctx.origin);
+	// An auditor (审计员) changes nothing but what is their own: their sign-ins, passkeys, language, devices.
+	if (type === 'mutation' && isAuditor(actor.roles) && !AUDITOR_MAY.some((p) => path.startsWith(p))) {
+		const input = await getRawInput().catch(() => undefined);
+		await auditRefusal(sql, actor, { entity: path, entityId: entityIdOf(input), code: 'FORBIDDEN' });
+		throw new TRPCError({ code: 'FORBIDDEN', message: msg('error.auditor_reads_only') });
+	}
 	const result = await next({ ctx: { ...ctx, user: ctx.user, session: ctx.session, actor } });
 	// Out of reach or not allowed (the two answers reach gives) is evidence too; a rejected input is not.
 	if (!result.ok && (result.error.code === 'FORBIDDEN' || result.error.code === 'NOT_FOUND' || result.error instanceof RefusedField)) {
@@ -90,20 +99,23 @@ export const authedProcedure = limitedProcedure.use(async ({ ctx, next, path, ge
 });
 
 /** The open-government office (政务公开办): an office admin working in an office unit, or a system administrator. */
-export const officeProcedure = authedProcedure.use(({ ctx, next }) => {
-	if (!ctx.actor.isOffice) throw new TRPCError({ code: 'FORBIDDEN', message: msg('error.forbidden') });
+/** An auditor reads what the office reads (they reach every unit), and changes nothing (authedProcedure). */
+const auditorReads = (roles: readonly Role[], type: string) => type === 'query' && isAuditor(roles);
+
+export const officeProcedure = authedProcedure.use(({ ctx, next, type }) => {
+	if (!ctx.actor.isOffice && !auditorReads(ctx.actor.roles, type)) throw new TRPCError({ code: 'FORBIDDEN', message: msg('error.forbidden') });
 	return next();
 });
 
 /** Rules apply to every unit, so only the top office (or a system administrator) changes them. */
-export const topOfficeProcedure = officeProcedure.use(({ ctx, next }) => {
-	if (!ctx.actor.isTopOffice) throw new TRPCError({ code: 'FORBIDDEN', message: msg('error.forbidden') });
+export const topOfficeProcedure = officeProcedure.use(({ ctx, next, type }) => {
+	if (!ctx.actor.isTopOffice && !auditorReads(ctx.actor.roles, type)) throw new TRPCError({ code: 'FORBIDDEN', message: msg('error.forbidden') });
 	return next();
 });
 
 /** An administrator: of the office, or of a department (its own units and people). */
-export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
-	if (!isAdmin(ctx.actor.roles)) throw new TRPCError({ code: 'FORBIDDEN', message: msg('error.forbidden') });
+export const adminProcedure = authedProcedure.use(({ ctx, next, type }) => {
+	if (!isAdmin(ctx.actor.roles) && !auditorReads(ctx.actor.roles, type)) throw new TRPCError({ code: 'FORBIDDEN', message: msg('error.forbidden') });
 	return next();
 });
 

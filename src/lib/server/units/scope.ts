@@ -5,9 +5,9 @@ import type { Tx } from '../db.ts';
 // Reach, the one way. A person reaches the units under one root (`scopeRoot`, carried as `actor.scope`); a
 // query asks it as SQL with `inReach`, a flow about one unit with `reaches`. Nothing else tests reach by hand.
 
-/** null means every unit: only a system administrator sees the whole tree. */
+/** null means every unit: a system administrator and an auditor (who only reads) see the whole tree. */
 export function scopeRoot(user: Pick<SessionUser, 'roles' | 'scopeUnitId'>): string | null {
-	return user.roles.includes('sysadmin') ? null : user.scopeUnitId;
+	return user.roles.includes('sysadmin') || user.roles.includes('auditor') ? null : user.scopeUnitId;
 }
 
 /**

@@ -2,14 +2,9 @@ import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { t } from '$lib/i18n/index.ts';
 import { m } from '$lib/paraglide/messages.js';
-import { setSessionCookie } from '$lib/server/auth/cookie.ts';
-import { signIn } from '$lib/server/auth/flows.ts';
+import { setPendingCookie, setSessionCookie } from '$lib/server/auth/cookie.ts';
+import { safeRedirect, signIn } from '$lib/server/auth/flows.ts';
 import { actorOf } from '$lib/server/request.ts';
-
-function safeRedirect(target: string | null): string {
-	// Only paths on this site: never `//elsewhere` or a full URL.
-	return target && target.startsWith('/') && !target.startsWith('//') && !target.startsWith('/\\') ? target : '/';
-}
 
 export const load: PageServerLoad = ({ locals, url }) => {
 	if (locals.user) redirect(303, safeRedirect(url.searchParams.get('redirectTo')));
@@ -27,7 +22,12 @@ export const actions: Actions = {
 			const key = result.error === 'locked' ? 'signin.locked' : result.error === 'address_limited' ? 'signin.address_limited' : 'signin.invalid';
 			return fail(result.error === 'invalid' ? 400 : 429, { login, message: t(key) });
 		}
+		const target = safeRedirect(event.url.searchParams.get('redirectTo'));
+		if ('pending' in result) {
+			setPendingCookie(event.cookies, event.url, result.pending);
+			redirect(303, `/login/second-factor?redirectTo=${encodeURIComponent(target)}`);
+		}
 		setSessionCookie(event.cookies, event.url, result.token, result.session.expiresAt);
-		redirect(303, safeRedirect(event.url.searchParams.get('redirectTo')));
+		redirect(303, target);
 	}
 };
