@@ -2,7 +2,9 @@
 export const CLOCK_STATUSES = ['running', 'satisfied', 'breached', 'satisfied_late', 'cancelled'] as const;
 export type ClockStatus = (typeof CLOCK_STATUSES)[number];
 
-export const AUDIENCES = ['lead_unit_press', 'leader_in_charge', 'principal', 'office_admin', 'superior_office'] as const;
+export const AUDIENCES = ['duty_officer', 'duty_leader', 'lead_unit_press', 'leader_in_charge', 'principal', 'office_admin', 'superior_office'] as const;
+/** Audiences a unit's duty roster answers (值班表): whoever the shift covering that moment names. */
+export const DUTY_AUDIENCES: readonly Audience[] = ['duty_officer', 'duty_leader'];
 export type Audience = (typeof AUDIENCES)[number];
 
 /** Where a delivery of a notice stands (deliveries.status). */

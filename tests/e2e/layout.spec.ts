@@ -171,7 +171,8 @@ const adminScreens = (s: Seeded): Screen[] => [
 	{ name: '工作日日历', path: '/admin/calendar' },
 	{ name: '专家库', path: '/admin/experts' },
 	{ name: '审计记录', path: '/admin/audit/records' },
-	{ name: '审计记录校验', path: '/admin/audit' }
+	{ name: '审计记录校验', path: '/admin/audit' },
+	{ name: '值班表', path: `/units/${s.unitId}/duty` }
 ];
 
 // The auditor reads what the office reads, with nothing to change on it.

@@ -228,6 +228,15 @@ export async function buildWorld() {
 	const expert = await top.expert.create({ name: '陈教授', field: '公共卫生', organisation: '江城大学' });
 	await top.channel.updateSettings({ channel: 'wecom', enabled: true, config: { corpId: 'ww-yijimi', agentId: 1000002, secret: CHANNEL_SECRET } });
 	await top.channel.setMapping({ personId: staffB.user.id, channel: 'wecom', externalId: WECOM_ID });
+	// B's duty roster: tonight's shift, with B's duty officer and leader on it
+	const shiftB = await top.duty.save({
+		unitId: deptB.id,
+		startsAt: new Date(Date.now() - 3_600_000).toISOString(),
+		endsAt: new Date(Date.now() + 8 * 3_600_000).toISOString(),
+		officerIds: [dutyB.id],
+		leaderId: leaderBIn.user.id,
+		phone: '0571-8888 0000'
+	});
 	await api(sysadmin).calendar.enterYear({ year: 2030, source: '国务院办公厅通知', holidays: [{ name: '元旦', from: '2030-01-01', to: '2030-01-01' }], workdays: [] });
 	const [rule] = await sql<{ key: string; name: string; durationValue: number; active: boolean; ladder: unknown[] }[]>`
 		select key, name, duration_value, active, ladder from clock_rules where key = 'incident.authoritative_release'`;
@@ -332,6 +341,7 @@ export async function buildWorld() {
 			/** B's leader's sign-in, as 登录设备 names it */
 			session: sessionHandle(leaderBIn.session.id),
 			pendingRegistration,
+			shift: shiftB.id,
 			files: { doc: fileDoc.id, material: fileMaterial.id, withheld: fileWithheld.id, earlier: fileEarlier.id, screenshot: fileShot.id }
 		},
 		a: { incident: incidentA, opinion: opinionA, conference: conferenceA, release: releaseA, document: documentA },

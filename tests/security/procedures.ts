@@ -564,6 +564,20 @@ export const procedures: Record<string, Entry> = {
 		]
 	},
 
+	'duty.roster': { gate: 'authed', targets: (w) => [{ label: "B's roster", input: { unitId: w.units.deptB.id, from: '2026-01-01', to: '2026-02-28' }, expect: refuse() }] },
+	'duty.now': { gate: 'authed', targets: (w) => [{ label: "B's duty now", input: { unitId: w.units.deptB.id }, expect: refuse() }] },
+	'duty.candidates': { gate: 'authed', targets: (w) => [{ label: "B's people for a shift", input: { unitId: w.units.deptB.id }, expect: refuse() }] },
+	'duty.save': {
+		gate: admins,
+		targets: (w) => [
+			{ label: 'a shift of B', input: { unitId: w.units.deptB.id, startsAt: fromNow(48 * 60), endsAt: fromNow(56 * 60), officerIds: [w.people.dutyB.id], leaderId: null, phone: null }, expect: refuse() },
+			{ label: "B's shift, changed", input: { id: w.b.shift, unitId: w.units.deptB.id, startsAt: fromNow(-60), endsAt: fromNow(480), officerIds: [], leaderId: w.people.leaderB.id, phone: null }, expect: refuse() }
+		],
+		extra: (w) => [
+			{ persona: 'deptAdmin', label: "B's duty officer on its own roster", input: { unitId: w.units.deptA.id, startsAt: fromNow(72 * 60), endsAt: fromNow(80 * 60), officerIds: [w.people.dutyB.id], leaderId: null, phone: null }, expect: refuse('officerIds') }
+		]
+	},
+	'duty.remove': { gate: admins, targets: (w) => [{ label: "B's shift", input: { id: w.b.shift }, expect: refuse() }] },
 	'obligation.ofUnit': { gate: 'authed', targets: (w) => [{ label: "B's year", input: { unitId: w.units.deptB.id, year: null }, expect: refuse() }] },
 	'obligation.shortfalls': { gate: 'office', targets: one('units that still owe', undefined, absent) },
 	'obligation.remind': {

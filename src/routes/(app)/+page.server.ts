@@ -16,13 +16,15 @@ export const load: PageServerLoad = async (event) => {
 	const caller = callerFor(event);
 	// The office chases the units' yearly obligations from October (obligations/flows.ts).
 	const office = isOffice(event.locals.user!);
-	const [mine, obligations, opinionsAwaiting, signoffs, gaps] = await Promise.all([
+	const [mine, obligations, opinionsAwaiting, signoffs, gaps, duty] = await Promise.all([
 		caller.clock.mine(),
 		office ? caller.obligation.shortfalls() : null,
 		caller.opinion.awaitingCount(),
 		caller.signoff.mine(),
 		// steps that reached nobody: the office must fill the gap (clocks/flows.ts reportNobody)
-		office ? caller.inbox.gaps() : []
+		office ? caller.inbox.gaps() : [],
+		// 现在值班 of the person's own unit, when its roster has anyone on now or next
+		caller.duty.now({ unitId: event.locals.user!.unitId })
 	]);
 	return {
 		mine,
@@ -34,6 +36,7 @@ export const load: PageServerLoad = async (event) => {
 		// the soonest to lapse; the whole list is on 发布
 		signoffs: signoffs.slice(0, HOME_SIGNOFFS),
 		signoffsTotal: signoffs.length,
-		gaps
+		gaps,
+		duty: duty.current || duty.next ? { ...duty, unitId: event.locals.user!.unitId } : null
 	};
 };

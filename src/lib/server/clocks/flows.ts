@@ -1,10 +1,11 @@
 // Clock transitions: start, cancel, satisfy, acknowledge, and running what is due (changes under way: changes.ts).
 // clocks/ is the one writer of clocks (owner.spec.ts keeps it so). Each writes its timeline and schedules its next
 // look in the caller's transaction.
-import { isOpen, subjectHref } from '../../clocks.ts';
+import { DUTY_AUDIENCES, isOpen, subjectHref } from '../../clocks.ts';
 import { text, type MessageKey, type Text } from '../../i18n/index.ts';
 import { countdownText } from './countdown.ts';
 import { loadCalendar } from '../calendar/index.ts';
+import { onDuty } from '../duty/index.ts';
 import { sql, type Sql, type Tx } from '../db.ts';
 import { enqueueDeliveries, enqueueTick } from '../jobs/index.ts';
 import { announceMany } from '../live/index.ts';
@@ -239,11 +240,13 @@ export async function runClock(clockId: string, now: Date = new Date(), db: Sql 
 		let notified = 0;
 		for (const notice of decision.due) {
 			if (done.has(`${notice.stepIndex}:${notice.tier}`)) continue;
-			const recipients = await recipientsFor(tx, clock.unitId, notice.audience);
+			const recipients = await recipientsFor(tx, clock.unitId, notice.audience, now);
 			if (!(await recordNotice(tx, { clockId, ...notice, recipients }, now))) continue;
 			const told = await tellStep(tx, clock, notice, recipients, noticeText(clock, notice, title, now), subjectUrl(subject), now);
 			notified += told.length;
-			if (!recipients.length) await reportNobody(tx, clock, notice, subject, title, now);
+			if (!recipients.length) await reportNobody(tx, clock, notice, subject, title, now, 'nobody');
+			else if (DUTY_AUDIENCES.includes(notice.audience) && (await onDuty(tx, clock.unitId, notice.audience === 'duty_officer' ? 'officer' : 'leader', now)).gap)
+				await reportNobody(tx, clock, notice, subject, title, now, 'roster_gap');
 			await addEvent(
 				tx,
 				subject,
@@ -299,10 +302,11 @@ async function tellStep(
 }
 
 /**
- * A step that could tell nobody (the unit lacks the person its ladder names): the office hears at once, on
- * its channels and on its 工作台, until the clock ends (settleNotices by clock).
+ * A step that could tell nobody (the unit lacks the person its ladder names), or that told the role because the
+ * unit's duty roster had nobody on then (`roster_gap`): the office hears at once, on its channels and on its 工作台,
+ * until the clock ends (settleNotices by clock).
  */
-async function reportNobody(tx: Tx, clock: ClockRow, notice: Notice, subject: Subject, title: string, now: Date): Promise<void> {
+async function reportNobody(tx: Tx, clock: ClockRow, notice: Notice, subject: Subject, title: string, now: Date, why: 'nobody' | 'roster_gap'): Promise<void> {
 	if (notice.audience === 'office_admin' || notice.audience === 'superior_office') return;
 	const admins = await recipientsFor(tx, clock.unitId, 'office_admin');
 	if (!admins.length) return;
@@ -313,9 +317,9 @@ async function reportNobody(tx: Tx, clock: ClockRow, notice: Notice, subject: Su
 		{
 			kind: 'alert',
 			urgency: 'high',
-			title: text('clock.nobody_title', { unit }),
-			body: text('clock.nobody_body', { rule: clock.ruleName, subject: title, audience: text(`audience.${notice.audience}`), unit }),
-			url: `/admin/people?unit=${clock.unitId}`,
+			title: text(why === 'nobody' ? 'clock.nobody_title' : 'clock.roster_gap_title', { unit }),
+			body: text(why === 'nobody' ? 'clock.nobody_body' : 'clock.roster_gap_body', { rule: clock.ruleName, subject: title, audience: text(`audience.${notice.audience}`), unit }),
+			url: why === 'nobody' ? `/admin/people?unit=${clock.unitId}` : `/units/${clock.unitId}/duty`,
 			subject
 		},
 		now

@@ -1,15 +1,26 @@
 import type { Audience } from '../../clocks.ts';
 import type { Tx } from '../db.ts';
+import { onDuty } from '../duty/index.ts';
 import { scopeUnitOf } from '../units/index.ts';
 import type { Recipient } from './queries.ts';
 
 /**
- * The people an audience names for a unit. The leader in charge and the principal are the ones set
- * on the unit, else its people holding that role; the office admin is the nearest open-government
- * office above the unit, the superior office the one above that.
+ * The people an audience names for a unit at `at` (the database's now when not given). The duty officer and the
+ * leader on duty are those of the unit's shift then (duty/audience.ts), else the unit's 值班人员, or its leader in
+ * charge; the leader in charge and the principal are the ones set on the unit, else its people holding that role;
+ * the office admin is the nearest open-government office above the unit, the superior office the one above that.
  */
-export async function recipientsFor(db: Tx, unitId: string, audience: Audience): Promise<Recipient[]> {
+export async function recipientsFor(db: Tx, unitId: string, audience: Audience, at: Date | null = null): Promise<Recipient[]> {
 	switch (audience) {
+		case 'duty_officer':
+		case 'duty_leader': {
+			const duty = await onDuty(db, unitId, audience === 'duty_officer' ? 'officer' : 'leader', at);
+			if (duty.gap) {
+				if (audience === 'duty_leader') return recipientsFor(db, unitId, 'leader_in_charge', at);
+				return db<Recipient[]>`select id, name from people where unit_id = ${unitId} and active and 'duty' = any(roles) order by name`;
+			}
+			return db<Recipient[]>`select id, name from people where id = any(${duty.ids}::uuid[]) order by array_position(${duty.ids}::uuid[], id)`;
+		}
 		case 'lead_unit_press':
 			return db<Recipient[]>`
 				select id, name from people

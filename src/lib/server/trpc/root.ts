@@ -9,6 +9,7 @@ import { liveRouter } from '../live/router.ts';
 import { channelRouter } from '../notify/channels-router.ts';
 import { deliveryRouter } from '../notify/delivery-router.ts';
 import { deviceRouter } from '../notify/router.ts';
+import { dutyRouter } from '../duty/router.ts';
 import { incidentRouter } from '../incidents/router.ts';
 import { passkeyRouter } from '../passkeys/router.ts';
 import { releaseRouter } from '../releases/router.ts';
@@ -49,7 +50,8 @@ export const appRouter = router({
 	opinion: opinionRouter,
 	channel: channelRouter,
 	calendar: calendarRouter,
-	timeline: timelineRouter
+	timeline: timelineRouter,
+	duty: dutyRouter
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { cstMidnight } from '../clocks/index.ts';
+import { A_DAY_MS, authedProcedure, day, moment, router, text } from '../trpc/index.ts';
+import { dutyCandidates, dutyNow, removeShift, rosterOf, saveShift } from './flows.ts';
+
+const phone = z.union([text(30).regex(/^[0-9+()\- ]{3,30}$/), z.literal(''), z.null()]).transform((v) => v || null);
+
+export const dutyRouter = router({
+	/** A unit's shifts from one China day to another (a month on 值班表), at most 62 days. */
+	roster: authedProcedure
+		.input(z.object({ unitId: z.uuid(), from: day, to: day }))
+		.query(({ ctx, input }) => {
+			const from = cstMidnight(input.from);
+			const to = new Date(Math.min(cstMidnight(input.to).getTime() + A_DAY_MS, from.getTime() + 62 * A_DAY_MS));
+			return rosterOf(input.unitId, from, to, ctx.actor);
+		}),
+	/** 现在值班: the shift on now, and the next one. */
+	now: authedProcedure.input(z.object({ unitId: z.uuid() })).query(({ ctx, input }) => dutyNow(input.unitId, ctx.actor)),
+	/** Whom a shift of the unit may name. */
+	candidates: authedProcedure.input(z.object({ unitId: z.uuid() })).query(({ ctx, input }) => dutyCandidates(input.unitId, ctx.actor)),
+	save: authedProcedure
+		.input(
+			z.object({
+				id: z.uuid().optional(),
+				unitId: z.uuid(),
+				startsAt: moment('planned'),
+				endsAt: moment('planned'),
+				officerIds: z.array(z.uuid()).max(5),
+				leaderId: z.uuid().nullable(),
+				phone
+			})
+		)
+		.mutation(({ ctx, input }) => saveShift(input, ctx.actor)),
+	remove: authedProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
+		await removeShift(input.id, ctx.actor);
+		return { ok: true as const };
+	})
+});
