@@ -38,6 +38,7 @@ export const AUDIT_ACTIONS = [
 	'document.review_rejected',
 	'document.signoff_flagged',
 	'document.submitted',
+	'duty.roster_imported',
 	'duty.shift_removed',
 	'duty.shift_saved',
 	'expert.created',

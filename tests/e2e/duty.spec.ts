@@ -1,6 +1,7 @@
 // 值班表 on a phone: the office fills tonight's shift of a department, and 现在值班 on the department's page and on
 // its duty officer's 工作台 names who is on, with one-tap calls.
 // SHOTS_DIR=/some/dir also saves the screens at 390 and 360 px, light and dark.
+import { createRequire } from 'node:module';
 import { expect, test } from '@playwright/test';
 import postgres from 'postgres';
 import { freePort } from '../../scripts/lib/embedded-pg.ts';
@@ -45,6 +46,24 @@ test('the office fills a shift of the emergency bureau, and 现在值班 names w
 		await page.getByRole('checkbox', { name: '孙浩' }).check();
 		await page.getByRole('button', { name: '保存' }).tap();
 		await expect(page.getByText('「开始时间」与已有班次时间重叠')).toBeVisible();
+
+		// a sheet as offices circulate it: a wrong name stops the whole import, corrected it goes in
+		// exceljs is CommonJS: required, as Playwright's loader does not link it as a module
+		const ExcelJS = createRequire(import.meta.url)('exceljs') as typeof import('exceljs');
+		const sheet = async (officer: string) => {
+			const book = new ExcelJS.Workbook();
+			const ws = book.addWorksheet('值班表');
+			ws.addRow(['日期', '值班员', '带班领导', '电话']);
+			ws.addRow([nextMonthDay, officer, '赵磊', '0571-8765 4321']);
+			return { name: '值班表.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: Buffer.from(await book.xlsx.writeBuffer()) };
+		};
+		const nextMonthDay = new Date(Date.now() + 35 * 86_400_000).toISOString().slice(0, 10);
+		await page.getByLabel('选择 Excel 文件（.xlsx）').setInputFiles(await sheet('孙浩然'));
+		await page.getByRole('button', { name: '导入', exact: true }).tap();
+		await expect(page.getByRole('alert').filter({ hasText: '第 2 行：本单位没有名为「孙浩然」的人员' })).toBeVisible();
+		await page.getByLabel('选择 Excel 文件（.xlsx）').setInputFiles(await sheet('孙浩'));
+		await page.getByRole('button', { name: '导入', exact: true }).tap();
+		await expect(page.getByText('已导入 1 个班次。')).toBeVisible();
 
 		// the duty officer's 工作台 shows who is on now
 		const duty = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });

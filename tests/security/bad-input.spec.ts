@@ -61,6 +61,7 @@ const BASES: Record<string, (w: World) => Base> = {
 	'person.resetSecondFactor': () => ({ input: { id: some() } }),
 	'duty.save': (w) => ({ input: { unitId: w.city.deptA.id, startsAt: fromNow(24 * 60), endsAt: fromNow(32 * 60), officerIds: [w.city.staffA.id], leaderId: null, phone: '0571-8888 1234' } }),
 	'duty.remove': () => ({ input: { id: some() } }),
+	'duty.import': (w) => ({ input: { unitId: w.city.deptA.id, file: 'UEsDBA==' } }),
 	'person.changeOwnPassword': () => ({ input: { currentPassword: 'not-my-password-1', newPassword: 'spring-tide-9173' } }),
 	'person.setOwnLocale': () => ({ input: { locale: 'zh-CN' } }),
 	'settings.updateFallback': () => ({ input: { fallbackSeconds: 60 } }),

@@ -577,6 +577,7 @@ export const procedures: Record<string, Entry> = {
 			{ persona: 'deptAdmin', label: "B's duty officer on its own roster", input: { unitId: w.units.deptA.id, startsAt: fromNow(72 * 60), endsAt: fromNow(80 * 60), officerIds: [w.people.dutyB.id], leaderId: null, phone: null }, expect: refuse('officerIds') }
 		]
 	},
+	'duty.import': { gate: admins, targets: (w) => [{ label: "B's roster from a sheet", input: { unitId: w.units.deptB.id, file: 'UEsDBA==' }, expect: refuse() }] },
 	'duty.remove': { gate: admins, targets: (w) => [{ label: "B's shift", input: { id: w.b.shift }, expect: refuse() }] },
 	'obligation.ofUnit': { gate: 'authed', targets: (w) => [{ label: "B's year", input: { unitId: w.units.deptB.id, year: null }, expect: refuse() }] },
 	'obligation.shortfalls': { gate: 'office', targets: one('units that still owe', undefined, absent) },

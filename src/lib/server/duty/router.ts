@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { cstMidnight } from '../clocks/index.ts';
 import { A_DAY_MS, authedProcedure, day, moment, router, text } from '../trpc/index.ts';
 import { dutyCandidates, dutyNow, removeShift, rosterOf, saveShift } from './flows.ts';
+import { importRoster } from './import.ts';
 
 const phone = z.union([text(30).regex(/^[0-9+()\- ]{3,30}$/), z.literal(''), z.null()]).transform((v) => v || null);
 
@@ -31,6 +32,10 @@ export const dutyRouter = router({
 			})
 		)
 		.mutation(({ ctx, input }) => saveShift(input, ctx.actor)),
+	/** A roster from a spreadsheet (.xlsx, at most 600 KB, base64): all rows or none, each wrong row named. */
+	import: authedProcedure
+		.input(z.object({ unitId: z.uuid(), file: z.string().max(800_000).regex(/^[A-Za-z0-9+/]*={0,2}$/) }))
+		.mutation(({ ctx, input }) => importRoster(input.unitId, Buffer.from(input.file, 'base64'), ctx.actor)),
 	remove: authedProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
 		await removeShift(input.id, ctx.actor);
 		return { ok: true as const };
