@@ -65,6 +65,12 @@ test('the office fills a shift of the emergency bureau, and 现在值班 names w
 		await page.getByRole('button', { name: '导入', exact: true }).tap();
 		await expect(page.getByText('已导入 1 个班次。')).toBeVisible();
 
+		// the office's 工作台 names the days ahead with nobody on the bureau's roster
+		await page.goto(`${server.url}/`);
+		const gaps = page.getByTestId('roster-gaps');
+		await expect(gaps.getByRole('heading', { name: '值班表空缺（7 天内）' })).toBeVisible();
+		await expect(gaps.getByRole('link', { name: /江城市应急管理局.*无人值班/ }).first()).toBeVisible();
+
 		// the duty officer's 工作台 shows who is on now
 		const duty = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
 		const phone = await duty.newPage();

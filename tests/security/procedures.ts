@@ -578,6 +578,7 @@ export const procedures: Record<string, Entry> = {
 		]
 	},
 	'duty.import': { gate: admins, targets: (w) => [{ label: "B's roster from a sheet", input: { unitId: w.units.deptB.id, file: 'UEsDBA==' }, expect: refuse() }] },
+	'duty.gaps': { gate: 'office', targets: one('rosters with gaps ahead', undefined, absent) },
 	'duty.remove': { gate: admins, targets: (w) => [{ label: "B's shift", input: { id: w.b.shift }, expect: refuse() }] },
 	'obligation.ofUnit': { gate: 'authed', targets: (w) => [{ label: "B's year", input: { unitId: w.units.deptB.id, year: null }, expect: refuse() }] },
 	'obligation.shortfalls': { gate: 'office', targets: one('units that still owe', undefined, absent) },

@@ -6,6 +6,8 @@ import { callerFor } from '$lib/server/trpc/caller.ts';
 const HOME_SIGNOFFS = 5;
 /** How many units short of their yearly duties the home shows before 查看全部 (/obligations): a province has a hundred. */
 const HOME_OBLIGATIONS = 5;
+/** How many roster gaps ahead the office's home names. */
+const HOME_ROSTER_GAPS = 5;
 
 export const load: PageServerLoad = async (event) => {
 	event.depends('app:clocks');
@@ -16,7 +18,7 @@ export const load: PageServerLoad = async (event) => {
 	const caller = callerFor(event);
 	// The office chases the units' yearly obligations from October (obligations/flows.ts).
 	const office = isOffice(event.locals.user!);
-	const [mine, obligations, opinionsAwaiting, signoffs, gaps, duty] = await Promise.all([
+	const [mine, obligations, opinionsAwaiting, signoffs, gaps, duty, rosterGaps] = await Promise.all([
 		caller.clock.mine(),
 		office ? caller.obligation.shortfalls() : null,
 		caller.opinion.awaitingCount(),
@@ -24,7 +26,9 @@ export const load: PageServerLoad = async (event) => {
 		// steps that reached nobody: the office must fill the gap (clocks/flows.ts reportNobody)
 		office ? caller.inbox.gaps() : [],
 		// 现在值班 of the person's own unit, when its roster has anyone on now or next
-		caller.duty.now({ unitId: event.locals.user!.unitId })
+		caller.duty.now({ unitId: event.locals.user!.unitId }),
+		// shifts with nobody (or no leader) in the next 7 days, in the units that keep a roster
+		office ? caller.duty.gaps() : []
 	]);
 	return {
 		mine,
@@ -37,6 +41,7 @@ export const load: PageServerLoad = async (event) => {
 		signoffs: signoffs.slice(0, HOME_SIGNOFFS),
 		signoffsTotal: signoffs.length,
 		gaps,
+		rosterGaps: rosterGaps.slice(0, HOME_ROSTER_GAPS),
 		duty: duty.current || duty.next ? { ...duty, unitId: event.locals.user!.unitId } : null
 	};
 };

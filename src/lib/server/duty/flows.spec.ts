@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { shiftTimes, daysOf, nextDay, chinaDay } from '../../duty.ts';
+import { actorFor } from '../actor.ts';
 import { runClock } from '../clocks/flows.ts';
+import { rosterGaps } from './flows.ts';
 import { sql } from '../db.ts';
 import { logMajorIncident, makeCity, makePerson, refusal, signInAs, type SignedIn } from '../test-helpers.ts';
 
@@ -61,6 +63,20 @@ describe('the roster', () => {
 		await expect(adminA.caller.duty.save(input)).resolves.toMatchObject({ unitId: city.deptA.id });
 		const other = await refusal(adminA.caller.duty.save({ ...input, ...shiftTimes('2026-10-21', 'full'), officerIds: [city.staffB.id] }));
 		expect(other.message).toContain('值班员');
+	});
+});
+
+describe('gaps ahead', () => {
+	it('names, day by day, a midday or a night with nobody on and a shift with no leader', async () => {
+		const office = actorFor(officeAdmin.user, officeAdmin.actor);
+		const gaps = await rosterGaps(office, new Date('2026-10-08T06:00:00+08:00'), 2);
+		expect(gaps.map((g) => [g.unitName, g.day, g.what])).toEqual([
+			['江城市应急管理局', '2026-10-08', 'leader'],
+			['江城市应急管理局', '2026-10-09', 'day'],
+			['江城市应急管理局', '2026-10-09', 'night']
+		]);
+		// a department's staff is not the office
+		expect((await refusal((await signInAs('staff-a')).caller.duty.gaps())).code).toBe('FORBIDDEN');
 	});
 });
 

@@ -112,3 +112,44 @@ export async function dutyCandidates(unitId: string, actor: Actor): Promise<{ id
 		where p.active and (p.unit_id = ${unitId} or p.id in (${unit.principalId}, ${unit.leaderInChargeId}))
 		order by leads desc, p.name`;
 }
+
+export interface RosterGap {
+	unitId: string;
+	unitName: string;
+	/** the China day */
+	day: string;
+	/** nobody on duty at midday or at night, or nobody leading */
+	what: 'day' | 'night' | 'leader';
+}
+
+/**
+ * The gaps the office sees ahead (工作台): for each unit in reach that keeps a roster (a shift in the last 30 days or
+ * ahead), each of the next `days` China days whose midday (12:00) or night (02:00 after it) no shift covers, or
+ * whose shifts name no leader on duty. Soonest first, at most `limit`.
+ */
+export async function rosterGaps(actor: Actor, now: Date = new Date(), days = 7, limit = 20): Promise<RosterGap[]> {
+	return sql<RosterGap[]>`
+		with units_kept as (
+			select distinct u.id, u.name from duty_shifts s join units u on u.id = s.unit_id
+			where u.active and s.ends_at > ${now}::timestamptz - interval '30 days' and ${inReach(sql, 'u.id', actor.scope)}
+		),
+		days as (
+			select (date_trunc('day', ${now}::timestamptz at time zone 'Asia/Shanghai') + make_interval(days => n))::date as day
+			from generate_series(0, ${days - 1}) as n
+		),
+		moments as (
+			select k.id, k.name, d.day, m.what, (d.day + m.at) at time zone 'Asia/Shanghai' as at
+			from units_kept k cross join days d
+			cross join (values ('day', interval '12 hours'), ('night', interval '26 hours')) as m(what, at)
+		),
+		covered as (
+			select mo.*, s.id as shift_id, s.leader_id, cardinality(s.officer_ids) as officers
+			from moments mo left join duty_shifts s on s.unit_id = mo.id and s.starts_at <= mo.at and s.ends_at > mo.at
+		)
+		select id as unit_id, name as unit_name, to_char(day, 'YYYY-MM-DD') as day,
+			case when shift_id is null or officers = 0 then what else 'leader' end as what
+		from covered
+		where (shift_id is null or officers = 0 or leader_id is null) and at > ${now}
+		order by day, name, what
+		limit ${limit}`;
+}

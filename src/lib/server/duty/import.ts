@@ -21,7 +21,7 @@ const HEADERS: Record<string, 'day' | 'officers' | 'leader' | 'phone' | 'kind'> 
 	值班电话: 'phone',
 	班次: 'kind'
 };
-const KIND_WORDS: Record<string, ShiftKind> = { 白班: 'day', 夜班: 'night', 全天: 'full', 全日: 'full', '24小时': 'full' };
+const KIND_WORDS: Record<string, ShiftKind> = { 白班: 'day', 夜班: 'night', 全天: 'full', 全日: 'full' };
 
 export type ImportResult = { ok: true; imported: number } | { ok: false; errors: { row: number; message: string }[] };
 

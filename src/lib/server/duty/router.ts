@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { cstMidnight } from '../clocks/index.ts';
-import { A_DAY_MS, authedProcedure, day, moment, router, text } from '../trpc/index.ts';
-import { dutyCandidates, dutyNow, removeShift, rosterOf, saveShift } from './flows.ts';
+import { A_DAY_MS, authedProcedure, day, moment, officeProcedure, router, text } from '../trpc/index.ts';
+import { dutyCandidates, dutyNow, removeShift, rosterGaps, rosterOf, saveShift } from './flows.ts';
 import { importRoster } from './import.ts';
 
 const phone = z.union([text(30).regex(/^[0-9+()\- ]{3,30}$/), z.literal(''), z.null()]).transform((v) => v || null);
@@ -17,6 +17,8 @@ export const dutyRouter = router({
 		}),
 	/** 现在值班: the shift on now, and the next one. */
 	now: authedProcedure.input(z.object({ unitId: z.uuid() })).query(({ ctx, input }) => dutyNow(input.unitId, ctx.actor)),
+	/** The office's look ahead: shifts with nobody or no leader in the next 7 days, in the units that keep a roster. */
+	gaps: officeProcedure.query(({ ctx }) => rosterGaps(ctx.actor)),
 	/** Whom a shift of the unit may name. */
 	candidates: authedProcedure.input(z.object({ unitId: z.uuid() })).query(({ ctx, input }) => dutyCandidates(input.unitId, ctx.actor)),
 	save: authedProcedure
