@@ -1,11 +1,10 @@
 // Clock transitions: start, cancel, satisfy, acknowledge, and running what is due (changes under way: changes.ts).
 // clocks/ is the one writer of clocks (owner.spec.ts keeps it so). Each writes its timeline and schedules its next
 // look in the caller's transaction.
-import { DUTY_AUDIENCES, isOpen, subjectHref } from '../../clocks.ts';
+import { isOpen, subjectHref } from '../../clocks.ts';
 import { text, type MessageKey, type Text } from '../../i18n/index.ts';
 import { countdownText } from './countdown.ts';
 import { loadCalendar } from '../calendar/index.ts';
-import { onDuty } from '../duty/index.ts';
 import { sql, type Sql, type Tx } from '../db.ts';
 import { enqueueDeliveries, enqueueTick } from '../jobs/index.ts';
 import { announceMany } from '../live/index.ts';
@@ -33,7 +32,7 @@ import {
 	type SatisfiedBy,
 	type Subject
 } from './queries.ts';
-import { recipientsFor } from './recipients.ts';
+import { recipientsFor, stepRecipients } from './recipients.ts';
 import type { RuleKey } from './rules.ts';
 import { log } from '../log.ts';
 
@@ -240,13 +239,12 @@ export async function runClock(clockId: string, now: Date = new Date(), db: Sql 
 		let notified = 0;
 		for (const notice of decision.due) {
 			if (done.has(`${notice.stepIndex}:${notice.tier}`)) continue;
-			const recipients = await recipientsFor(tx, clock.unitId, notice.audience, now);
+			const { recipients, rosterGap } = await stepRecipients(tx, clock.unitId, notice.audience, now);
 			if (!(await recordNotice(tx, { clockId, ...notice, recipients }, now))) continue;
 			const told = await tellStep(tx, clock, notice, recipients, noticeText(clock, notice, title, now), subjectUrl(subject), now);
 			notified += told.length;
 			if (!recipients.length) await reportNobody(tx, clock, notice, subject, title, now, 'nobody');
-			else if (DUTY_AUDIENCES.includes(notice.audience) && (await onDuty(tx, clock.unitId, notice.audience === 'duty_officer' ? 'officer' : 'leader', now)).gap)
-				await reportNobody(tx, clock, notice, subject, title, now, 'roster_gap');
+			else if (rosterGap) await reportNobody(tx, clock, notice, subject, title, now, 'roster_gap');
 			await addEvent(
 				tx,
 				subject,

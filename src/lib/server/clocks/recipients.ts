@@ -1,4 +1,4 @@
-import type { Audience } from '../../clocks.ts';
+import { DUTY_AUDIENCES, type Audience } from '../../clocks.ts';
 import type { Tx } from '../db.ts';
 import { onDuty } from '../duty/index.ts';
 import { scopeUnitOf } from '../units/index.ts';
@@ -13,14 +13,8 @@ import type { Recipient } from './queries.ts';
 export async function recipientsFor(db: Tx, unitId: string, audience: Audience, at: Date | null = null): Promise<Recipient[]> {
 	switch (audience) {
 		case 'duty_officer':
-		case 'duty_leader': {
-			const duty = await onDuty(db, unitId, audience === 'duty_officer' ? 'officer' : 'leader', at);
-			if (duty.gap) {
-				if (audience === 'duty_leader') return recipientsFor(db, unitId, 'leader_in_charge', at);
-				return db<Recipient[]>`select id, name from people where unit_id = ${unitId} and active and 'duty' = any(roles) order by name`;
-			}
-			return db<Recipient[]>`select id, name from people where id = any(${duty.ids}::uuid[]) order by array_position(${duty.ids}::uuid[], id)`;
-		}
+		case 'duty_leader':
+			return (await stepRecipients(db, unitId, audience, at)).recipients;
 		case 'lead_unit_press':
 			return db<Recipient[]>`
 				select id, name from people
@@ -62,4 +56,23 @@ export async function recipientsFor(db: Tx, unitId: string, audience: Audience, 
 				select id, name from ranked where r = ${rank} order by name`;
 		}
 	}
+}
+
+/**
+ * Whom a ladder step tells, and whether the unit's duty roster had nobody on for it (`rosterGap`: the role was told
+ * instead, and the office must hear of the gap). Only the duty audiences can have a gap.
+ */
+export async function stepRecipients(db: Tx, unitId: string, audience: Audience, at: Date | null): Promise<{ recipients: Recipient[]; rosterGap: boolean }> {
+	if (!DUTY_AUDIENCES.includes(audience)) return { recipients: await recipientsFor(db, unitId, audience, at), rosterGap: false };
+	const duty = await onDuty(db, unitId, audience === 'duty_officer' ? 'officer' : 'leader', at);
+	if (!duty.gap)
+		return {
+			recipients: await db<Recipient[]>`select id, name from people where id = any(${duty.ids}::uuid[]) order by array_position(${duty.ids}::uuid[], id)`,
+			rosterGap: false
+		};
+	const recipients =
+		audience === 'duty_leader'
+			? await recipientsFor(db, unitId, 'leader_in_charge', at)
+			: await db<Recipient[]>`select id, name from people where unit_id = ${unitId} and active and 'duty' = any(roles) order by name`;
+	return { recipients, rosterGap: true };
 }
